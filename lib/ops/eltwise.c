@@ -1,0 +1,52 @@
+/* Elementwise launchers: activations and residual add (cl/eltwise.cl). */
+#include "ops/ops.h"
+
+static int same_shape(const scl_tensor *a, const scl_tensor *b) {
+    return a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w;
+}
+
+static siamcl_status check(const scl_tensor *t, const char *what) {
+    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
+    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
+        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_eltwise_act_fwd(scl_device *dev, const scl_act_params *act, const scl_tensor *x, scl_tensor *y) {
+    if (!dev || !act) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "eltwise_act: NULL argument");
+    SCL_TRY(check(x, "eltwise_act input"));
+    SCL_TRY(check(y, "eltwise_act output"));
+    if (scl_tensor_count(x) != scl_tensor_count(y)) return scl_fail(SIAMCL_ERR_SHAPE, "eltwise_act: size mismatch");
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "eltwise", NULL, "eltwise_act", &k));
+    cl_ulong xo = x->off, yo = y->off;
+    cl_uint n = (cl_uint)scl_tensor_count(x);
+    cl_int a = (cl_int)act->act;
+    int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, y->mem) | SCL_ARG(k, 3, yo) |
+            SCL_ARG(k, 4, n) | SCL_ARG(k, 5, a) | SCL_ARG(k, 6, act->a) | SCL_ARG(k, 7, act->b);
+    SCL_CL(e, "eltwise_act arguments");
+    size_t g = n, l = 64;
+    return scl_launch(dev, k, 1, &g, &l, "eltwise_act");
+}
+
+siamcl_status scl_eltwise_add_fwd(scl_device *dev, const scl_act_params *act, const scl_tensor *a,
+                                  const scl_tensor *b, scl_tensor *y) {
+    if (!dev || !act) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "eltwise_add: NULL argument");
+    SCL_TRY(check(a, "eltwise_add input a"));
+    SCL_TRY(check(b, "eltwise_add input b"));
+    SCL_TRY(check(y, "eltwise_add output"));
+    if (!same_shape(a, b) || !same_shape(a, y))
+        return scl_fail(SIAMCL_ERR_SHAPE, "eltwise_add: shapes %dx%dx%dx%d + %dx%dx%dx%d -> %dx%dx%dx%d differ", a->n,
+                        a->c, a->h, a->w, b->n, b->c, b->h, b->w, y->n, y->c, y->h, y->w);
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "eltwise", NULL, "eltwise_add", &k));
+    cl_ulong ao = a->off, bo = b->off, yo = y->off;
+    cl_uint n = (cl_uint)scl_tensor_count(a);
+    cl_int ac = (cl_int)act->act;
+    int e = SCL_ARG(k, 0, a->mem) | SCL_ARG(k, 1, ao) | SCL_ARG(k, 2, b->mem) | SCL_ARG(k, 3, bo) |
+            SCL_ARG(k, 4, y->mem) | SCL_ARG(k, 5, yo) | SCL_ARG(k, 6, n) | SCL_ARG(k, 7, ac) |
+            SCL_ARG(k, 8, act->a) | SCL_ARG(k, 9, act->b);
+    SCL_CL(e, "eltwise_add arguments");
+    size_t g = n, l = 64;
+    return scl_launch(dev, k, 1, &g, &l, "eltwise_add");
+}

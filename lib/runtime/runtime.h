@@ -1,0 +1,113 @@
+/* Internal runtime: logging, allocation, devices, kernel programs, buffers.
+ * Nothing above lib/runtime calls clCreate* / clBuild* directly; ops enqueue
+ * kernels they got from scl_kernel() on buffers from scl_buffer_alloc(). */
+#ifndef SCL_RUNTIME_H
+#define SCL_RUNTIME_H
+
+#include <CL/cl.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "siamcl.h"
+
+/* ---- logging and errors (log.c) ---- */
+void scl_log(siamcl_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Log an error message (also kept as siamcl_last_error()) and return s. */
+siamcl_status scl_fail(siamcl_status s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* OpenCL call check: on error, log "<what>: <CL error name>" and return the code. */
+#define SCL_CL(call, what)                                                                   \
+    do {                                                                                     \
+        cl_int scl_err_ = (call);                                                            \
+        if (scl_err_ != CL_SUCCESS)                                                          \
+            return scl_fail((siamcl_status)scl_err_, "%s failed: %s (%s:%d)", (what),        \
+                            siamcl_status_string((siamcl_status)scl_err_), __FILE__, __LINE__); \
+    } while (0)
+/* Propagate a non-OK status. */
+#define SCL_TRY(expr)                                                                        \
+    do {                                                                                     \
+        siamcl_status scl_st_ = (expr);                                                      \
+        if (scl_st_ != SIAMCL_OK) return scl_st_;                                            \
+    } while (0)
+
+/* ---- host allocation with the failing-allocator test hook (alloc.c) ---- */
+void *scl_malloc(size_t bytes);
+void *scl_calloc(size_t n, size_t size);
+void *scl_realloc(void *p, size_t bytes);
+char *scl_strdup(const char *s);
+void scl_free(void *p);
+/* Counts one allocation; returns 0 when the test hook says this one must fail. */
+int scl_alloc_tick(void);
+
+/* ---- devices (device.c) ---- */
+typedef struct scl_program_entry scl_program_entry;
+
+typedef struct scl_device {
+    cl_platform_id platform;
+    cl_device_id id;
+    cl_context ctx;
+    cl_command_queue queue; /* in-order, profiling enabled */
+    siamcl_device_info info;
+    char cache_dir[512];    /* "" = disk cache off */
+    scl_program_entry *programs; /* in-memory program/kernel cache */
+    size_t bytes_allocated, bytes_peak; /* device buffers alive through scl_buffer_* */
+    int index;              /* position in its context */
+    void *blas_ready;       /* ops/gemm.c bookkeeping */
+} scl_device;
+
+struct siamcl_context {
+    int ndev;
+    scl_device *dev;
+};
+
+/* The configuration read once from API params + environment. */
+typedef struct scl_config {
+    char platform[256], device[256], cache_dir[512];
+    siamcl_device_type type;
+} scl_config;
+siamcl_status scl_config_read(const siamcl_context_params *p, scl_config *cfg);
+
+/* ---- programs and kernels (program.c) ---- */
+/* Kernel `kname` from the embedded cl/<file>.cl compiled with `defines`
+ * (a "#define ..." preamble, may be NULL). Programs are cached in memory per
+ * device (the returned kernel is owned by the device: do not release it) and
+ * on disk as binaries. Kernels are not thread-safe: one thread per device. */
+siamcl_status scl_kernel(scl_device *dev, const char *file, const char *defines,
+                         const char *kname, cl_kernel *out);
+/* Same with explicit source text (used by scl_kernel and by tests). `name` is
+ * the file name reported in build logs. */
+siamcl_status scl_kernel_from_source(scl_device *dev, const char *name, const char *source,
+                                     const char *defines, const char *kname, cl_kernel *out);
+/* The embedded source of cl/<file>.cl, or NULL. */
+const char *scl_cl_source(const char *file);
+void scl_programs_release(scl_device *dev);
+
+typedef struct scl_program_stats {
+    long compiled;      /* built from source */
+    long disk_loaded;   /* built from a cached binary */
+    long memory_hits;   /* found already built in memory */
+} scl_program_stats;
+/* Process-wide counters (for tests and `siamcl bench`). */
+scl_program_stats scl_program_stats_get(void);
+
+/* ---- buffers (buffer.c) ---- */
+siamcl_status scl_buffer_alloc(scl_device *dev, size_t bytes, cl_mem *out);
+void scl_buffer_free(scl_device *dev, cl_mem m);
+siamcl_status scl_buffer_write(scl_device *dev, cl_mem m, size_t offset, size_t bytes, const void *src);
+siamcl_status scl_buffer_read(scl_device *dev, cl_mem m, size_t offset, size_t bytes, void *dst);
+
+/* Enqueue a kernel over a global range rounded up to the local size (local may
+ * be NULL to let the driver choose). Records a profiling event when enabled. */
+siamcl_status scl_launch(scl_device *dev, cl_kernel k, int dims, const size_t *global,
+                         const size_t *local, const char *what);
+/* Set argument i of k; the variadic form keeps launchers short. */
+#define SCL_ARG(k, i, v) clSetKernelArg((k), (i), sizeof(v), &(v))
+
+/* Per-launch profiling (bench): when on, every scl_launch records an event. */
+typedef struct scl_prof_record { const char *what; double ms; } scl_prof_record;
+void scl_profile_begin(scl_device *dev);
+/* Wait, collect records (owned by the runtime until the next begin). */
+siamcl_status scl_profile_end(scl_device *dev, const scl_prof_record **rec, int *n);
+
+static inline size_t scl_round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
+
+#endif

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test command: install what is missing, build, run the whole suite on PoCL,
+# then build and run it again under AddressSanitizer + UBSan.
+# SIAMCL_SANITIZE=0 skips the sanitizer pass; SIAMCL_SHARED sets the data folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+shared=${SIAMCL_SHARED:-$(cd .. && pwd)/shared}
+scripts/build.sh build -DSIAMCL_SHARED_DIR="$shared"
+(cd build && ctest --output-on-failure -j2)
+if [ "${SIAMCL_SANITIZE:-1}" != 0 ]; then
+  scripts/build.sh build-asan -DSIAMCL_SANITIZE=ON -DSIAMCL_SHARED_DIR="$shared"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure -j2 -L "${SIAMCL_ASAN_LABEL:-.*}")
+fi

@@ -1,0 +1,21 @@
+/* The siamcl command: one file per subcommand, each exporting cmd_<name>. */
+#ifndef SIAMCL_CLI_H
+#define SIAMCL_CLI_H
+
+#include "siamcl.h"
+
+typedef int (*cli_cmd_fn)(int argc, char **argv); /* argv[0] = subcommand name */
+
+int cmd_devices(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_track(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* Shared by subcommands (main.c). */
+const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or the build-time default */
+void cli_set_shared_dir(const char *dir);
+void cli_log(siamcl_log_level level, const char *msg, void *user); /* stderr logger */
+int cli_fail(siamcl_status st, const char *what);                   /* print error, return exit code */
+
+#endif

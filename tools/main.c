@@ -1,0 +1,92 @@
+/* siamcl: command dispatch and shared helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef SIAMCL_SHARED_DEFAULT
+#define SIAMCL_SHARED_DEFAULT "../shared"
+#endif
+
+static const char *g_shared;
+
+const char *cli_shared_dir(void) {
+    if (g_shared) return g_shared;
+    const char *e = getenv("SIAMCL_SHARED");
+    return e && *e ? e : SIAMCL_SHARED_DEFAULT;
+}
+
+void cli_set_shared_dir(const char *dir) { g_shared = dir; }
+
+void cli_log(siamcl_log_level level, const char *msg, void *user) {
+    (void)user;
+    static const char *names[] = {"error", "warning", "info", "debug"};
+    fprintf(stderr, "siamcl: %s: %s\n", names[level], msg);
+}
+
+int cli_fail(siamcl_status st, const char *what) {
+    fprintf(stderr, "siamcl: %s: %s (status %d)\n", what, siamcl_status_string(st), (int)st);
+    return 1;
+}
+
+static const struct {
+    const char *name;
+    cli_cmd_fn fn;
+    const char *help;
+} commands[] = {
+    {"devices", cmd_devices, "list OpenCL platforms and devices, and which the environment selects"},
+    {"track", cmd_track, "track a target through an image sequence (OTB layout or a folder of frames)"},
+    {"eval", cmd_eval, "OTB one-pass evaluation: success/precision, AUC, per attribute, plots"},
+    {"info", cmd_info, "describe an ONNX model: ops, shapes, parameters, MACs, plan memory"},
+    {"bench", cmd_bench, "time every stage and layer of a tracker on a device"},
+};
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: siamcl [--shared DIR] [-v] <command> [options]\n\n"
+            "siamcl runs fully-convolutional Siamese trackers (SiamFC, SiamFC+, NanoTrack)\n"
+            "on any OpenCL device.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+    fprintf(f,
+            "\nglobal options:\n"
+            "  --shared DIR  data folder with models/, golden/, data/ (default: $SIAMCL_SHARED or %s)\n"
+            "  -v            verbose log (chosen devices, kernel builds)\n"
+            "\nenvironment:\n"
+            "  SIAMCL_PLATFORM     platform index or name/vendor substring\n"
+            "  SIAMCL_DEVICE       device index or name substring; comma list selects several\n"
+            "  SIAMCL_DEVICE_TYPE  gpu | cpu | accelerator | all\n"
+            "  SIAMCL_CACHE_DIR    kernel binary cache folder (0 disables; default ~/.cache/siamcl)\n"
+            "\n'siamcl <command> --help' describes a command.\n",
+            SIAMCL_SHARED_DEFAULT);
+}
+
+int main(int argc, char **argv) {
+    siamcl_log_level level = SIAMCL_LOG_WARN;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "-v")) {
+            level = SIAMCL_LOG_DEBUG;
+        } else if (!strcmp(argv[i], "--shared") && i + 1 < argc) {
+            cli_set_shared_dir(argv[++i]);
+        } else {
+            fprintf(stderr, "siamcl: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    siamcl_log_set(cli_log, NULL, level);
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+        if (!strcmp(argv[i], commands[c].name)) return commands[c].fn(argc - i, argv + i);
+    fprintf(stderr, "siamcl: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return 2;
+}
