@@ -99,6 +99,10 @@ SIAMCL_API int siamcl_context_device_count(const siamcl_context *ctx);
 SIAMCL_API siamcl_status siamcl_context_device_info(const siamcl_context *ctx, int i,
                                                    siamcl_device_info *out);
 
+/* Bytes of device memory currently allocated by siamcl on context device i
+ * (weights, plan buffers, tensors): how tests check that plans share weights. */
+SIAMCL_API size_t siamcl_context_device_bytes(const siamcl_context *ctx, int i);
+
 /* ---- test hooks (for the library's own tests; not for production use) ---- */
 /* Make the n-th host or device allocation from now on fail (n >= 1); 0 disables.
  * Returns the number of allocations counted since the last call. */

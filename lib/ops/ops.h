@@ -57,4 +57,100 @@ siamcl_status scl_eltwise_act_fwd(scl_device *dev, const scl_act_params *act, co
 siamcl_status scl_eltwise_add_fwd(scl_device *dev, const scl_act_params *act, const scl_tensor *a,
                                   const scl_tensor *b, scl_tensor *y);
 
+/* ---- conv.c (+ cl/conv.cl, cl/im2col.cl): 2-D convolution ---- */
+typedef enum scl_conv_algo {
+    SCL_CONV_AUTO = 0, /* launcher picks (1x1 -> GEMM, depthwise -> direct, ...) */
+    SCL_CONV_DIRECT,   /* direct kernel */
+    SCL_CONV_GEMM      /* im2col + CLBlast SGEMM (1x1 stride-1 unpadded: GEMM straight on x) */
+} scl_conv_algo;
+
+typedef struct scl_conv_params {
+    int kh, kw;
+    int stride_h, stride_w;
+    int pad_t, pad_l, pad_b, pad_r;
+    int dil_h, dil_w;
+    int groups;              /* 1 = dense; == C_in == C_out: depthwise */
+    scl_act_params act;      /* fused activation applied last */
+    scl_conv_algo algo;
+} scl_conv_params;
+
+/* Output spatial size for input h/w; returns SIAMCL_ERR_SHAPE if non-positive. */
+siamcl_status scl_conv2d_out_size(const scl_conv_params *p, int h, int w, int *oh, int *ow);
+/* Scratch bytes the chosen algorithm needs for this shape (0 for direct). */
+size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *y);
+/* y = act(conv(x, w) + bias + residual).
+ * w: [C_out, C_in/groups, kh, kw] at float offset woff; bias: [C_out] or NULL;
+ * residual: NULL or a tensor of y's shape (fused residual add);
+ * workspace: a buffer of at least scl_conv2d_workspace_bytes (NULL if 0). */
+siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
+                             cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
+                             scl_tensor *y);
+
+/* ---- gemm.c: CLBlast SGEMM, row-major ---- */
+/* C = alpha * op(A) * op(B) + beta * C for `batch` matrices at strides sa/sb/sc
+ * (floats; batch 1 ignores them). A is M x K after op, B is K x N, C is M x N. */
+siamcl_status scl_gemm_fwd(scl_device *dev, int trans_a, int trans_b, int m, int n, int k, float alpha, cl_mem a,
+                           size_t aoff, int lda, size_t sa, cl_mem b, size_t boff, int ldb, size_t sb, float beta,
+                           cl_mem c, size_t coff, int ldc, size_t sc, int batch);
+
+/* ---- pool.c (+ cl/pool.cl) ---- */
+typedef struct scl_pool_params {
+    int kh, kw, stride_h, stride_w, pad_t, pad_l, pad_b, pad_r;
+    int ceil_mode; /* 0 = floor */
+} scl_pool_params;
+siamcl_status scl_pool_out_size(const scl_pool_params *p, int h, int w, int *oh, int *ow);
+siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, scl_tensor *y);
+/* y [N,C,1,1] = mean over H,W */
+siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y);
+
+/* ---- binary.c (+ cl/binary.cl): broadcasting add/mul ---- */
+typedef enum scl_binary_op { SCL_BIN_ADD = 0, SCL_BIN_MUL, SCL_BIN_SUB, SCL_BIN_DIV } scl_binary_op;
+/* y = act(a op b) with numpy broadcasting over the 4 dims (each dim of a and b
+ * equals y's or is 1): covers [N,C,H,W] x [N,C,1,1] and scalars. */
+siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_params *act, const scl_tensor *a,
+                             const scl_tensor *b, scl_tensor *y);
+
+/* ---- layout.c (+ cl/layout.cl): transpose, slice, concat ---- */
+/* y = x permuted: y dim i = x dim perm[i]. */
+siamcl_status scl_transpose_fwd(scl_device *dev, const int perm[4], const scl_tensor *x, scl_tensor *y);
+/* y[i] = x[start + i*step] per dim (step >= 1); y's shape gives the extents. */
+siamcl_status scl_slice_fwd(scl_device *dev, const int start[4], const int step[4], const scl_tensor *x,
+                            scl_tensor *y);
+/* y = concat of n inputs along axis (0..3). */
+siamcl_status scl_concat_fwd(scl_device *dev, int axis, const scl_tensor *const *xs, int n, scl_tensor *y);
+
+/* ---- xcorr.c (+ cl/xcorr.cl): Siamese cross-correlation ---- */
+/* SiamFC head: y[n,0,i,j] = scale * sum_c,u,v z[zn,c,u,v] x[n,c,i+u,j+v] + bias,
+ * z batch 1 (shared by every n) or N (one template per search item). */
+siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_tensor *z, const scl_tensor *x,
+                            scl_tensor *y);
+/* Depthwise: y[n,c,i,j] = sum_u,v z[zn,c,u,v] x[n,c,i+u,j+v], z batch 1 or N. */
+siamcl_status scl_xcorr_dw_fwd(scl_device *dev, const scl_tensor *z, const scl_tensor *x, scl_tensor *y);
+
+/* ---- crop.c (+ cl/crop.cl): sub-windows straight from an 8-bit frame ---- */
+/* One request: the integer square window [x0, x0+side) x [y0, y0+side) of the
+ * frame (may reach outside it), resampled to out x out. */
+typedef struct scl_crop_req {
+    int x0, y0, side;
+} scl_crop_req;
+typedef struct scl_crop_params {
+    int out;          /* output side S */
+    int swap_rb;      /* 1: frame is RGB and the network wants BGR (or vice versa) */
+    float pad[3];     /* colour outside the frame, in the network's channel order */
+    int u8_exact;     /* 1: emulate OpenCV uint8 INTER_LINEAR (fixed-point, rounded to 8 bit) */
+} scl_crop_params;
+/* frame: device buffer of H x W x channels uint8 (channels 1 or 3, row stride
+ * W*channels) at byte offset foff. y: [M,3,S,S] float, bilinear with half-pixel
+ * centres (src = (dst+0.5)*side/S - 0.5), no antialias; all M requests in one launch. */
+siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem frame, size_t foff, int width,
+                           int height, int channels, const scl_crop_req *reqs, int m, cl_mem reqbuf,
+                           scl_tensor *y);
+/* reqbuf: caller-owned device buffer of at least m * sizeof(scl_crop_req) bytes,
+ * written (blocking) by the launcher; plans/trackers allocate it once. */
+
+/* ---- resize.c (+ cl/resize.cl) ---- */
+/* Bicubic upsampling like OpenCV INTER_CUBIC: a = -0.75, half-pixel centres,
+ * replicated border; y's h/w give the output size (e.g. 17 -> 272). */
+siamcl_status scl_resize_bicubic_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y);
+
 #endif

@@ -282,3 +282,7 @@ siamcl_status siamcl_context_device_info(const siamcl_context *ctx, int i, siamc
     *out = ctx->dev[i].info;
     return SIAMCL_OK;
 }
+
+size_t siamcl_context_device_bytes(const siamcl_context *ctx, int i) {
+    return ctx && i >= 0 && i < ctx->ndev ? ctx->dev[i].bytes_allocated : 0;
+}
