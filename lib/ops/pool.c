@@ -1,0 +1,103 @@
+/* Pooling launchers (cl/pool.cl): max pool with floor/ceil mode and global
+ * average pool. */
+#include "ops/ops.h"
+
+static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
+    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
+    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
+        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
+    if (scl_tensor_count(t) > 0xffffffffu)
+        return scl_fail(SIAMCL_ERR_SHAPE, "%s: %zu elements exceed the 32-bit index range", what,
+                        scl_tensor_count(t));
+    return SIAMCL_OK;
+}
+
+/* One axis: input n, kernel k, stride s, pads a (before) / b (after).
+ * Ceil mode follows PyTorch/ONNX: the last window must start inside the
+ * input or the leading padding, otherwise it is dropped. */
+static int pool_axis(int n, int k, int s, int a, int b, int ceil_mode) {
+    long span = (long)n + a + b - k;
+    if (span < 0) return 0;
+    long o = (ceil_mode ? (span + s - 1) / s : span / s) + 1;
+    if (ceil_mode && (o - 1) * s >= (long)n + a) o--;
+    return o > 0x7fffffff ? 0 : (int)o;
+}
+
+siamcl_status scl_pool_out_size(const scl_pool_params *p, int h, int w, int *oh, int *ow) {
+    if (!p || !oh || !ow) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "pool_out_size: NULL argument");
+    if (p->kh <= 0 || p->kw <= 0 || p->stride_h <= 0 || p->stride_w <= 0)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "pool: kernel %dx%d and stride %dx%d must be positive", p->kh,
+                        p->kw, p->stride_h, p->stride_w);
+    /* a pad as large as the kernel could make a window of padding only */
+    if (p->pad_t < 0 || p->pad_b < 0 || p->pad_l < 0 || p->pad_r < 0 || p->pad_t >= p->kh || p->pad_b >= p->kh ||
+        p->pad_l >= p->kw || p->pad_r >= p->kw)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "pool: pads t%d l%d b%d r%d must be in [0, kernel %dx%d)",
+                        p->pad_t, p->pad_l, p->pad_b, p->pad_r, p->kh, p->kw);
+    if (h <= 0 || w <= 0) return scl_fail(SIAMCL_ERR_SHAPE, "pool: invalid input size %dx%d", h, w);
+    *oh = pool_axis(h, p->kh, p->stride_h, p->pad_t, p->pad_b, p->ceil_mode);
+    *ow = pool_axis(w, p->kw, p->stride_w, p->pad_l, p->pad_r, p->ceil_mode);
+    if (*oh <= 0 || *ow <= 0)
+        return scl_fail(SIAMCL_ERR_SHAPE, "pool: kernel %dx%d does not fit input %dx%d with pads t%d l%d b%d r%d",
+                        p->kh, p->kw, h, w, p->pad_t, p->pad_l, p->pad_b, p->pad_r);
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, scl_tensor *y) {
+    if (!dev || !p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool: NULL argument");
+    SCL_TRY(check_tensor(x, "maxpool input"));
+    SCL_TRY(check_tensor(y, "maxpool output"));
+    int oh, ow;
+    SCL_TRY(scl_pool_out_size(p, x->h, x->w, &oh, &ow));
+    if (y->n != x->n || y->c != x->c || y->h != oh || y->w != ow)
+        return scl_fail(SIAMCL_ERR_SHAPE, "maxpool: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h,
+                        y->w, x->n, x->c, oh, ow);
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "pool", NULL, "maxpool", &k));
+    cl_ulong xo = x->off, yo = y->off;
+    cl_int H = x->h, W = x->w, OH = oh, OW = ow, kh = p->kh, kw = p->kw, sh = p->stride_h, sw = p->stride_w,
+           pt = p->pad_t, pl = p->pad_l;
+    cl_uint total = (cl_uint)scl_tensor_count(y);
+    int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, y->mem) | SCL_ARG(k, 3, yo) |
+            SCL_ARG(k, 4, H) | SCL_ARG(k, 5, W) | SCL_ARG(k, 6, OH) | SCL_ARG(k, 7, OW) | SCL_ARG(k, 8, kh) |
+            SCL_ARG(k, 9, kw) | SCL_ARG(k, 10, sh) | SCL_ARG(k, 11, sw) | SCL_ARG(k, 12, pt) | SCL_ARG(k, 13, pl) |
+            SCL_ARG(k, 14, total);
+    SCL_CL(e, "maxpool arguments");
+    size_t g = total, l = 64;
+    return scl_launch(dev, k, 1, &g, &l, "maxpool");
+}
+
+/* Largest power of two <= min(want, what the kernel allows on this device). */
+static size_t reduce_local_size(scl_device *dev, cl_kernel k, size_t want) {
+    size_t kmax = 0;
+    if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) != CL_SUCCESS ||
+        kmax == 0)
+        kmax = 1;
+    if (dev->info.max_work_group_size && dev->info.max_work_group_size < kmax) kmax = dev->info.max_work_group_size;
+    if (want > kmax) want = kmax;
+    size_t l = 1;
+    while (l * 2 <= want) l *= 2;
+    return l;
+}
+
+siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y) {
+    if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "global_avgpool: NULL device");
+    SCL_TRY(check_tensor(x, "global_avgpool input"));
+    SCL_TRY(check_tensor(y, "global_avgpool output"));
+    if (y->n != x->n || y->c != x->c || y->h != 1 || y->w != 1)
+        return scl_fail(SIAMCL_ERR_SHAPE, "global_avgpool: output %dx%dx%dx%d, expected %dx%dx1x1", y->n, y->c,
+                        y->h, y->w, x->n, x->c);
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "pool", NULL, "global_avgpool", &k));
+    cl_uint hw = (cl_uint)((size_t)x->h * (size_t)x->w);
+    /* enough work-items to cover the plane once, at most 256 */
+    size_t want = 1;
+    while (want < hw && want < 256) want *= 2;
+    size_t l = reduce_local_size(dev, k, want);
+    cl_ulong xo = x->off, yo = y->off;
+    cl_float inv = 1.0f / (float)hw;
+    int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, y->mem) | SCL_ARG(k, 3, yo) |
+            SCL_ARG(k, 4, hw) | SCL_ARG(k, 5, inv) | clSetKernelArg(k, 6, l * sizeof(cl_float), NULL);
+    SCL_CL(e, "global_avgpool arguments");
+    size_t g = (size_t)x->n * (size_t)x->c * l;
+    return scl_launch(dev, k, 1, &g, &l, "global_avgpool");
+}
