@@ -1,0 +1,250 @@
+/* 2-D convolution launchers: a direct kernel (cl/conv.cl) and im2col + CLBlast
+ * SGEMM (cl/im2col.cl, ops/gemm.c), with bias, residual and activation fused.
+ * Nothing is allocated per call: the GEMM path uses the caller's workspace. */
+#include "ops/ops.h"
+
+/* ---- parameter and shape checks ---- */
+
+static siamcl_status check_params(const scl_conv_params *p) {
+    if (!p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL params");
+    if (p->kh < 1 || p->kw < 1 || p->stride_h < 1 || p->stride_w < 1 || p->dil_h < 1 || p->dil_w < 1 ||
+        p->groups < 1 || p->pad_t < 0 || p->pad_l < 0 || p->pad_b < 0 || p->pad_r < 0)
+        return scl_fail(SIAMCL_ERR_SHAPE,
+                        "conv2d: invalid parameters kernel %dx%d stride %dx%d dilation %dx%d pads %d,%d,%d,%d groups %d",
+                        p->kh, p->kw, p->stride_h, p->stride_w, p->dil_h, p->dil_w, p->pad_t, p->pad_l, p->pad_b,
+                        p->pad_r, p->groups);
+    if (p->algo != SCL_CONV_AUTO && p->algo != SCL_CONV_DIRECT && p->algo != SCL_CONV_GEMM)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: unknown algorithm %d", (int)p->algo);
+    if ((int)p->act.act < SCL_ACT_NONE || (int)p->act.act > SCL_ACT_EXP)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: unknown activation %d", (int)p->act.act);
+    return SIAMCL_OK;
+}
+
+/* floor((in + pads - dil*(k-1) - 1) / stride) + 1, computed without overflow
+ * and with a floor that is right for negative numerators. */
+static long out_dim(long in, long pa, long pb, long k, long s, long d) {
+    long span = in + pa + pb - d * (k - 1) - 1;
+    if (span < 0) return 0;
+    return span / s + 1;
+}
+
+siamcl_status scl_conv2d_out_size(const scl_conv_params *p, int h, int w, int *oh, int *ow) {
+    SCL_TRY(check_params(p));
+    if (!oh || !ow) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d_out_size: NULL output");
+    long H = out_dim(h, p->pad_t, p->pad_b, p->kh, p->stride_h, p->dil_h);
+    long W = out_dim(w, p->pad_l, p->pad_r, p->kw, p->stride_w, p->dil_w);
+    if (h <= 0 || w <= 0 || H <= 0 || W <= 0 || H > 0x7fffffff || W > 0x7fffffff)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: input %dx%d with kernel %dx%d gives a non-positive output %ldx%ld", h,
+                        w, p->kh, p->kw, H, W);
+    *oh = (int)H;
+    *ow = (int)W;
+    return SIAMCL_OK;
+}
+
+static int is_pointwise(const scl_conv_params *p) {
+    return p->kh == 1 && p->kw == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_t == 0 && p->pad_l == 0 &&
+           p->pad_b == 0 && p->pad_r == 0;
+}
+
+/* The algorithm SCL_CONV_AUTO resolves to:
+ *  - depthwise / tiny groups (C_in/groups == 1): direct -- a GEMM with K = kh*kw
+ *    per group is all overhead;
+ *  - 1x1 stride-1 unpadded: GEMM straight on x (no im2col, no workspace);
+ *  - everything else: GEMM through im2col (first version; to be revisited with
+ *    measurements of the direct kernel on PoCL). */
+static scl_conv_algo resolve(const scl_conv_params *p, int c_in) {
+    if (p->algo != SCL_CONV_AUTO) return p->algo;
+    if (c_in / p->groups == 1) return SCL_CONV_DIRECT;
+    if (is_pointwise(p)) return SCL_CONV_GEMM;
+    return SCL_CONV_GEMM;
+}
+
+static size_t im2col_floats(const scl_conv_params *p, const scl_tensor *x, int oh, int ow) {
+    return (size_t)x->n * (size_t)x->c * (size_t)p->kh * (size_t)p->kw * (size_t)oh * (size_t)ow;
+}
+
+size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *y) {
+    (void)y;
+    if (!p || !x || x->n <= 0 || x->c <= 0) return 0;
+    int oh, ow;
+    if (check_params(p) != SIAMCL_OK || scl_conv2d_out_size(p, x->h, x->w, &oh, &ow) != SIAMCL_OK) return 0;
+    if (resolve(p, x->c) != SCL_CONV_GEMM || is_pointwise(p)) return 0;
+    return im2col_floats(p, x, oh, ow) * sizeof(float);
+}
+
+/* Size in floats of a buffer, or 0 if it cannot be queried. */
+static size_t buf_floats(cl_mem m) {
+    size_t bytes = 0;
+    if (!m || clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL) != CL_SUCCESS) return 0;
+    return bytes / sizeof(float);
+}
+
+static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
+    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL %s", what);
+    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: invalid %s shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
+    size_t have = buf_floats(t->mem);
+    if (t->off + scl_tensor_count(t) > have)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: %s %dx%dx%dx%d at offset %zu exceeds its buffer (%zu floats)",
+                        what, t->n, t->c, t->h, t->w, t->off, have);
+    return SIAMCL_OK;
+}
+
+static int overlaps(const scl_tensor *a, const scl_tensor *b) {
+    if (a->mem != b->mem) return 0;
+    size_t a1 = a->off + scl_tensor_count(a), b1 = b->off + scl_tensor_count(b);
+    return a->off < b1 && b->off < a1;
+}
+
+static int same_view(const scl_tensor *a, const scl_tensor *b) {
+    return a->mem == b->mem && a->off == b->off && a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w;
+}
+
+/* ---- direct path ---- */
+
+#define DIRECT_OCB 4
+#define DIRECT_PXB 4
+
+static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
+                                size_t woff, cl_mem bias, size_t boff, const scl_tensor *res, scl_tensor *y) {
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "conv", "#define OCB 4\n#define PXB 4\n", "conv2d_direct", &k));
+    cl_ulong xo = x->off, wo = woff, bo = boff, ro = res ? res->off : 0, yo = y->off;
+    cl_int hb = bias != NULL, hr = res != NULL;
+    cl_mem bm = bias ? bias : x->mem, rm = res ? res->mem : x->mem; /* unused placeholders */
+    cl_int N = x->n, C = x->c, H = x->h, W = x->w, OC = y->c, OH = y->h, OW = y->w, KH = p->kh, KW = p->kw,
+           SH = p->stride_h, SW = p->stride_w, PT = p->pad_t, PL = p->pad_l, DH = p->dil_h, DW = p->dil_w,
+           G = p->groups, act = (cl_int)p->act.act;
+    int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, w) | SCL_ARG(k, 3, wo) | SCL_ARG(k, 4, bm) |
+            SCL_ARG(k, 5, bo) | SCL_ARG(k, 6, hb) | SCL_ARG(k, 7, rm) | SCL_ARG(k, 8, ro) | SCL_ARG(k, 9, hr) |
+            SCL_ARG(k, 10, y->mem) | SCL_ARG(k, 11, yo) | SCL_ARG(k, 12, N) | SCL_ARG(k, 13, C) | SCL_ARG(k, 14, H) |
+            SCL_ARG(k, 15, W) | SCL_ARG(k, 16, OC) | SCL_ARG(k, 17, OH) | SCL_ARG(k, 18, OW) | SCL_ARG(k, 19, KH) |
+            SCL_ARG(k, 20, KW) | SCL_ARG(k, 21, SH) | SCL_ARG(k, 22, SW) | SCL_ARG(k, 23, PT) | SCL_ARG(k, 24, PL) |
+            SCL_ARG(k, 25, DH) | SCL_ARG(k, 26, DW) | SCL_ARG(k, 27, G) | SCL_ARG(k, 28, act) |
+            SCL_ARG(k, 29, p->act.a) | SCL_ARG(k, 30, p->act.b);
+    SCL_CL(e, "conv2d_direct arguments");
+    int ocg = OC / G;
+    size_t g[3] = {(size_t)(OW + DIRECT_PXB - 1) / DIRECT_PXB, (size_t)OH,
+                   (size_t)N * G * (size_t)((ocg + DIRECT_OCB - 1) / DIRECT_OCB)};
+    return scl_launch(dev, k, 3, g, NULL, "conv2d_direct");
+}
+
+/* ---- GEMM path ---- */
+
+static siamcl_status run_im2col(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem col, int oh,
+                                int ow) {
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "im2col", NULL, "im2col", &k));
+    cl_ulong xo = x->off;
+    cl_int C = x->c, H = x->h, W = x->w, OH = oh, OW = ow, KH = p->kh, KW = p->kw, SH = p->stride_h,
+           SW = p->stride_w, PT = p->pad_t, PL = p->pad_l, DH = p->dil_h, DW = p->dil_w;
+    cl_int rows = x->n * C * KH * KW;
+    int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, col) | SCL_ARG(k, 3, C) | SCL_ARG(k, 4, H) |
+            SCL_ARG(k, 5, W) | SCL_ARG(k, 6, OH) | SCL_ARG(k, 7, OW) | SCL_ARG(k, 8, KH) | SCL_ARG(k, 9, KW) |
+            SCL_ARG(k, 10, SH) | SCL_ARG(k, 11, SW) | SCL_ARG(k, 12, PT) | SCL_ARG(k, 13, PL) | SCL_ARG(k, 14, DH) |
+            SCL_ARG(k, 15, DW) | SCL_ARG(k, 16, rows);
+    SCL_CL(e, "im2col arguments");
+    size_t g[3] = {(size_t)ow, (size_t)oh, (size_t)rows};
+    return scl_launch(dev, k, 3, g, NULL, "im2col");
+}
+
+static siamcl_status run_epilogue(scl_device *dev, const scl_act_params *act, cl_mem bias, size_t boff,
+                                  const scl_tensor *res, scl_tensor *y) {
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "im2col", NULL, "conv_epilogue", &k));
+    cl_ulong yo = y->off, bo = boff, ro = res ? res->off : 0;
+    cl_int hb = bias != NULL, hr = res != NULL, C = y->c, P = y->h * y->w, a = (cl_int)act->act;
+    cl_mem bm = bias ? bias : y->mem, rm = res ? res->mem : y->mem;
+    int e = SCL_ARG(k, 0, y->mem) | SCL_ARG(k, 1, yo) | SCL_ARG(k, 2, bm) | SCL_ARG(k, 3, bo) | SCL_ARG(k, 4, hb) |
+            SCL_ARG(k, 5, rm) | SCL_ARG(k, 6, ro) | SCL_ARG(k, 7, hr) | SCL_ARG(k, 8, C) | SCL_ARG(k, 9, P) |
+            SCL_ARG(k, 10, a) | SCL_ARG(k, 11, act->a) | SCL_ARG(k, 12, act->b);
+    SCL_CL(e, "conv_epilogue arguments");
+    size_t g[3] = {(size_t)P, (size_t)y->c, (size_t)y->n};
+    return scl_launch(dev, k, 3, g, NULL, "conv_epilogue");
+}
+
+static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
+                              cl_mem bias, size_t boff, const scl_tensor *res, cl_mem ws, scl_tensor *y) {
+    const int G = p->groups, N = x->n, Cg = x->c / G, OCg = y->c / G;
+    const size_t P = (size_t)y->h * y->w, K = (size_t)Cg * p->kh * p->kw;
+    /* B operand: x itself for pointwise convs, else the im2col matrix */
+    cl_mem bm;
+    size_t b0, b_img, b_grp;
+    if (is_pointwise(p)) {
+        bm = x->mem;
+        b0 = x->off;
+        b_img = (size_t)x->c * x->h * x->w;
+        b_grp = (size_t)Cg * x->h * x->w;
+    } else {
+        SCL_TRY(run_im2col(dev, p, x, ws, y->h, y->w));
+        bm = ws;
+        b0 = 0;
+        b_img = (size_t)x->c * p->kh * p->kw * P;
+        b_grp = K * P;
+    }
+    /* a residual that is y itself is added by the GEMM (beta = 1) */
+    float beta = 0.0f;
+    if (res && same_view(res, y)) {
+        beta = 1.0f;
+        res = NULL;
+    }
+    const size_t a_grp = (size_t)OCg * K, c_img = (size_t)y->c * P, c_grp = (size_t)OCg * P;
+    if (N == 1 && G > 1) { /* one batched call over the groups */
+        SCL_TRY(scl_gemm_fwd(dev, 0, 0, OCg, (int)P, (int)K, 1.0f, w, woff, (int)K, a_grp, bm, b0, (int)P, b_grp, beta,
+                             y->mem, y->off, (int)P, c_grp, G));
+    } else { /* per group, batched over the images (A shared: stride 0) */
+        for (int g = 0; g < G; g++)
+            SCL_TRY(scl_gemm_fwd(dev, 0, 0, OCg, (int)P, (int)K, 1.0f, w, woff + g * a_grp, (int)K, 0, bm,
+                                 b0 + g * b_grp, (int)P, b_img, beta, y->mem, y->off + g * c_grp, (int)P, c_img, N));
+    }
+    if (bias || res || p->act.act != SCL_ACT_NONE) SCL_TRY(run_epilogue(dev, &p->act, bias, boff, res, y));
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
+                             cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
+                             scl_tensor *y) {
+    if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL device or weights");
+    SCL_TRY(check_params(p));
+    SCL_TRY(check_tensor(x, "input"));
+    SCL_TRY(check_tensor(y, "output"));
+    if (residual) SCL_TRY(check_tensor(residual, "residual"));
+    const int G = p->groups;
+    if (x->c % G || y->c % G)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: channels %d -> %d not divisible by groups %d", x->c, y->c, G);
+    int oh, ow;
+    SCL_TRY(scl_conv2d_out_size(p, x->h, x->w, &oh, &ow));
+    if (y->n != x->n || y->h != oh || y->w != ow)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h, y->w,
+                        x->n, y->c, oh, ow);
+    if (residual && (residual->n != y->n || residual->c != y->c || residual->h != y->h || residual->w != y->w))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual %dx%dx%dx%d does not match output %dx%dx%dx%d",
+                        residual->n, residual->c, residual->h, residual->w, y->n, y->c, y->h, y->w);
+    if (overlaps(x, y)) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: output overlaps the input");
+    if (residual && overlaps(residual, y) && !same_view(residual, y))
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: residual partially overlaps the output");
+    size_t wn = (size_t)y->c * (x->c / G) * p->kh * p->kw;
+    if (woff + wn > buf_floats(w))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: weights [%d,%d,%d,%d] at offset %zu exceed their buffer (%zu floats)",
+                        y->c, x->c / G, p->kh, p->kw, woff, buf_floats(w));
+    if (bias && boff + (size_t)y->c > buf_floats(bias))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: bias [%d] at offset %zu exceeds its buffer (%zu floats)", y->c, boff,
+                        buf_floats(bias));
+    scl_conv_algo algo = resolve(p, x->c);
+    if (algo == SCL_CONV_GEMM) {
+        size_t need = is_pointwise(p) ? 0 : im2col_floats(p, x, oh, ow);
+        if (need && !workspace)
+            return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: the GEMM path needs a workspace of %zu bytes",
+                            need * sizeof(float));
+        if (need && buf_floats(workspace) < need)
+            return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: workspace of %zu bytes, %zu needed",
+                            buf_floats(workspace) * sizeof(float), need * sizeof(float));
+        if (need && (workspace == x->mem || workspace == y->mem || (residual && workspace == residual->mem)))
+            return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: workspace aliases a tensor");
+        size_t kk = (size_t)(x->c / G) * p->kh * p->kw, pp = (size_t)oh * ow;
+        if (kk > 0x7fffffff || pp > 0x7fffffff)
+            return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: GEMM sizes out of range");
+        return run_gemm(dev, p, x, w, woff, bias, boff, residual, workspace, y);
+    }
+    return run_direct(dev, p, x, w, woff, bias, boff, residual, y);
+}

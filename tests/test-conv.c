@@ -1,0 +1,329 @@
+/* scl_conv2d_fwd against a plain C reference (double accumulation) on random
+ * inputs: odd shapes, strides, asymmetric padding, dilation, groups, depthwise,
+ * batches, bias, fused residual and every activation, through the direct
+ * kernel, the im2col + CLBlast GEMM path and AUTO. Then bad inputs and a
+ * failing-allocation walk. Tolerance: tu_close (1e-4 + 1e-3 |ref|). */
+#include "ops/ops.h"
+#include "testutil.h"
+
+typedef struct ccase {
+    const char *name;
+    int n, c, h, w, oc;
+    int kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, groups;
+    int bias, res; /* res 2: residual is y itself (in place) */
+    scl_act_params act;
+} ccase;
+
+static float ref_act(float x, scl_act act, float a, float b) {
+    switch (act) {
+    case SCL_ACT_RELU: return x > 0 ? x : 0;
+    case SCL_ACT_CLIP: return x < a ? a : (x > b ? b : x);
+    case SCL_ACT_HARDSWISH: { float t = x / 6.0f + 0.5f; t = t < 0 ? 0 : (t > 1 ? 1 : t); return x * t; }
+    case SCL_ACT_HARDSIGMOID: { float t = a * x + b; return t < 0 ? 0 : (t > 1 ? 1 : t); }
+    case SCL_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x));
+    case SCL_ACT_EXP: return expf(x);
+    default: return x;
+    }
+}
+
+static void ref_conv(const ccase *t, int oh, int ow, const float *x, const float *w, const float *bias,
+                     const float *res, float *y) {
+    int cg = t->c / t->groups, ocg = t->oc / t->groups;
+    for (int n = 0; n < t->n; n++)
+        for (int o = 0; o < t->oc; o++) {
+            int g = o / ocg;
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++) {
+                    double acc = bias ? bias[o] : 0.0;
+                    for (int ci = 0; ci < cg; ci++) {
+                        int c = g * cg + ci;
+                        for (int u = 0; u < t->kh; u++) {
+                            int iy = i * t->sh - t->pt + u * t->dh;
+                            if (iy < 0 || iy >= t->h) continue;
+                            for (int v = 0; v < t->kw; v++) {
+                                int ix = j * t->sw - t->pl + v * t->dw;
+                                if (ix < 0 || ix >= t->w) continue;
+                                acc += (double)x[(((size_t)n * t->c + c) * t->h + iy) * t->w + ix] *
+                                       w[(((size_t)o * cg + ci) * t->kh + u) * t->kw + v];
+                            }
+                        }
+                    }
+                    size_t yi = (((size_t)n * t->oc + o) * oh + i) * ow + j;
+                    if (res) acc += res[yi];
+                    y[yi] = ref_act((float)acc, t->act.act, t->act.a, t->act.b);
+                }
+        }
+}
+
+static scl_conv_params params_of(const ccase *t, scl_conv_algo algo) {
+    scl_conv_params p = {t->kh, t->kw, t->sh, t->sw, t->pt, t->pl, t->pb, t->pr, t->dh, t->dw, t->groups, t->act, algo};
+    return p;
+}
+
+static const char *algo_name(scl_conv_algo a) {
+    return a == SCL_CONV_DIRECT ? "direct" : a == SCL_CONV_GEMM ? "gemm" : "auto";
+}
+
+/* Run one case through one algorithm, tensors at non-zero offsets in their buffers. */
+static void run_case(scl_device *dev, const ccase *t, scl_conv_algo algo) {
+    scl_conv_params p = params_of(t, algo);
+    int oh = 0, ow = 0;
+    CHECK_OK(scl_conv2d_out_size(&p, t->h, t->w, &oh, &ow));
+    if (oh <= 0 || ow <= 0) return;
+    const size_t XO = 3, WO = 5, BO = 7, YO = 11, RO = 2;
+    size_t nx = (size_t)t->n * t->c * t->h * t->w, nw = (size_t)t->oc * (t->c / t->groups) * t->kh * t->kw,
+           ny = (size_t)t->n * t->oc * oh * ow;
+    float *x = malloc((XO + nx) * 4), *w = malloc((WO + nw) * 4), *b = malloc((BO + t->oc) * 4),
+          *r = malloc((RO + ny) * 4), *y0 = malloc((YO + ny) * 4), *ref = malloc(ny * 4);
+    tu_fill(x, XO + nx, -1, 1);
+    tu_fill(w, WO + nw, -1, 1);
+    tu_fill(b, BO + t->oc, -1, 1);
+    tu_fill(r, RO + ny, -2, 2);
+    /* the output starts as NaN (or the residual, in place): beta = 0 must not read it */
+    for (size_t i = 0; i < YO + ny; i++) y0[i] = t->res == 2 ? r[RO + (i >= YO ? i - YO : 0)] : NAN;
+    cl_mem dx = tu_upload(dev, x, XO + nx), dw = tu_upload(dev, w, WO + nw), db = tu_upload(dev, b, BO + t->oc),
+           dr = tu_upload(dev, r, RO + ny), dy = tu_upload(dev, y0, YO + ny);
+    scl_tensor tx = {dx, XO, t->n, t->c, t->h, t->w}, ty = {dy, YO, t->n, t->oc, oh, ow},
+               tr = {dr, RO, t->n, t->oc, oh, ow};
+    const scl_tensor *res = t->res == 1 ? &tr : t->res == 2 ? &ty : NULL;
+    size_t wsb = scl_conv2d_workspace_bytes(&p, &tx, &ty);
+    cl_mem ws = NULL;
+    if (wsb) CHECK_OK(scl_buffer_alloc(dev, wsb, &ws));
+    if (algo == SCL_CONV_DIRECT) CHECK(wsb == 0);
+    int pointwise = t->kh == 1 && t->kw == 1 && t->sh == 1 && t->sw == 1 && !t->pt && !t->pl && !t->pb && !t->pr;
+    if (algo == SCL_CONV_GEMM) CHECK((wsb == 0) == pointwise);
+    siamcl_status st = scl_conv2d_fwd(dev, &p, &tx, dw, WO, t->bias ? db : NULL, BO, res, ws, &ty);
+    char what[200];
+    snprintf(what, sizeof what, "%s [%s] %dx%dx%dx%d->%d k%dx%d s%dx%d p%d,%d,%d,%d d%dx%d g%d bias%d res%d act%d",
+             t->name, algo_name(algo), t->n, t->c, t->h, t->w, t->oc, t->kh, t->kw, t->sh, t->sw, t->pt, t->pl, t->pb,
+             t->pr, t->dh, t->dw, t->groups, t->bias, t->res, (int)t->act.act);
+    if (st != SIAMCL_OK) {
+        fprintf(stderr, "%s: %s: %s\n", what, siamcl_status_string(st), siamcl_last_error());
+        tu_failures++;
+    } else {
+        ref_conv(t, oh, ow, x + XO, w + WO, t->bias ? b + BO : NULL, t->res ? r + RO : NULL, ref);
+        float *got = tu_download(dev, dy, YO + ny);
+        CHECK(got != NULL);
+        if (got) {
+            tu_compare(what, got + YO, ref, ny);
+            for (size_t i = 0; i < YO; i++) CHECK(isnan(got[i]) || t->res == 2); /* nothing written before y */
+        }
+        free(got);
+    }
+    scl_buffer_free(dev, ws);
+    scl_buffer_free(dev, dx);
+    scl_buffer_free(dev, dw);
+    scl_buffer_free(dev, db);
+    scl_buffer_free(dev, dr);
+    scl_buffer_free(dev, dy);
+    free(x);
+    free(w);
+    free(b);
+    free(r);
+    free(y0);
+    free(ref);
+}
+
+#define NOACT {SCL_ACT_NONE, 0, 0}
+#define RELU {SCL_ACT_RELU, 0, 0}
+
+static const ccase cases[] = {
+    /* name            n  c   h   w  oc  kh kw sh sw pt pl pb pr dh dw g  bias res act */
+    {"1x1",            1, 13, 7,  9, 11, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, NOACT},
+    {"1x1 batch",      3, 16, 5, 11, 21, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, RELU},
+    {"1x1 stride2",    2, 9, 9,  8,  7, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1, 0, NOACT},
+    {"1x1 padded",     1, 5, 4,  6,  6, 1, 1, 1, 1, 1, 0, 1, 2, 1, 1, 1, 1, 0, NOACT},
+    {"3x3 pad1",       1, 17, 15, 13, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, RELU},
+    {"3x3 pad1 res",   2, 8, 11, 12, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, RELU},
+    {"3x3 in place",   1, 6, 9,  7,  6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, NOACT},
+    {"3x3 nopad",      3, 7, 10, 9,  5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, NOACT},
+    {"7x7 s2 p3",      1, 3, 37, 35, 9, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 0, RELU},
+    {"11x11 s2",       2, 3, 41, 39, 10, 11, 11, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1, 0, RELU},
+    {"asym pad",       1, 5, 8, 10, 7, 3, 2, 1, 1, 2, 0, 1, 3, 1, 1, 1, 1, 0, NOACT},
+    {"asym s2",        2, 4, 11, 9, 6, 4, 3, 2, 3, 0, 2, 3, 1, 1, 1, 1, 0, 1, NOACT},
+    {"dilation2",      1, 6, 13, 14, 5, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1, 0, NOACT},
+    {"dil 2x3 s2",     1, 4, 17, 19, 3, 3, 3, 2, 1, 1, 3, 2, 0, 2, 3, 1, 1, 0, NOACT},
+    {"groups2",        1, 8, 13, 11, 12, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 2, 1, 0, RELU},
+    {"groups2 batch",  3, 10, 7, 9, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2, 1, 1, NOACT},
+    {"groups3 1x1",    2, 9, 5, 7, 15, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 3, 1, 0, NOACT},
+    {"groups4 1x1 n1", 1, 8, 6, 5, 12, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 4, 0, 0, NOACT},
+    {"dw 3x3",         1, 12, 14, 15, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 12, 1, 0, {SCL_ACT_HARDSWISH, 0, 0}},
+    {"dw 5x5 s2",      2, 7, 17, 16, 7, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1, 7, 1, 0, RELU},
+    {"dw mult2",       1, 5, 9, 8, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5, 0, 0, NOACT},
+    {"batch3 3x3 s2",  3, 6, 15, 16, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_CLIP, 0, 6}},
+    {"k > input pad",  1, 2, 2, 3, 3, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 0, NOACT},
+    {"1x1 pixel",      2, 3, 1, 1, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, NOACT},
+};
+
+int main(void) {
+    siamcl_context *ctx = tu_context();
+    scl_device *dev = tu_dev(ctx);
+    tu_seed(42);
+    const scl_conv_algo algos[] = {SCL_CONV_DIRECT, SCL_CONV_GEMM, SCL_CONV_AUTO};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int a = 0; a < 3; a++) run_case(dev, &cases[i], algos[a]);
+
+    /* every activation, fused, on both paths */
+    const scl_act_params acts[] = {{SCL_ACT_NONE, 0, 0},      {SCL_ACT_RELU, 0, 0},
+                                   {SCL_ACT_CLIP, 0, 6},      {SCL_ACT_CLIP, -0.5f, 0.75f},
+                                   {SCL_ACT_HARDSWISH, 0, 0}, {SCL_ACT_HARDSIGMOID, 0.2f, 0.5f},
+                                   {SCL_ACT_SIGMOID, 0, 0},   {SCL_ACT_EXP, 0, 0}};
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+        ccase t = {"act", 2, 5, 9, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, (int)(i & 1), acts[i]};
+        for (int a = 0; a < 3; a++) run_case(dev, &t, algos[a]);
+        ccase d = {"act dw", 1, 4, 8, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 1, 1, acts[i]};
+        run_case(dev, &d, SCL_CONV_DIRECT);
+        run_case(dev, &d, SCL_CONV_GEMM);
+    }
+
+    /* ---- output size and workspace queries ---- */
+    {
+        scl_conv_params p = {3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_GEMM};
+        int oh = 0, ow = 0;
+        CHECK_OK(scl_conv2d_out_size(&p, 255, 254, &oh, &ow));
+        CHECK(oh == 128 && ow == 127);
+        scl_conv_params q = {11, 11, 2, 2, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
+        CHECK_OK(scl_conv2d_out_size(&q, 255, 255, &oh, &ow));
+        CHECK(oh == 123 && ow == 123);
+        CHECK_STATUS(scl_conv2d_out_size(&q, 10, 255, &oh, &ow), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_out_size(&q, 0, 255, &oh, &ow), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_out_size(NULL, 20, 20, &oh, &ow), SIAMCL_ERR_INVALID_ARGUMENT);
+        scl_tensor x = {NULL, 0, 2, 4, 10, 10}, y = {NULL, 0, 2, 8, 5, 5};
+        CHECK(scl_conv2d_workspace_bytes(&p, &x, &y) == (size_t)2 * 4 * 9 * 25 * 4);
+        p.algo = SCL_CONV_DIRECT;
+        CHECK(scl_conv2d_workspace_bytes(&p, &x, &y) == 0);
+        scl_conv_params pw = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_GEMM};
+        CHECK(scl_conv2d_workspace_bytes(&pw, &x, &x) == 0);
+        scl_conv_params dwp = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
+        CHECK(scl_conv2d_workspace_bytes(&dwp, &x, &x) == 0); /* depthwise: direct */
+        CHECK(scl_conv2d_workspace_bytes(NULL, &x, &y) == 0);
+    }
+
+    /* ---- bad inputs: a clean status, nothing enqueued ---- */
+    {
+        cl_mem dx = tu_upload(dev, NULL, 2 * 4 * 10 * 10), dw = tu_upload(dev, NULL, 8 * 4 * 9),
+               dy = tu_upload(dev, NULL, 2 * 8 * 10 * 10), ws = tu_upload(dev, NULL, 4);
+        float zeros[8 * 4 * 9] = {0};
+        CHECK_OK(scl_buffer_write(dev, dw, 0, sizeof zeros, zeros));
+        scl_tensor x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
+        scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_DIRECT};
+        CHECK_OK(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y));
+        CHECK_STATUS(scl_conv2d_fwd(NULL, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, NULL, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, NULL, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, NULL, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
+        scl_tensor xnull = {NULL, 0, 2, 4, 10, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &xnull, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        /* output shape that does not match */
+        scl_tensor ybad = {dy, 0, 2, 8, 9, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybad), SIAMCL_ERR_SHAPE);
+        scl_tensor ybatch = {dy, 0, 1, 8, 10, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybatch), SIAMCL_ERR_SHAPE);
+        /* channels not divisible by groups */
+        scl_conv_params pg = p;
+        pg.groups = 3;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        pg.groups = 4; /* 4 -> 8 channels: weights [8,1,3,3] fit */
+        CHECK_OK(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y));
+        scl_tensor y6 = {dy, 0, 2, 6, 10, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y6), SIAMCL_ERR_SHAPE);
+        /* non-positive output size */
+        scl_conv_params pk = p;
+        pk.kh = pk.kw = 13;
+        pk.pad_t = pk.pad_b = pk.pad_l = pk.pad_r = 0;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pk, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        /* invalid parameters */
+        scl_conv_params pz = p;
+        pz.kh = 0;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        pz = p;
+        pz.stride_w = 0;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        pz = p;
+        pz.pad_l = -1;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        pz = p;
+        pz.groups = 0;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        pz = p;
+        pz.algo = (scl_conv_algo)7;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        pz = p;
+        pz.act.act = (scl_act)42;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        /* weights / bias that do not fit their buffers (shape mismatch) */
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 1, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        scl_tensor y9 = {dy, 0, 2, 9, 10, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y9), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, ws, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, dw, 8 * 4 * 9 - 4, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        /* tensors that exceed their buffers */
+        scl_tensor xbig = {dx, 1, 2, 4, 10, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &xbig, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        scl_tensor ybig = {dy, 5, 2, 8, 10, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybig), SIAMCL_ERR_SHAPE);
+        /* residual of the wrong shape, aliasing */
+        scl_tensor rbad = {dy, 0, 2, 8, 10, 9};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, &rbad, NULL, &y), SIAMCL_ERR_SHAPE);
+        scl_tensor rshift = {dy, 1, 1, 8, 10, 10};
+        scl_tensor y1 = {dy, 0, 1, 8, 10, 10}, x1 = {dx, 0, 1, 4, 10, 10};
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x1, dw, 0, NULL, 0, &rshift, NULL, &y1), SIAMCL_ERR_INVALID_ARGUMENT);
+        scl_tensor yx = {dx, 0, 1, 4, 10, 10};
+        scl_conv_params p44 = p;
+        p44.groups = 4; /* [4,1,3,3] weights, 4 -> 4 */
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p44, &x1, dw, 0, NULL, 0, NULL, NULL, &yx), SIAMCL_ERR_INVALID_ARGUMENT);
+        /* the GEMM path needs a big enough workspace */
+        scl_conv_params pgm = p;
+        pgm.algo = SCL_CONV_GEMM;
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &x, dw, 0, NULL, 0, NULL, ws, &y), SIAMCL_ERR_SHAPE);
+        CHECK_OK(clFinish(dev->queue));
+        scl_buffer_free(dev, dx);
+        scl_buffer_free(dev, dw);
+        scl_buffer_free(dev, dy);
+        scl_buffer_free(dev, ws);
+    }
+    siamcl_context_free(ctx);
+
+    /* ---- failing allocations: fresh context each round (so the launcher
+     * compiles and caches its kernels), the i-th allocation fails; every
+     * outcome must be OK or a clean allocation error, with no leak ---- */
+    const scl_conv_algo walk[] = {SCL_CONV_DIRECT, SCL_CONV_GEMM};
+    for (int a = 0; a < 2; a++) {
+        for (long i = 1; i < 200; i++) {
+            siamcl_context *c2 = tu_context();
+            scl_device *d2 = tu_dev(c2);
+            float xs[2 * 3 * 6 * 5], wts[4 * 3 * 9], bs[4], ref[2 * 4 * 6 * 5], got[2 * 4 * 6 * 5];
+            tu_fill(xs, sizeof xs / 4, -1, 1);
+            tu_fill(wts, sizeof wts / 4, -1, 1);
+            tu_fill(bs, 4, -1, 1);
+            cl_mem dx = tu_upload(d2, xs, sizeof xs / 4), dwt = tu_upload(d2, wts, sizeof wts / 4),
+                   db = tu_upload(d2, bs, 4), dy = tu_upload(d2, NULL, sizeof got / 4), ws = NULL;
+            scl_tensor x = {dx, 0, 2, 3, 6, 5}, y = {dy, 0, 2, 4, 6, 5};
+            ccase t = {"walk", 2, 3, 6, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, {SCL_ACT_RELU, 0, 0}};
+            scl_conv_params p = params_of(&t, walk[a]);
+            size_t wsb = scl_conv2d_workspace_bytes(&p, &x, &y);
+            if (wsb) CHECK_OK(scl_buffer_alloc(d2, wsb, &ws));
+            siamcl_test_fail_alloc(i);
+            siamcl_status st = scl_conv2d_fwd(d2, &p, &x, dwt, 0, db, 0, NULL, ws, &y);
+            long count = siamcl_test_fail_alloc(0);
+            CHECK(st == SIAMCL_OK || st == SIAMCL_ERR_OUT_OF_MEMORY || st == SIAMCL_ERR_DEVICE_MEMORY);
+            if (st == SIAMCL_OK) { /* allocations that did not fail must leave a working result */
+                CHECK_OK(scl_buffer_read(d2, dy, 0, sizeof got, got));
+                ref_conv(&t, 6, 5, xs, wts, bs, NULL, ref);
+                tu_compare("walk", got, ref, sizeof got / 4);
+            } else if (i > count) {
+                CHECK(!"failure reported although no allocation failed");
+            }
+            scl_buffer_free(d2, ws);
+            scl_buffer_free(d2, dx);
+            scl_buffer_free(d2, dwt);
+            scl_buffer_free(d2, db);
+            scl_buffer_free(d2, dy);
+            siamcl_context_free(c2);
+            if (i > count) break; /* walked past the last allocation */
+        }
+    }
+    return tu_finish("test-conv");
+}

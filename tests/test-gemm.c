@@ -1,0 +1,143 @@
+/* scl_gemm_fwd (CLBlast SGEMM, row-major, strided-batched) against a plain C
+ * reference with double accumulation: odd sizes, both transposes, leading
+ * dimensions wider than the matrix, buffer offsets, alpha/beta, batches.
+ * CLBlast has computed wrong results with its default tuning on CPU devices
+ * before (CLBlast #321), so every shape here is a real check of the library. */
+#include "ops/ops.h"
+#include "testutil.h"
+
+typedef struct gcase {
+    int m, n, k, ta, tb, batch;
+    float alpha, beta;
+    int pad;    /* extra leading-dimension columns */
+    size_t off; /* float offset of every matrix in its buffer */
+} gcase;
+
+static void ref_gemm(const gcase *g, const float *a, int lda, size_t sa, const float *b, int ldb, size_t sb, float *c,
+                     int ldc, size_t sc) {
+    for (int p = 0; p < g->batch; p++) {
+        const float *A = a + g->off + p * sa, *B = b + g->off + p * sb;
+        float *C = c + g->off + p * sc;
+        for (int i = 0; i < g->m; i++)
+            for (int j = 0; j < g->n; j++) {
+                double acc = 0;
+                for (int l = 0; l < g->k; l++) {
+                    float av = g->ta ? A[(size_t)l * lda + i] : A[(size_t)i * lda + l];
+                    float bv = g->tb ? B[(size_t)j * ldb + l] : B[(size_t)l * ldb + j];
+                    acc += (double)av * bv;
+                }
+                float *cv = &C[(size_t)i * ldc + j];
+                *cv = (float)(g->alpha * acc + (double)g->beta * *cv);
+            }
+    }
+}
+
+static void run(scl_device *dev, const gcase *g) {
+    int lda = (g->ta ? g->m : g->k) + g->pad, ldb = (g->tb ? g->k : g->n) + g->pad, ldc = g->n + g->pad;
+    size_t asz = (size_t)(g->ta ? g->k : g->m) * lda, bsz = (size_t)(g->tb ? g->n : g->k) * ldb,
+           csz = (size_t)g->m * ldc;
+    /* batch strides a little larger than the matrices, so gaps must stay untouched */
+    size_t sa = asz + 3, sb = bsz + 5, sc = csz + 7;
+    size_t na = g->off + sa * g->batch, nb = g->off + sb * g->batch, nc = g->off + sc * g->batch;
+    float *a = malloc(na * 4), *b = malloc(nb * 4), *c = malloc(nc * 4), *ref = malloc(nc * 4);
+    tu_fill(a, na, -1, 1);
+    tu_fill(b, nb, -1, 1);
+    tu_fill(c, nc, -1, 1);
+    memcpy(ref, c, nc * 4);
+    cl_mem da = tu_upload(dev, a, na), db = tu_upload(dev, b, nb), dc = tu_upload(dev, c, nc);
+    CHECK(da && db && dc);
+    CHECK_OK(scl_gemm_fwd(dev, g->ta, g->tb, g->m, g->n, g->k, g->alpha, da, g->off, lda, sa, db, g->off, ldb, sb,
+                          g->beta, dc, g->off, ldc, sc, g->batch));
+    float *got = tu_download(dev, dc, nc);
+    ref_gemm(g, a, lda, sa, b, ldb, sb, ref, ldc, sc);
+    char what[160];
+    snprintf(what, sizeof what, "gemm m=%d n=%d k=%d ta=%d tb=%d batch=%d alpha=%g beta=%g pad=%d off=%zu", g->m,
+             g->n, g->k, g->ta, g->tb, g->batch, g->alpha, g->beta, g->pad, g->off);
+    if (got) tu_compare(what, got, ref, nc);
+    CHECK(got != NULL);
+    free(got);
+    scl_buffer_free(dev, da);
+    scl_buffer_free(dev, db);
+    scl_buffer_free(dev, dc);
+    free(a);
+    free(b);
+    free(c);
+    free(ref);
+}
+
+int main(void) {
+    siamcl_context *ctx = tu_context();
+    scl_device *dev = tu_dev(ctx);
+    const gcase cases[] = {
+        /* tiny and odd */
+        {1, 1, 1, 0, 0, 1, 1, 0, 0, 0},
+        {3, 5, 7, 0, 0, 1, 1, 0, 0, 0},
+        {17, 13, 29, 0, 0, 1, 1, 0, 0, 0},
+        /* all four transpose combinations on an odd shape */
+        {37, 41, 53, 0, 0, 1, 1, 0, 0, 0},
+        {37, 41, 53, 1, 0, 1, 1, 0, 0, 0},
+        {37, 41, 53, 0, 1, 1, 1, 0, 0, 0},
+        {37, 41, 53, 1, 1, 1, 1, 0, 0, 0},
+        /* alpha/beta, padded leading dimensions and buffer offsets */
+        {33, 65, 31, 0, 0, 1, 0.5f, -1.25f, 3, 11},
+        {31, 9, 100, 1, 1, 1, 2.0f, 1.0f, 1, 5},
+        /* conv-like: C_out x (C_in*k*k) times (C_in*k*k) x (H*W) */
+        {64, 961, 147, 0, 0, 1, 1, 0, 0, 0},
+        {128, 3136, 256, 0, 0, 1, 1, 0, 0, 0},
+        {96, 289, 75, 0, 0, 1, 1, 1, 0, 0},
+        /* M and N not multiples of any tile size, large K */
+        {129, 127, 1153, 0, 0, 1, 1, 0, 0, 0},
+        /* batched (strided), odd shapes, with and without transposes */
+        {7, 9, 11, 0, 0, 3, 1, 0, 0, 0},
+        {19, 23, 29, 1, 0, 4, 1, 0.5f, 2, 13},
+        {24, 35, 18, 0, 1, 2, 0.75f, 0, 0, 1},
+        {64, 441, 128, 0, 0, 3, 1, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run(dev, &cases[i]);
+
+    /* batch with A shared by every item (stride 0), as conv uses it */
+    {
+        const int m = 13, n = 37, k = 21, batch = 3;
+        float *a = malloc((size_t)m * k * 4), *b = malloc((size_t)batch * k * n * 4), *ref = malloc((size_t)batch * m * n * 4);
+        tu_fill(a, (size_t)m * k, -1, 1);
+        tu_fill(b, (size_t)batch * k * n, -1, 1);
+        cl_mem da = tu_upload(dev, a, (size_t)m * k), db = tu_upload(dev, b, (size_t)batch * k * n),
+               dc = tu_upload(dev, NULL, (size_t)batch * m * n);
+        CHECK_OK(scl_gemm_fwd(dev, 0, 0, m, n, k, 1, da, 0, k, 0, db, 0, n, (size_t)k * n, 0, dc, 0, n, (size_t)m * n,
+                              batch));
+        for (int p = 0; p < batch; p++)
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int l = 0; l < k; l++) acc += (double)a[i * k + l] * b[(size_t)p * k * n + (size_t)l * n + j];
+                    ref[(size_t)p * m * n + (size_t)i * n + j] = (float)acc;
+                }
+        float *got = tu_download(dev, dc, (size_t)batch * m * n);
+        if (got) tu_compare("gemm shared A", got, ref, (size_t)batch * m * n);
+        free(got);
+        scl_buffer_free(dev, da);
+        scl_buffer_free(dev, db);
+        scl_buffer_free(dev, dc);
+        free(a);
+        free(b);
+        free(ref);
+    }
+
+    /* bad inputs: rejected before CLBlast sees them */
+    cl_mem d = tu_upload(dev, NULL, 64);
+    CHECK_STATUS(scl_gemm_fwd(NULL, 0, 0, 2, 2, 2, 1, d, 0, 2, 0, d, 0, 2, 0, 0, d, 0, 2, 0, 1),
+                 SIAMCL_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(scl_gemm_fwd(dev, 0, 0, 2, 2, 2, 1, NULL, 0, 2, 0, d, 0, 2, 0, 0, d, 0, 2, 0, 1),
+                 SIAMCL_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(scl_gemm_fwd(dev, 0, 0, 0, 2, 2, 1, d, 0, 2, 0, d, 0, 2, 0, 0, d, 0, 2, 0, 1), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_gemm_fwd(dev, 0, 0, 2, 2, -1, 1, d, 0, 2, 0, d, 0, 2, 0, 0, d, 0, 2, 0, 1), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_gemm_fwd(dev, 0, 0, 2, 2, 2, 1, d, 0, 2, 0, d, 0, 2, 0, 0, d, 0, 2, 0, 0), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_gemm_fwd(dev, 0, 0, 2, 3, 4, 1, d, 0, 3, 0, d, 0, 3, 0, 0, d, 0, 3, 0, 1), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_gemm_fwd(dev, 1, 0, 5, 3, 4, 1, d, 0, 4, 0, d, 0, 3, 0, 0, d, 0, 3, 0, 1), SIAMCL_ERR_SHAPE);
+    /* a buffer too small for the matrix: CLBlast refuses, reported as a BLAS error */
+    CHECK_STATUS(scl_gemm_fwd(dev, 0, 0, 40, 40, 40, 1, d, 0, 40, 0, d, 0, 40, 0, 0, d, 0, 40, 0, 1), SIAMCL_ERR_BLAS);
+    CHECK(strstr(siamcl_last_error(), "CLBlast status") != NULL);
+    scl_buffer_free(dev, d);
+    siamcl_context_free(ctx);
+    return tu_finish("test-gemm");
+}
