@@ -1,0 +1,302 @@
+/* The tracker object: networks and plans on one device, the frame on the
+ * device, crops cut there straight into the plans' inputs, the head run against
+ * template features kept on the device; only the response comes down and the
+ * per-model decoder (siamfc.c, nanotrack.c) turns it into a box. */
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "graph/plan.h"
+#include "track/track.h"
+
+struct siamcl_tracker {
+    siamcl_tracker_desc desc;
+    siamcl_context *ctx;
+    int device;
+    scl_device *dev;
+    siamcl_model *backbone, *head;
+    siamcl_plan *zplan, *xplan, *hplan;
+    int batch;                 /* search crops per frame: scales (SiamFC) or 1 */
+    int out_cls, out_loc;      /* NanoTrack head output indices */
+    cl_mem frame;              /* 8-bit frame, grown when a frame is larger */
+    size_t frame_cap;
+    cl_mem reqbuf;             /* crop requests */
+    cl_mem resp;               /* SiamFC response [batch,1,n,n] */
+    float *host;               /* downloaded response (SiamFC) or cls then loc (NanoTrack) */
+    scl_crop_params crop;
+    scl_sfc sfc;
+    scl_nano nano;
+    int ready;
+    scl_track_debug last;
+    siamcl_tracker_times times;
+};
+
+static double now_ms(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+void siamcl_tracker_free(siamcl_tracker *t) {
+    if (!t) return;
+    siamcl_plan_free(t->hplan);
+    siamcl_plan_free(t->xplan);
+    siamcl_plan_free(t->zplan);
+    siamcl_model_free(t->head);
+    siamcl_model_free(t->backbone);
+    if (t->dev) {
+        scl_buffer_free(t->dev, t->frame);
+        scl_buffer_free(t->dev, t->reqbuf);
+        scl_buffer_free(t->dev, t->resp);
+    }
+    scl_free(t->host);
+    scl_sfc_release(&t->sfc);
+    scl_nano_release(&t->nano);
+    scl_free(t);
+}
+
+static siamcl_status shape_of(siamcl_plan *p, int out, int i, siamcl_shape *s) {
+    return out ? siamcl_plan_output_shape(p, i, s) : siamcl_plan_input_shape(p, i, s);
+}
+
+static siamcl_status create_siamfc(siamcl_tracker *t) {
+    const siamcl_tracker_desc *d = &t->desc;
+    siamcl_shape zf, xf;
+    SCL_TRY(shape_of(t->zplan, 1, 0, &zf));
+    SCL_TRY(shape_of(t->xplan, 1, 0, &xf));
+    int n = xf.h - zf.h + 1;
+    if (zf.n != 1 || xf.n != t->batch || zf.c != xf.c || xf.h != xf.w || zf.h != zf.w || n != d->score_size)
+        return scl_fail(SIAMCL_ERR_SHAPE,
+                        "%s: backbone features %dx%dx%dx%d (template) and %dx%dx%dx%d (search) do not give a "
+                        "%dx%d response",
+                        d->name, zf.n, zf.c, zf.h, zf.w, xf.n, xf.c, xf.h, xf.w, d->score_size, d->score_size);
+    size_t count = (size_t)t->batch * n * n;
+    SCL_TRY(scl_buffer_alloc(t->dev, count * sizeof(float), &t->resp));
+    t->host = scl_malloc(count * sizeof(float));
+    if (!t->host) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker: out of memory");
+    return scl_sfc_alloc(&t->sfc, d);
+}
+
+static siamcl_status create_nanotrack(siamcl_tracker *t) {
+    const siamcl_tracker_desc *d = &t->desc;
+    SCL_TRY(siamcl_model_load(d->head, &t->head));
+    if (siamcl_model_input_count(t->head) != 2 || siamcl_model_output_count(t->head) != 2)
+        return scl_fail(SIAMCL_ERR_SHAPE, "%s: head %s must take 2 inputs and give 2 outputs", d->name, d->head);
+    int iz = siamcl_model_input_index(t->head, "input1"), ix = siamcl_model_input_index(t->head, "input2");
+    if (iz < 0 || ix < 0 || iz == ix) iz = 0, ix = 1;
+    siamcl_shape shapes[2];
+    SCL_TRY(shape_of(t->zplan, 1, 0, &shapes[iz]));
+    SCL_TRY(shape_of(t->xplan, 1, 0, &shapes[ix]));
+    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->head, 2, shapes, &t->hplan));
+    /* the head reads the backbone outputs where they are */
+    SCL_TRY(siamcl_plan_bind_input(t->hplan, iz, siamcl_plan_output(t->zplan, 0)));
+    SCL_TRY(siamcl_plan_bind_input(t->hplan, ix, siamcl_plan_output(t->xplan, 0)));
+    t->out_cls = siamcl_model_output_index(t->head, "output1");
+    t->out_loc = siamcl_model_output_index(t->head, "output2");
+    if (t->out_cls < 0 || t->out_loc < 0 || t->out_cls == t->out_loc) t->out_cls = 0, t->out_loc = 1;
+    siamcl_shape cls, loc;
+    SCL_TRY(shape_of(t->hplan, 1, t->out_cls, &cls));
+    SCL_TRY(shape_of(t->hplan, 1, t->out_loc, &loc));
+    int n = d->score_size;
+    if (cls.n != 1 || cls.c != 2 || cls.h != n || cls.w != n || loc.n != 1 || loc.c != 4 || loc.h != n ||
+        loc.w != n)
+        return scl_fail(SIAMCL_ERR_SHAPE, "%s: head outputs %dx%dx%dx%d and %dx%dx%dx%d, expected 1x2x%dx%d and 1x4x%dx%d",
+                        d->name, cls.n, cls.c, cls.h, cls.w, loc.n, loc.c, loc.h, loc.w, n, n, n, n);
+    t->host = scl_malloc((size_t)6 * n * n * sizeof(float));
+    if (!t->host) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker: out of memory");
+    return scl_nano_alloc(&t->nano, d);
+}
+
+static siamcl_status create(siamcl_tracker *t) {
+    const siamcl_tracker_desc *d = &t->desc;
+    SCL_TRY(siamcl_model_load(d->backbone, &t->backbone));
+    if (siamcl_model_input_count(t->backbone) != 1 || siamcl_model_output_count(t->backbone) < 1)
+        return scl_fail(SIAMCL_ERR_SHAPE, "%s: backbone %s must have one input", d->name, d->backbone);
+    siamcl_shape z = {1, 3, d->exemplar_size, d->exemplar_size};
+    siamcl_shape x = {t->batch, 3, d->instance_size, d->instance_size};
+    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->backbone, 1, &z, &t->zplan));
+    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->backbone, 1, &x, &t->xplan));
+    t->dev = scl_plan_device(t->xplan);
+    SCL_TRY(scl_buffer_alloc(t->dev, (size_t)t->batch * sizeof(scl_crop_req), &t->reqbuf));
+    return d->kind == SIAMCL_TRACKER_SIAMFC ? create_siamfc(t) : create_nanotrack(t);
+}
+
+siamcl_status siamcl_tracker_create(siamcl_context *ctx, int device, const siamcl_tracker_desc *desc,
+                                    siamcl_tracker **out) {
+    if (!ctx || !desc || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_create: NULL argument");
+    *out = NULL;
+    if (device < 0 || device >= siamcl_context_device_count(ctx))
+        return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "tracker_create: no device %d (the context has %d)", device,
+                        siamcl_context_device_count(ctx));
+    if (desc->kind != SIAMCL_TRACKER_SIAMFC && desc->kind != SIAMCL_TRACKER_NANOTRACK)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_create: unknown tracker kind %d", (int)desc->kind);
+    if (desc->score_size < 1 || desc->exemplar_size < 1 || desc->instance_size <= desc->exemplar_size ||
+        (desc->kind == SIAMCL_TRACKER_SIAMFC &&
+         (desc->scale_count < 1 || desc->scale_count > SIAMCL_TRACKER_MAX_SCALES || desc->scale_count % 2 == 0 ||
+          desc->response_up < 1 || !(desc->scale_step > 0))))
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_create: inconsistent description '%s'", desc->name);
+    siamcl_tracker *t = scl_calloc(1, sizeof *t);
+    if (!t) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker_create: out of memory");
+    t->desc = *desc;
+    t->ctx = ctx;
+    t->device = device;
+    t->batch = desc->kind == SIAMCL_TRACKER_SIAMFC ? desc->scale_count : 1;
+    t->crop.swap_rb = desc->bgr ? 1 : 0;
+    /* NanoTrack and SiamDW crop 8-bit images with OpenCV; the original SiamFC in float */
+    t->crop.u8_exact = desc->kind == SIAMCL_TRACKER_NANOTRACK || desc->flavour == SIAMCL_SIAMFC_SIAMDW;
+    siamcl_status st = create(t);
+    if (st != SIAMCL_OK) {
+        siamcl_tracker_free(t);
+        return st;
+    }
+    *out = t;
+    return SIAMCL_OK;
+}
+
+static siamcl_status check_frame(const siamcl_image *f) {
+    if (!f || !f->data) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker: NULL frame");
+    if (f->width <= 0 || f->height <= 0 || f->width > 65536 || f->height > 65536)
+        return scl_fail(SIAMCL_ERR_SHAPE, "tracker: invalid frame size %dx%d", f->width, f->height);
+    return SIAMCL_OK;
+}
+
+/* The frame goes up once per call; the buffer only grows. */
+static siamcl_status upload(siamcl_tracker *t, const siamcl_image *f) {
+    double t0 = now_ms();
+    size_t bytes = (size_t)f->width * f->height * 3;
+    if (bytes > t->frame_cap) {
+        scl_buffer_free(t->dev, t->frame);
+        t->frame = NULL;
+        t->frame_cap = 0;
+        SCL_TRY(scl_buffer_alloc(t->dev, bytes, &t->frame));
+        t->frame_cap = bytes;
+    }
+    SCL_TRY(scl_buffer_write(t->dev, t->frame, 0, bytes, f->data));
+    t->times.upload_ms += now_ms() - t0;
+    return SIAMCL_OK;
+}
+
+static siamcl_status crop_into(siamcl_tracker *t, const siamcl_image *f, siamcl_plan *p, const scl_crop_req *reqs,
+                               int m) {
+    scl_tensor in;
+    SCL_TRY(scl_plan_input_view(p, 0, &in));
+    t->crop.out = in.h;
+    return scl_crop_fwd(t->dev, &t->crop, t->frame, 0, f->width, f->height, 3, reqs, m, t->reqbuf, &in);
+}
+
+static siamcl_status read_output(siamcl_tracker *t, siamcl_plan *p, int i, float *dst, size_t count) {
+    scl_tensor v;
+    SCL_TRY(scl_plan_output_view(p, i, &v));
+    if (scl_tensor_count(&v) != count)
+        return scl_fail(SIAMCL_ERR_SHAPE, "tracker: output %d holds %zu values, expected %zu", i,
+                        scl_tensor_count(&v), count);
+    return scl_buffer_read(t->dev, v.mem, v.off * sizeof(float), count * sizeof(float), dst);
+}
+
+static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamcl_box box) {
+    SCL_TRY(check_frame(frame));
+    SCL_TRY(scl_box_check(box, frame->width, frame->height));
+    t->ready = 0;
+    SCL_TRY(upload(t, frame));
+    double mean[3];
+    scl_frame_mean(frame, t->desc.bgr, mean);
+    /* the 8-bit pipelines store the pad colour in uint8: truncated */
+    for (int c = 0; c < 3; c++) t->crop.pad[c] = (float)(t->crop.u8_exact ? floor(mean[c]) : mean[c]);
+    scl_crop_req z;
+    if (t->desc.kind == SIAMCL_TRACKER_SIAMFC)
+        scl_sfc_start(&t->sfc, box, &z);
+    else
+        scl_nano_start(&t->nano, box, &z);
+    double t0 = now_ms();
+    SCL_TRY(crop_into(t, frame, t->zplan, &z, 1));
+    SCL_TRY(siamcl_plan_run(t->zplan));
+    SCL_TRY(siamcl_plan_finish(t->zplan));
+    t->times.network_ms += now_ms() - t0;
+    memset(&t->last, 0, sizeof t->last);
+    t->ready = 1;
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_tracker_init(siamcl_tracker *t, const siamcl_image *frame, siamcl_box box) {
+    if (!t) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_init: NULL tracker");
+    double t0 = now_ms();
+    siamcl_status st = do_init(t, frame, box);
+    t->times.inits++;
+    t->times.init_ms += now_ms() - t0;
+    return st;
+}
+
+static siamcl_status update_siamfc(siamcl_tracker *t, const siamcl_image *f) {
+    const siamcl_tracker_desc *d = &t->desc;
+    scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
+    scl_sfc_search(&t->sfc, reqs);
+    double t0 = now_ms();
+    SCL_TRY(crop_into(t, f, t->xplan, reqs, t->batch));
+    SCL_TRY(siamcl_plan_run(t->xplan));
+    scl_tensor zf, xf;
+    SCL_TRY(scl_plan_output_view(t->zplan, 0, &zf));
+    SCL_TRY(scl_plan_output_view(t->xplan, 0, &xf));
+    int n = d->score_size;
+    scl_tensor r = scl_tensor_make(t->resp, t->batch, 1, n, n);
+    SCL_TRY(scl_xcorr_fwd(t->dev, (float)d->head_scale, (float)d->head_bias, &zf, &xf, &r));
+    size_t count = (size_t)t->batch * n * n;
+    SCL_TRY(scl_buffer_read(t->dev, t->resp, 0, count * sizeof(float), t->host));
+    double t1 = now_ms();
+    t->times.network_ms += t1 - t0;
+    scl_sfc_decode(&t->sfc, t->host, f->width, f->height, &t->last);
+    t->times.decode_ms += now_ms() - t1;
+    return SIAMCL_OK;
+}
+
+static siamcl_status update_nanotrack(siamcl_tracker *t, const siamcl_image *f) {
+    scl_crop_req req;
+    scl_nano_search(&t->nano, &req);
+    double t0 = now_ms();
+    SCL_TRY(crop_into(t, f, t->xplan, &req, 1));
+    SCL_TRY(siamcl_plan_run(t->xplan));
+    SCL_TRY(siamcl_plan_run(t->hplan));
+    size_t nn = (size_t)t->desc.score_size * t->desc.score_size;
+    SCL_TRY(read_output(t, t->hplan, t->out_cls, t->host, 2 * nn));
+    SCL_TRY(read_output(t, t->hplan, t->out_loc, t->host + 2 * nn, 4 * nn));
+    double t1 = now_ms();
+    t->times.network_ms += t1 - t0;
+    scl_nano_decode(&t->nano, t->host, t->host + 2 * nn, f->width, f->height, &t->last);
+    t->times.decode_ms += now_ms() - t1;
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_tracker_update(siamcl_tracker *t, const siamcl_image *frame, siamcl_box *box, float *score) {
+    if (!t || !box) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_update: NULL argument");
+    if (!t->ready) return scl_fail(SIAMCL_ERR_STATE, "tracker_update: the tracker has not been initialised");
+    SCL_TRY(check_frame(frame));
+    double t0 = now_ms();
+    siamcl_status st = upload(t, frame);
+    if (st == SIAMCL_OK)
+        st = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? update_siamfc(t, frame) : update_nanotrack(t, frame);
+    t->times.updates++;
+    t->times.update_ms += now_ms() - t0;
+    if (st != SIAMCL_OK) return st;
+    *box = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? scl_sfc_box(&t->sfc) : scl_nano_box(&t->nano);
+    if (score) *score = isfinite(t->last.score) ? (float)t->last.score : 0.0f;
+    return SIAMCL_OK;
+}
+
+void siamcl_tracker_get_times(const siamcl_tracker *t, siamcl_tracker_times *out) {
+    if (!out) return;
+    if (!t) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    *out = t->times;
+}
+
+void scl_tracker_debug(const siamcl_tracker *t, scl_track_debug *dbg, double state[4]) {
+    if (dbg) *dbg = t->last;
+    if (state) {
+        int fc = t->desc.kind == SIAMCL_TRACKER_SIAMFC;
+        state[0] = fc ? t->sfc.cx : t->nano.cx;
+        state[1] = fc ? t->sfc.cy : t->nano.cy;
+        state[2] = fc ? t->sfc.w : t->nano.w;
+        state[3] = fc ? t->sfc.h : t->nano.h;
+    }
+}
