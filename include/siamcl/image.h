@@ -59,6 +59,9 @@ SIAMCL_API const char *siamcl_sequence_frame_path(const siamcl_sequence *seq, in
 SIAMCL_API int siamcl_sequence_target_count(const siamcl_sequence *seq); /* ground-truth files found */
 /* Ground truth of frame i (0 if the sequence has none for that frame). */
 SIAMCL_API int siamcl_sequence_groundtruth(const siamcl_sequence *seq, int i, siamcl_box *box);
+/* Rows in the ground-truth file (may be fewer than the frames: OTB Football1 has
+ * 74 rows for 81 frames; frames past the last row have no ground truth). 0 if none. */
+SIAMCL_API int siamcl_sequence_groundtruth_count(const siamcl_sequence *seq);
 SIAMCL_API siamcl_status siamcl_sequence_load_frame(const siamcl_sequence *seq, int i, siamcl_image *out);
 
 #ifdef __cplusplus

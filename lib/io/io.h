@@ -1,0 +1,31 @@
+/* Internal to lib/io: the decoders behind siamcl_image_load, size limits, file reading. */
+#ifndef SCL_IO_H
+#define SCL_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/runtime.h"
+
+/* Largest accepted side and pixel count (decode and siamcl_image_alloc):
+ * 65535 per side, 2^28 pixels (768 MiB of RGB). */
+#define SCL_IMAGE_MAX_DIM 65535
+#define SCL_IMAGE_MAX_PIXELS ((uint64_t)1 << 28)
+
+/* 1 when a w x h image is within the limits above (and both sides >= 1). */
+int scl_image_size_ok(uint64_t w, uint64_t h);
+
+/* Read a whole regular file into scl_malloc'd memory (*data, *size; free with
+ * scl_free). Missing/unreadable -> SIAMCL_ERR_IO. */
+siamcl_status scl_read_file(const char *path, uint8_t **data, size_t *size);
+
+int scl_png_magic(const uint8_t *data, size_t size);
+int scl_jpeg_magic(const uint8_t *data, size_t size);
+
+/* Decode to 8-bit RGB into *out (allocated here; untouched on error). `name`
+ * (a file name, or "<memory>") prefixes every error message. Corrupt or
+ * truncated data -> SIAMCL_ERR_FORMAT. */
+siamcl_status scl_png_decode(const uint8_t *data, size_t size, const char *name, siamcl_image *out);
+siamcl_status scl_jpeg_decode(const uint8_t *data, size_t size, const char *name, siamcl_image *out);
+
+#endif
