@@ -90,5 +90,7 @@ siamcl_box scl_nano_box(const scl_nano *s);
 /* ---- tracker.c ---- */
 /* The last decode's details and the raw state (cx, cy, w, h). */
 void scl_tracker_debug(const siamcl_tracker *t, scl_track_debug *dbg, double state[4]);
+/* The tracker's plans: 0 template backbone, 1 search backbone, 2 head (NanoTrack; else NULL). */
+siamcl_plan *scl_tracker_plan(const siamcl_tracker *t, int which);
 
 #endif

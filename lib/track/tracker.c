@@ -194,9 +194,9 @@ static siamcl_status read_output(siamcl_tracker *t, siamcl_plan *p, int i, float
 }
 
 static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamcl_box box) {
+    t->ready = 0; /* a failed init leaves the tracker uninitialised */
     SCL_TRY(check_frame(frame));
     SCL_TRY(scl_box_check(box, frame->width, frame->height));
-    t->ready = 0;
     SCL_TRY(upload(t, frame));
     double mean[3];
     scl_frame_mean(frame, t->desc.bgr, mean);
@@ -299,4 +299,9 @@ void scl_tracker_debug(const siamcl_tracker *t, scl_track_debug *dbg, double sta
         state[2] = fc ? t->sfc.w : t->nano.w;
         state[3] = fc ? t->sfc.h : t->nano.h;
     }
+}
+
+siamcl_plan *scl_tracker_plan(const siamcl_tracker *t, int which) {
+    if (!t) return NULL;
+    return which == 0 ? t->zplan : which == 1 ? t->xplan : which == 2 ? t->hplan : NULL;
 }
