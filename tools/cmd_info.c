@@ -1,11 +1,249 @@
-/* siamcl info (placeholder until its issue lands). */
+/* siamcl info: describe an ONNX model (inputs, outputs, ops, per-node shapes,
+ * parameters, MACs) and what a plan of it costs on a device (memory after
+ * liveness reuse, build time, one run). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "graph/model_impl.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: siamcl info MODEL.onnx [--input NxCxHxW]... [--nodes] [--no-plan] [--runs N]\n\n"
+            "Describes an ONNX model: its inputs and outputs, op counts (after BatchNormalization\n"
+            "folding), the output shape of every node, the parameter count (weights + biases after\n"
+            "folding) and the multiply-adds for the given input shape. Then builds a plan on the\n"
+            "selected OpenCL device (SIAMCL_DEVICE etc., see 'siamcl --help') and reports its device\n"
+            "memory (weights + activations after buffer reuse + conv workspace), build time and the\n"
+            "time of one run.\n\n"
+            "options:\n"
+            "  --input S   shape of the next model input, e.g. 1x3x255x255 (give it once per input,\n"
+            "              in model order; default: the shape declared in the file, batch 1)\n"
+            "  --nodes     list every node with its output shape (default: on)\n"
+            "  --quiet     no per-node list\n"
+            "  --no-plan   do not touch a device\n"
+            "  --runs N    time N runs after the build (default 1)\n");
+}
+
+static int parse_shape(const char *s, siamcl_shape *out) {
+    long v[4];
+    int n = 0;
+    const char *p = s;
+    while (*p && n < 4) {
+        char *end;
+        long x = strtol(p, &end, 10);
+        if (end == p || x <= 0 || x > (1 << 24)) return 0;
+        v[n++] = x;
+        p = end;
+        if (*p == 'x' || *p == 'X' || *p == ',') p++;
+        else if (*p) return 0;
+    }
+    if (*p || n == 0) return 0;
+    int all[4] = {1, 1, 1, 1};
+    for (int i = 0; i < n; i++) all[4 - n + i] = (int)v[i];
+    out->n = all[0];
+    out->c = all[1];
+    out->h = all[2];
+    out->w = all[3];
+    return 1;
+}
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+static void print_count(const char *label, long long v) {
+    char buf[64], out[96];
+    snprintf(buf, sizeof buf, "%lld", v);
+    size_t n = strlen(buf), j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0) out[j++] = ',';
+        out[j++] = buf[i];
+    }
+    out[j] = 0;
+    printf("%-22s %s\n", label, out);
+}
+
+static const char *mib(size_t b, char *buf, size_t cap) {
+    snprintf(buf, cap, "%.2f MiB (%zu bytes)", (double)b / (1 << 20), b);
+    return buf;
+}
 
 int cmd_info(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "siamcl info: not implemented yet\n");
-    return 2;
+    const char *path = NULL;
+    siamcl_shape shapes[16];
+    int nshapes = 0, nodes = 1, plan = 1, runs = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--input") && i + 1 < argc) {
+            if (nshapes >= 16 || !parse_shape(argv[++i], &shapes[nshapes])) {
+                fprintf(stderr, "siamcl info: bad --input '%s' (expected e.g. 1x3x127x127)\n", argv[i]);
+                return 2;
+            }
+            nshapes++;
+        } else if (!strcmp(argv[i], "--nodes")) {
+            nodes = 1;
+        } else if (!strcmp(argv[i], "--quiet")) {
+            nodes = 0;
+        } else if (!strcmp(argv[i], "--no-plan")) {
+            plan = 0;
+        } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
+            runs = atoi(argv[++i]);
+            if (runs < 0) runs = 0;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "siamcl info: unknown option %s\n", argv[i]);
+            usage(stderr);
+            return 2;
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            fprintf(stderr, "siamcl info: more than one model given\n");
+            return 2;
+        }
+    }
+    if (!path) {
+        usage(stderr);
+        return 2;
+    }
+    siamcl_model *m = NULL;
+    siamcl_status st = siamcl_model_load(path, &m);
+    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+    const scl_graph *g = m->g;
+    int nin = siamcl_model_input_count(m);
+    if (nshapes && nshapes != nin) {
+        fprintf(stderr, "siamcl info: %s has %d inputs, %d --input given\n", path, nin, nshapes);
+        siamcl_model_free(m);
+        return 2;
+    }
+    printf("model                  %s\n", path);
+    for (int i = 0; i < nin; i++) {
+        siamcl_shape d;
+        siamcl_model_input_shape(m, i, &d);
+        if (i >= nshapes) {
+            shapes[i] = d;
+            if (!shapes[i].n) shapes[i].n = 1;
+            if (!shapes[i].c) {
+                fprintf(stderr, "siamcl info: input '%s' has a dynamic channel count: give --input\n",
+                        siamcl_model_input_name(m, i));
+                siamcl_model_free(m);
+                return 2;
+            }
+            if (!shapes[i].h || !shapes[i].w) { /* Siamese backbones: default to the search size */
+                if (!shapes[i].h) shapes[i].h = 255;
+                if (!shapes[i].w) shapes[i].w = 255;
+                printf("note                   input '%s' has dynamic height/width: using 255 (see --input)\n",
+                       siamcl_model_input_name(m, i));
+            }
+        }
+        char decl[64];
+        scl_dims_str(&g->vals[g->inputs[i]].dims, decl, sizeof decl);
+        printf("input %-16d %s: declared %s, using %dx%dx%dx%d\n", i, siamcl_model_input_name(m, i), decl,
+               shapes[i].n, shapes[i].c, shapes[i].h, shapes[i].w);
+    }
+    /* shapes of every value */
+    scl_dims *in_dims = calloc((size_t)nin + 1, sizeof *in_dims);
+    scl_dims *dims = calloc((size_t)g->nvals + 1, sizeof *dims);
+    if (!in_dims || !dims) {
+        free(in_dims);
+        free(dims);
+        siamcl_model_free(m);
+        return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "out of memory");
+    }
+    for (int i = 0; i < nin; i++) {
+        int r = g->vals[g->inputs[i]].dims.rank ? g->vals[g->inputs[i]].dims.rank : 4;
+        int all[4] = {shapes[i].n, shapes[i].c, shapes[i].h, shapes[i].w};
+        in_dims[i].rank = r;
+        for (int k = 0; k < r; k++) in_dims[i].d[k] = all[4 - r + k];
+    }
+    st = scl_graph_infer(g, in_dims, dims);
+    int rc = 0;
+    if (st != SIAMCL_OK) {
+        rc = cli_fail(st, siamcl_last_error());
+        goto done;
+    }
+    for (int i = 0; i < g->noutputs; i++) {
+        char s[64];
+        printf("output %-15d %s: %s\n", i, g->vals[g->outputs[i]].name, scl_dims_str(&dims[g->outputs[i]], s, sizeof s));
+    }
+    /* op counts */
+    int counts[SCL_GOP_COUNT] = {0}, folded = 0;
+    long long macs = 0;
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        counts[n->op]++;
+        macs += scl_graph_node_macs(g, n, dims);
+    }
+    for (int i = 0; i < g->nnodes; i++) folded += g->nodes[i].dead && g->nodes[i].op == SCL_GOP_BN;
+    printf("nodes                  %d", g->norder);
+    if (folded) printf(" (+%d BatchNormalization folded into Conv)", folded);
+    printf("\nops                   ");
+    for (int o = 0; o < SCL_GOP_COUNT; o++)
+        if (counts[o]) printf(" %s:%d", scl_gop_name((scl_gop)o), counts[o]);
+    printf("\n");
+    if (nodes) {
+        printf("\n  #   op                  output shape       MACs            node\n");
+        for (int k = 0; k < g->norder; k++) {
+            const scl_node *n = &g->nodes[g->order[k]];
+            char s[64];
+            long long nm = scl_graph_node_macs(g, n, dims);
+            printf("%4d   %-19s %-18s %-15lld %s\n", k, scl_gop_name(n->op), scl_dims_str(&dims[n->out], s, sizeof s),
+                   nm, n->name);
+        }
+        printf("\n");
+    }
+    print_count("parameters", siamcl_model_param_count(m));
+    print_count("MACs", macs);
+    if (plan) {
+        siamcl_context *ctx = NULL;
+        st = siamcl_context_create(NULL, &ctx);
+        if (st != SIAMCL_OK) {
+            rc = cli_fail(st, siamcl_last_error());
+            goto done;
+        }
+        siamcl_device_info di;
+        siamcl_context_device_info(ctx, 0, &di);
+        siamcl_plan *p = NULL;
+        st = siamcl_plan_create(ctx, 0, m, nin, shapes, &p);
+        if (st != SIAMCL_OK) {
+            rc = cli_fail(st, siamcl_last_error());
+            siamcl_context_free(ctx);
+            goto done;
+        }
+        siamcl_plan_stats ps;
+        siamcl_plan_get_stats(p, &ps);
+        char b[96], b2[96];
+        printf("device                 %s (%s)\n", di.name, di.platform_name);
+        printf("plan launches          %d (for %d nodes)\n", ps.launches, ps.nodes);
+        printf("plan weights           %s\n", mib(ps.weight_bytes, b, sizeof b));
+        printf("plan activations       %s (without reuse: %s of intermediates)\n", mib(ps.activation_bytes, b, sizeof b),
+               mib(ps.naive_bytes, b2, sizeof b2));
+        printf("plan workspace         %s\n", mib(ps.workspace_bytes, b, sizeof b));
+        printf("plan device memory     %s\n",
+               mib(ps.weight_bytes + ps.activation_bytes + ps.workspace_bytes, b, sizeof b));
+        printf("plan build time        %.1f ms (includes kernel compilation and one warm-up run)\n", ps.build_ms);
+        for (int r = 0; r < runs && rc == 0; r++) {
+            double t0 = now_ms();
+            st = siamcl_plan_run(p);
+            if (st == SIAMCL_OK) st = siamcl_plan_finish(p);
+            if (st != SIAMCL_OK) {
+                rc = cli_fail(st, siamcl_last_error());
+                break;
+            }
+            double ms = now_ms() - t0;
+            printf("run %-18d %.2f ms (%.2f GMAC/s)\n", r + 1, ms, ms > 0 ? (double)macs / ms * 1e-6 : 0.0);
+        }
+        siamcl_plan_free(p);
+        siamcl_context_free(ctx);
+    }
+done:
+    free(in_dims);
+    free(dims);
+    siamcl_model_free(m);
+    return rc;
 }

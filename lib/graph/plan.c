@@ -1,0 +1,743 @@
+/* Plans: a graph specialised to one input shape on one device.
+ *
+ * Creation: shape inference -> steps (one launcher call each, with fusions:
+ * conv + bias + activation, conv + residual Add, binary/eltwise + activation;
+ * Reshape/Flatten/Identity are views) -> storage: every intermediate gets a
+ * place in a pool of buffers reused by liveness (a buffer is free once the last
+ * step reading its current occupant has run); inputs and outputs have their own
+ * buffers (they can be rebound) -> allocation of pool, inputs, outputs and the
+ * conv workspace -> one warm-up run (compiles every kernel, CLBlast included).
+ * Running only enqueues. */
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "graph/model_impl.h"
+#include "graph/plan.h"
+#include "graph/plan_impl.h"
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+/* 4-D view dims of a rank-r shape (right-aligned, leading 1s). */
+static void dims4(const scl_dims *d, int out[4]) {
+    for (int i = 0; i < 4; i++) out[i] = 1;
+    for (int i = 0; i < d->rank; i++) out[4 - d->rank + i] = (int)d->d[i];
+}
+
+static scl_act_params act_of(const scl_node *n) {
+    scl_act_params a = {SCL_ACT_NONE, 0, 0};
+    switch (n->op) {
+    case SCL_GOP_RELU: a.act = SCL_ACT_RELU; break;
+    case SCL_GOP_CLIP: a.act = SCL_ACT_CLIP; a.a = n->a.act.a; a.b = n->a.act.b; break;
+    case SCL_GOP_HARDSWISH: a.act = SCL_ACT_HARDSWISH; break;
+    case SCL_GOP_HARDSIGMOID: a.act = SCL_ACT_HARDSIGMOID; a.a = n->a.act.a; a.b = n->a.act.b; break;
+    case SCL_GOP_SIGMOID: a.act = SCL_ACT_SIGMOID; break;
+    case SCL_GOP_EXP: a.act = SCL_ACT_EXP; break;
+    default: break;
+    }
+    return a;
+}
+
+static siamcl_status plan_fail(const siamcl_plan *p, const scl_node *n, siamcl_status s, const char *msg) {
+    return scl_fail(s, "%s: node '%s' (%s): %s", p->g->name, n->name, scl_gop_name(n->op), msg);
+}
+
+/* ---- step building and fusion ---- */
+static int is_view(const scl_node *n) { return n->op == SCL_GOP_RESHAPE; }
+
+/* The step after which value v can be read (-1: an input or constant, always
+ * ready), looking through views. */
+static int ready_step(const siamcl_plan *p, int v) {
+    for (;;) {
+        const scl_value *val = &p->g->vals[v];
+        if (val->kind != SCL_V_ACT || val->producer < 0) return -1;
+        const scl_node *n = &p->g->nodes[val->producer];
+        if (!is_view(n)) return p->value_step[v];
+        v = n->in[0];
+    }
+}
+
+/* Consumers of value v among live nodes, plus one if it is a graph output. */
+static int use_count(const siamcl_plan *p, int v) { return p->uses[v] + scl_graph_is_output(p->g, v); }
+
+static siamcl_status build_steps(siamcl_plan *p) {
+    const scl_graph *g = p->g;
+    const scl_dims *dims = p->dims;
+    p->steps = scl_calloc((size_t)(g->norder ? g->norder : 1), sizeof *p->steps);
+    p->node_step = scl_malloc(sizeof(int) * (size_t)(g->nnodes ? g->nnodes : 1));
+    if (!p->steps || !p->node_step) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "plan: out of memory");
+    for (int i = 0; i < g->nnodes; i++) p->node_step[i] = -1;
+    for (int k = 0; k < g->norder; k++) {
+        int ni = g->order[k];
+        const scl_node *n = &g->nodes[ni];
+        if (is_view(n)) continue;
+        scl_step *s = &p->steps[p->nsteps];
+        memset(s, 0, sizeof *s);
+        s->node = ni;
+        s->y = n->out;
+        s->x = n->in[0];
+        s->w = s->b = s->res = s->in2 = -1;
+        s->act.act = SCL_ACT_NONE;
+        int fused = 0;
+        switch (n->op) {
+        case SCL_GOP_CONV: {
+            scl_conv_geom k4;
+            SCL_TRY(scl_graph_conv_geom(g, n, &dims[n->in[0]], &dims[n->in[1]], &k4));
+            s->kind = SCL_STEP_CONV;
+            s->w = n->in[1];
+            s->b = n->nin > 2 ? n->in[2] : -1;
+            scl_conv_params *c = &s->conv;
+            c->kh = k4.kh;
+            c->kw = k4.kw;
+            c->stride_h = k4.stride[0];
+            c->stride_w = k4.stride[1];
+            c->pad_t = k4.pad[0];
+            c->pad_l = k4.pad[1];
+            c->pad_b = k4.pad[2];
+            c->pad_r = k4.pad[3];
+            c->dil_h = k4.dil[0];
+            c->dil_w = k4.dil[1];
+            c->groups = k4.group;
+            c->algo = SCL_CONV_AUTO;
+            break;
+        }
+        case SCL_GOP_BN: s->kind = SCL_STEP_BN; s->w = n->in[1]; s->b = n->in[2]; break;
+        case SCL_GOP_RELU: case SCL_GOP_CLIP: case SCL_GOP_HARDSWISH: case SCL_GOP_HARDSIGMOID:
+        case SCL_GOP_SIGMOID: case SCL_GOP_EXP: {
+            /* fuse into the step that computes the input, if it is its only use */
+            int src = n->in[0];
+            int sp = p->value_step[src];
+            if (sp >= 0 && use_count(p, src) == 1) {
+                scl_step *t = &p->steps[sp];
+                int can = (t->kind == SCL_STEP_CONV || t->kind == SCL_STEP_BINARY || t->kind == SCL_STEP_ADD ||
+                           t->kind == SCL_STEP_BN) && t->act.act == SCL_ACT_NONE && t->y == src;
+                if (can) {
+                    t->act = act_of(n);
+                    t->y = n->out;
+                    t->fused[t->nfused++] = ni;
+                    p->value_step[n->out] = sp;
+                    p->node_step[ni] = sp;
+                    fused = 1;
+                }
+            }
+            s->kind = SCL_STEP_ACT;
+            s->act = act_of(n);
+            break;
+        }
+        case SCL_GOP_ADD: {
+            int a = n->in[0], b = n->in[1];
+            int same = scl_dims_equal(&dims[a], &dims[b]) && scl_dims_equal(&dims[a], &dims[n->out]);
+            if (same) {
+                /* residual fusion: one addend is a conv output used only here, the other is ready before that conv */
+                int best = -1, other = -1;
+                for (int side = 0; side < 2; side++) {
+                    int xv = side ? b : a, ov = side ? a : b;
+                    int sp = p->value_step[xv];
+                    if (sp < 0 || use_count(p, xv) != 1) continue;
+                    const scl_step *t = &p->steps[sp];
+                    if (t->kind != SCL_STEP_CONV || t->res >= 0 || t->act.act != SCL_ACT_NONE || t->y != xv) continue;
+                    int ready = ready_step(p, ov);
+                    if (ready >= sp) continue;
+                    if (best < 0 || sp > best) {
+                        best = sp;
+                        other = ov;
+                    }
+                }
+                if (best >= 0) {
+                    scl_step *t = &p->steps[best];
+                    t->res = other;
+                    t->y = n->out;
+                    t->fused[t->nfused++] = ni;
+                    p->value_step[n->out] = best;
+                    p->node_step[ni] = best;
+                    fused = 1;
+                }
+            }
+            s->kind = same ? SCL_STEP_ADD : SCL_STEP_BINARY;
+            s->bop = SCL_BIN_ADD;
+            s->in2 = b;
+            break;
+        }
+        case SCL_GOP_SUB: case SCL_GOP_MUL: case SCL_GOP_DIV:
+            s->kind = SCL_STEP_BINARY;
+            s->bop = n->op == SCL_GOP_SUB ? SCL_BIN_SUB : n->op == SCL_GOP_MUL ? SCL_BIN_MUL : SCL_BIN_DIV;
+            s->in2 = n->in[1];
+            break;
+        case SCL_GOP_GAP: s->kind = SCL_STEP_GAP; break;
+        case SCL_GOP_MAXPOOL: {
+            scl_conv_geom k4;
+            SCL_TRY(scl_graph_pool_geom(g, n, &dims[n->in[0]], &k4));
+            s->kind = SCL_STEP_MAXPOOL;
+            s->pool.kh = k4.kh;
+            s->pool.kw = k4.kw;
+            s->pool.stride_h = k4.stride[0];
+            s->pool.stride_w = k4.stride[1];
+            s->pool.pad_t = k4.pad[0];
+            s->pool.pad_l = k4.pad[1];
+            s->pool.pad_b = k4.pad[2];
+            s->pool.pad_r = k4.pad[3];
+            s->pool.ceil_mode = n->a.pool.ceil_mode;
+            break;
+        }
+        case SCL_GOP_GEMM: {
+            const scl_dims *a = &dims[n->in[0]];
+            s->kind = SCL_STEP_GEMM;
+            s->in2 = n->in[1];
+            s->ta = n->a.gemm.trans_a;
+            s->tb = n->a.gemm.trans_b;
+            s->m = (int)dims[n->out].d[0];
+            s->n = (int)dims[n->out].d[1];
+            s->k = (int)(s->ta ? a->d[0] : a->d[1]);
+            s->lda = s->ta ? s->m : s->k;
+            s->ldb = s->tb ? s->k : s->n;
+            s->alpha = n->a.gemm.alpha;
+            s->batch = 1;
+            s->loops = 1;
+            break;
+        }
+        case SCL_GOP_MATMUL: {
+            const scl_dims *a = &dims[n->in[0]], *b = &dims[n->in[1]], *y = &dims[n->out];
+            s->kind = SCL_STEP_GEMM;
+            s->in2 = n->in[1];
+            s->m = (int)a->d[a->rank - 2];
+            s->k = (int)a->d[a->rank - 1];
+            s->n = (int)b->d[b->rank - 1];
+            s->lda = s->k;
+            s->ldb = s->n;
+            s->alpha = 1.0f;
+            int64_t ba = scl_dims_count(a) / ((int64_t)s->m * s->k), bb = scl_dims_count(b) / ((int64_t)s->k * s->n),
+                    by = scl_dims_count(y) / ((int64_t)s->m * s->n);
+            s->batch = 1;
+            s->loops = 1;
+            if (ba == by && bb == by) {
+                s->batch = (int)by;
+                s->sa = (size_t)s->m * s->k;
+                s->sb = (size_t)s->k * s->n;
+                s->sc = (size_t)s->m * s->n;
+            } else if (bb == 1 && ba == by) {
+                s->m *= (int)ba; /* the batches of A stack into one tall matrix */
+            } else if (ba == 1 && bb == by) {
+                s->loops = (int)by; /* one call per B batch, A shared */
+                s->sb = (size_t)s->k * s->n;
+                s->sc = (size_t)s->m * s->n;
+            } else {
+                return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "batch broadcasting between both operands");
+            }
+            break;
+        }
+        case SCL_GOP_TRANSPOSE: {
+            int r = dims[n->in[0]].rank, pad = 4 - r;
+            s->kind = SCL_STEP_TRANSPOSE;
+            for (int i = 0; i < 4; i++)
+                s->perm[i] = i < pad ? i : (n->a.transpose.n ? n->a.transpose.perm[i - pad] : r - 1 - (i - pad)) + pad;
+            break;
+        }
+        case SCL_GOP_SLICE: {
+            int64_t st[SCL_MAX_RANK], sp[SCL_MAX_RANK];
+            scl_dims yd;
+            SCL_TRY(scl_graph_slice_resolve(g, n, &dims[n->in[0]], st, sp, &yd));
+            int r = dims[n->in[0]].rank, pad = 4 - r;
+            s->kind = SCL_STEP_SLICE;
+            for (int i = 0; i < 4; i++) {
+                s->start[i] = i < pad ? 0 : (int)st[i - pad];
+                s->stepv[i] = i < pad ? 1 : (int)sp[i - pad];
+            }
+            break;
+        }
+        case SCL_GOP_CONCAT: {
+            int r = dims[n->in[0]].rank;
+            s->kind = SCL_STEP_CONCAT;
+            s->axis = (n->a.concat.axis < 0 ? n->a.concat.axis + r : n->a.concat.axis) + 4 - r;
+            break;
+        }
+        default: return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "no launcher for this op");
+        }
+        if (fused) continue;
+        p->value_step[n->out] = p->nsteps;
+        p->node_step[ni] = p->nsteps;
+        p->nsteps++;
+    }
+    /* views: a Reshape's output is its input's storage */
+    return SIAMCL_OK;
+}
+
+/* ---- storage ---- */
+static siamcl_status plan_storage(siamcl_plan *p) {
+    const scl_graph *g = p->g;
+    int nv = g->nvals;
+    /* roots: views alias their input (in order, so chains resolve) */
+    for (int v = 0; v < nv; v++) p->root[v] = v;
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        if (is_view(n)) p->root[n->out] = p->root[n->in[0]];
+    }
+    /* live range of each root: first writing step, last reading step */
+    int *first = p->scratch, *last = p->scratch + nv;
+    for (int v = 0; v < nv; v++) first[v] = last[v] = -1;
+    for (int s = 0; s < p->nsteps; s++) {
+        const scl_step *st = &p->steps[s];
+        int rv = p->root[st->y];
+        if (first[rv] < 0) first[rv] = s;
+        int reads[5] = {st->x, st->w, st->b, st->res, st->in2};
+        for (int i = 0; i < 5; i++)
+            if (reads[i] >= 0) last[p->root[reads[i]]] = s;
+        if (st->kind == SCL_STEP_CONCAT) {
+            const scl_node *n = &g->nodes[st->node];
+            for (int i = 0; i < n->nin; i++) last[p->root[n->in[i]]] = s;
+        }
+    }
+    /* dedicated places: graph inputs and outputs */
+    for (int v = 0; v < nv; v++) p->place[v] = -1;
+    p->nplaces = 0;
+    for (int i = 0; i < g->ninputs; i++) {
+        int r = p->root[g->inputs[i]];
+        if (p->place[r] < 0) p->place[r] = p->nplaces++;
+        p->in_place[i] = p->place[r];
+    }
+    for (int i = 0; i < g->noutputs; i++) {
+        int r = p->root[g->outputs[i]];
+        if (g->vals[r].kind == SCL_V_CONST)
+            return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: output '%s' is a constant", g->name,
+                            g->vals[g->outputs[i]].name);
+        if (p->place[r] < 0) p->place[r] = p->nplaces++;
+        p->out_place[i] = p->place[r];
+    }
+    p->ndedicated = p->nplaces;
+    for (int i = 0; i < p->nplaces; i++) p->place_bytes[i] = 0;
+    for (int v = 0; v < nv; v++) {
+        if (p->root[v] != v || p->place[v] < 0 || p->place[v] >= p->ndedicated) continue;
+        size_t b = (size_t)scl_dims_count(&p->dims[v]) * sizeof(float);
+        if (b > p->place_bytes[p->place[v]]) p->place_bytes[p->place[v]] = b;
+    }
+    /* pool: greedy by definition order, best fit among buffers free at that step */
+    int *busy_until = p->scratch + 2 * nv; /* per pool buffer: last step reading its occupant */
+    p->naive_bytes = 0;
+    for (int s = 0; s < p->nsteps; s++) {
+        int r = p->root[p->steps[s].y];
+        if (first[r] != s || p->place[r] >= 0 || g->vals[r].kind != SCL_V_ACT) continue;
+        size_t need = (size_t)scl_dims_count(&p->dims[r]) * sizeof(float);
+        p->naive_bytes += need;
+        int lastuse = last[r] < s ? s : last[r];
+        int best = -1, grow = -1;
+        for (int b = p->ndedicated; b < p->nplaces; b++) {
+            if (busy_until[b - p->ndedicated] >= s) continue;
+            if (p->place_bytes[b] >= need) {
+                if (best < 0 || p->place_bytes[b] < p->place_bytes[best]) best = b;
+            } else if (grow < 0 || p->place_bytes[b] > p->place_bytes[grow]) {
+                grow = b;
+            }
+        }
+        if (best < 0 && grow >= 0) {
+            best = grow;
+            p->place_bytes[best] = need;
+        }
+        if (best < 0) {
+            best = p->nplaces++;
+            p->place_bytes[best] = need;
+        }
+        p->place[r] = best;
+        busy_until[best - p->ndedicated] = lastuse;
+    }
+    for (int s = 0; s < p->nsteps; s++) {
+        int r = p->root[p->steps[s].y];
+        if (p->place[r] < 0) return scl_fail(SIAMCL_ERR_INTERNAL, "%s: no storage for '%s'", g->name, g->vals[r].name);
+    }
+    return SIAMCL_OK;
+}
+
+/* Every value's current device view (constants: weight set; others: their place). */
+static void resolve_views(siamcl_plan *p) {
+    const scl_graph *g = p->g;
+    for (int v = 0; v < g->nvals; v++) {
+        scl_tensor *t = &p->vt[v];
+        int d[4];
+        dims4(&p->dims[v], d);
+        t->n = d[0];
+        t->c = d[1];
+        t->h = d[2];
+        t->w = d[3];
+        int r = p->root[v];
+        if (g->vals[r].kind == SCL_V_CONST) {
+            t->mem = p->m->woff[r] != SIZE_MAX ? p->ws->mem : NULL;
+            t->off = p->m->woff[r] != SIZE_MAX ? p->m->woff[r] : 0;
+        } else if (p->place[r] >= 0) {
+            t->mem = p->place_mem[p->place[r]];
+            t->off = p->place_off[p->place[r]];
+        } else {
+            t->mem = NULL;
+            t->off = 0;
+        }
+    }
+}
+
+/* ---- run ---- */
+static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
+    scl_device *dev = p->dev;
+    scl_tensor *vt = p->vt;
+    scl_tensor *x = &vt[s->x], *y = &vt[s->y];
+    switch (s->kind) {
+    case SCL_STEP_CONV: {
+        scl_conv_params c = s->conv;
+        c.act = s->act;
+        const scl_tensor *w = &vt[s->w];
+        return scl_conv2d_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
+                              s->b >= 0 ? vt[s->b].off : 0, s->res >= 0 ? &vt[s->res] : NULL, p->workspace, y);
+    }
+    case SCL_STEP_ACT: return scl_eltwise_act_fwd(dev, &s->act, x, y);
+    case SCL_STEP_ADD: return scl_eltwise_add_fwd(dev, &s->act, x, &vt[s->in2], y);
+    case SCL_STEP_BINARY: return scl_binary_fwd(dev, s->bop, &s->act, x, &vt[s->in2], y);
+    case SCL_STEP_BN: {
+        /* per-channel scale then shift, channels on the input's axis 1 */
+        scl_tensor sc = vt[s->w], sh = vt[s->b];
+        int d[4] = {1, 1, 1, 1};
+        d[4 - p->dims[s->x].rank + 1] = (int)scl_dims_count(&p->dims[s->w]);
+        sc.n = sh.n = d[0];
+        sc.c = sh.c = d[1];
+        sc.h = sh.h = d[2];
+        sc.w = sh.w = d[3];
+        scl_act_params none = {SCL_ACT_NONE, 0, 0};
+        SCL_TRY(scl_binary_fwd(dev, SCL_BIN_MUL, &none, x, &sc, y));
+        return scl_binary_fwd(dev, SCL_BIN_ADD, &s->act, y, &sh, y);
+    }
+    case SCL_STEP_GAP: return scl_global_avgpool_fwd(dev, x, y);
+    case SCL_STEP_MAXPOOL: return scl_maxpool_fwd(dev, &s->pool, x, y);
+    case SCL_STEP_GEMM: {
+        const scl_tensor *b = &vt[s->in2];
+        for (int l = 0; l < s->loops; l++)
+            SCL_TRY(scl_gemm_fwd(dev, s->ta, s->tb, s->m, s->n, s->k, s->alpha, x->mem, x->off, s->lda, s->sa, b->mem,
+                                 b->off + (s->loops > 1 ? (size_t)l * s->sb : 0), s->ldb, s->sb, 0.0f, y->mem,
+                                 y->off + (s->loops > 1 ? (size_t)l * s->sc : 0), s->n, s->sc, s->batch));
+        return SIAMCL_OK;
+    }
+    case SCL_STEP_TRANSPOSE: return scl_transpose_fwd(dev, s->perm, x, y);
+    case SCL_STEP_SLICE: return scl_slice_fwd(dev, s->start, s->stepv, x, y);
+    case SCL_STEP_CONCAT: {
+        const scl_node *n = &p->g->nodes[s->node];
+        const scl_tensor *xs[64];
+        for (int i = 0; i < n->nin && i < 64; i++) xs[i] = &vt[n->in[i]];
+        return scl_concat_fwd(dev, s->axis, xs, n->nin, y);
+    }
+    }
+    return scl_fail(SIAMCL_ERR_INTERNAL, "plan: unknown step kind %d", (int)s->kind);
+}
+
+siamcl_status siamcl_plan_run(siamcl_plan *p) {
+    if (!p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_run: plan is NULL");
+    for (int i = 0; i < p->nsteps; i++) {
+        siamcl_status st = run_step(p, &p->steps[i]);
+        if (st != SIAMCL_OK) {
+            const scl_node *n = &p->g->nodes[p->steps[i].node];
+            return scl_fail(st, "%s: running node '%s' (%s) failed: %s", p->g->name, n->name, scl_gop_name(n->op),
+                            siamcl_status_string(st));
+        }
+    }
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_plan_finish(siamcl_plan *p) {
+    if (!p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_finish: plan is NULL");
+    SCL_CL(clFinish(p->dev->queue), "clFinish");
+    return SIAMCL_OK;
+}
+
+/* ---- creation ---- */
+static size_t conv_workspace(const siamcl_plan *p) {
+    size_t ws = 0;
+    for (int i = 0; i < p->nsteps; i++) {
+        const scl_step *s = &p->steps[i];
+        if (s->kind != SCL_STEP_CONV) continue;
+        scl_conv_params c = s->conv;
+        c.act = s->act;
+        size_t b = scl_conv2d_workspace_bytes(&c, &p->vt[s->x], &p->vt[s->y]);
+        if (b > ws) ws = b;
+    }
+    return ws;
+}
+
+static siamcl_status to_dims(const siamcl_plan *p, int i, const siamcl_shape *s, scl_dims *d) {
+    const scl_value *v = &p->g->vals[p->g->inputs[i]];
+    int r = v->dims.rank ? v->dims.rank : 4;
+    int all[4] = {s->n, s->c, s->h, s->w};
+    for (int k = 0; k < 4 - r; k++)
+        if (all[k] != 1)
+            return scl_fail(SIAMCL_ERR_SHAPE, "%s: input '%s' has rank %d: leading dimensions of %dx%dx%dx%d must be 1",
+                            p->g->name, v->name, r, s->n, s->c, s->h, s->w);
+    d->rank = r;
+    for (int k = 0; k < r; k++) d->d[k] = all[4 - r + k];
+    return SIAMCL_OK;
+}
+
+static siamcl_status plan_build(siamcl_plan *p, const siamcl_shape *shapes) {
+    const scl_graph *g = p->g;
+    int nv = g->nvals;
+    size_t nvs = (size_t)(nv ? nv : 1);
+    p->dims = scl_calloc(nvs, sizeof *p->dims);
+    p->root = scl_malloc(nvs * sizeof(int));
+    p->place = scl_malloc(nvs * sizeof(int));
+    p->uses = scl_calloc(nvs, sizeof(int));
+    p->value_step = scl_malloc(nvs * sizeof(int));
+    p->scratch = scl_malloc(nvs * 3 * sizeof(int));
+    p->vt = scl_calloc(nvs, sizeof *p->vt);
+    p->place_bytes = scl_calloc(nvs, sizeof(size_t));
+    p->place_mem = scl_calloc(nvs, sizeof(cl_mem));
+    p->place_own = scl_calloc(nvs, sizeof(cl_mem));
+    p->place_off = scl_calloc(nvs, sizeof(size_t));
+    p->in_place = scl_calloc((size_t)g->ninputs + 1, sizeof(int));
+    p->out_place = scl_calloc((size_t)g->noutputs + 1, sizeof(int));
+    p->in_t = scl_calloc((size_t)g->ninputs + 1, sizeof *p->in_t);
+    p->out_t = scl_calloc((size_t)g->noutputs + 1, sizeof *p->out_t);
+    scl_dims *in_dims = scl_calloc((size_t)g->ninputs + 1, sizeof *in_dims);
+    if (!p->dims || !p->root || !p->place || !p->uses || !p->value_step || !p->scratch || !p->vt ||
+        !p->place_bytes || !p->place_mem || !p->place_own || !p->place_off || !p->in_place || !p->out_place ||
+        !p->in_t || !p->out_t || !in_dims) {
+        scl_free(in_dims);
+        return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "plan: out of memory");
+    }
+    siamcl_status st = SIAMCL_OK;
+    for (int i = 0; i < g->ninputs && st == SIAMCL_OK; i++) st = to_dims(p, i, &shapes[i], &in_dims[i]);
+    if (st == SIAMCL_OK) st = scl_graph_infer(g, in_dims, p->dims);
+    scl_free(in_dims);
+    SCL_TRY(st);
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        for (int i = 0; i < n->nin; i++)
+            if (n->in[i] >= 0) p->uses[n->in[i]]++;
+        p->macs += scl_graph_node_macs(g, n, p->dims);
+    }
+    for (int v = 0; v < nv; v++) p->value_step[v] = -1;
+    SCL_TRY(build_steps(p));
+    SCL_TRY(plan_storage(p));
+    return SIAMCL_OK;
+}
+
+static siamcl_status plan_allocate(siamcl_plan *p) {
+    SCL_TRY(scl_model_weights_acquire(p->m, p->dev, &p->ws));
+    for (int i = 0; i < p->nplaces; i++) {
+        SCL_TRY(scl_buffer_alloc(p->dev, p->place_bytes[i], &p->place_own[i]));
+        p->place_mem[i] = p->place_own[i];
+        p->place_off[i] = 0;
+        p->activation_bytes += p->place_bytes[i];
+    }
+    resolve_views(p);
+    p->workspace_bytes = conv_workspace(p);
+    if (p->workspace_bytes) SCL_TRY(scl_buffer_alloc(p->dev, p->workspace_bytes, &p->workspace));
+    return SIAMCL_OK;
+}
+
+/* Zero the inputs, run once and wait: compiles every kernel now, not at the first frame. */
+static siamcl_status plan_warmup(siamcl_plan *p) {
+    size_t most = 0;
+    for (int i = 0; i < p->ndedicated; i++)
+        if (p->place_bytes[i] > most) most = p->place_bytes[i];
+    void *zero = scl_calloc(1, most ? most : 4);
+    if (!zero) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "plan: out of memory");
+    siamcl_status st = SIAMCL_OK;
+    for (int i = 0; i < p->g->ninputs && st == SIAMCL_OK; i++)
+        st = scl_buffer_write(p->dev, p->place_own[p->in_place[i]], 0, p->place_bytes[p->in_place[i]], zero);
+    scl_free(zero);
+    SCL_TRY(st);
+    SCL_TRY(siamcl_plan_run(p));
+    return siamcl_plan_finish(p);
+}
+
+siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *m, int n_inputs,
+                                 const siamcl_shape *shapes, siamcl_plan **out) {
+    if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_create: out is NULL");
+    *out = NULL;
+    if (!ctx || !m || (n_inputs > 0 && !shapes))
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_create: NULL argument");
+    if (device < 0 || device >= ctx->ndev)
+        return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "siamcl_plan_create: device %d does not exist (context has %d)",
+                        device, ctx->ndev);
+    if (n_inputs != m->g->ninputs)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: %d input shapes given, the model has %d inputs", m->g->name,
+                        n_inputs, m->g->ninputs);
+    double t0 = now_ms();
+    siamcl_plan *p = scl_calloc(1, sizeof *p);
+    if (!p) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "plan: out of memory");
+    p->m = m;
+    scl_model_retain(m);
+    p->g = m->g;
+    p->dev = &ctx->dev[device];
+    siamcl_status st = plan_build(p, shapes);
+    if (st == SIAMCL_OK) st = plan_allocate(p);
+    if (st == SIAMCL_OK) {
+        for (int i = 0; i < p->g->ninputs; i++) {
+            p->in_t[i].plan = p;
+            p->in_t[i].io = 0;
+            p->in_t[i].index = i;
+            p->in_t[i].dev = p->dev;
+        }
+        for (int i = 0; i < p->g->noutputs; i++) {
+            p->out_t[i].plan = p;
+            p->out_t[i].io = 1;
+            p->out_t[i].index = i;
+            p->out_t[i].dev = p->dev;
+        }
+        st = plan_warmup(p);
+    }
+    if (st != SIAMCL_OK) {
+        siamcl_plan_free(p);
+        return st;
+    }
+    p->build_ms = now_ms() - t0;
+    *out = p;
+    return SIAMCL_OK;
+}
+
+void siamcl_plan_free(siamcl_plan *p) {
+    if (!p) return;
+    if (p->dev && p->dev->queue) clFinish(p->dev->queue);
+    for (int i = 0; p->place_own && i < p->nplaces; i++) scl_buffer_free(p->dev, p->place_own[i]);
+    scl_buffer_free(p->dev, p->workspace);
+    if (p->ws) scl_model_weights_release(p->m, p->ws);
+    scl_free(p->dims);
+    scl_free(p->root);
+    scl_free(p->place);
+    scl_free(p->uses);
+    scl_free(p->value_step);
+    scl_free(p->node_step);
+    scl_free(p->scratch);
+    scl_free(p->vt);
+    scl_free(p->place_bytes);
+    scl_free(p->place_mem);
+    scl_free(p->place_own);
+    scl_free(p->place_off);
+    scl_free(p->in_place);
+    scl_free(p->out_place);
+    scl_free(p->in_t);
+    scl_free(p->out_t);
+    scl_free(p->steps);
+    scl_model_release(p->m);
+    scl_free(p);
+}
+
+/* ---- inputs, outputs, bindings ---- */
+int siamcl_plan_input_count(const siamcl_plan *p) { return p ? p->g->ninputs : 0; }
+int siamcl_plan_output_count(const siamcl_plan *p) { return p ? p->g->noutputs : 0; }
+
+static siamcl_status io_check(const siamcl_plan *p, int io, int i, const char *fn) {
+    if (!p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: plan is NULL", fn);
+    int n = io ? p->g->noutputs : p->g->ninputs;
+    if (i < 0 || i >= n)
+        return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "%s: %s %d does not exist (%d)", fn, io ? "output" : "input", i, n);
+    return SIAMCL_OK;
+}
+
+static int io_value(const siamcl_plan *p, int io, int i) { return io ? p->g->outputs[i] : p->g->inputs[i]; }
+
+static siamcl_shape shape_of(const scl_dims *d) {
+    int v[4];
+    dims4(d, v);
+    siamcl_shape s = {v[0], v[1], v[2], v[3]};
+    return s;
+}
+
+siamcl_status siamcl_plan_input_shape(const siamcl_plan *p, int i, siamcl_shape *out) {
+    SCL_TRY(io_check(p, 0, i, "siamcl_plan_input_shape"));
+    if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_input_shape: out is NULL");
+    *out = shape_of(&p->dims[io_value(p, 0, i)]);
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_plan_output_shape(const siamcl_plan *p, int i, siamcl_shape *out) {
+    SCL_TRY(io_check(p, 1, i, "siamcl_plan_output_shape"));
+    if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_output_shape: out is NULL");
+    *out = shape_of(&p->dims[io_value(p, 1, i)]);
+    return SIAMCL_OK;
+}
+
+siamcl_tensor *siamcl_plan_input(siamcl_plan *p, int i) {
+    return p && i >= 0 && i < p->g->ninputs ? &p->in_t[i] : NULL;
+}
+
+siamcl_tensor *siamcl_plan_output(siamcl_plan *p, int i) {
+    return p && i >= 0 && i < p->g->noutputs ? &p->out_t[i] : NULL;
+}
+
+scl_device *scl_plan_device(const siamcl_plan *p) { return p ? p->dev : NULL; }
+
+static siamcl_status scl_plan_io_view(const siamcl_plan *p, int io, int i, scl_tensor *out) {
+    SCL_TRY(io_check(p, io, i, "plan view"));
+    if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "plan view: out is NULL");
+    *out = p->vt[io_value(p, io, i)];
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_plan_input_view(const siamcl_plan *p, int i, scl_tensor *out) { return scl_plan_io_view(p, 0, i, out); }
+siamcl_status scl_plan_output_view(const siamcl_plan *p, int i, scl_tensor *out) {
+    return scl_plan_io_view(p, 1, i, out);
+}
+
+static siamcl_status bind_mem(siamcl_plan *p, int io, int i, cl_mem mem, size_t off) {
+    SCL_TRY(io_check(p, io, i, io ? "bind output" : "bind input"));
+    int pl = io ? p->out_place[i] : p->in_place[i];
+    if (!mem) {
+        p->place_mem[pl] = p->place_own[pl];
+        p->place_off[pl] = 0;
+    } else {
+        size_t bytes = 0;
+        cl_context c = NULL;
+        clGetMemObjectInfo(mem, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
+        clGetMemObjectInfo(mem, CL_MEM_CONTEXT, sizeof c, &c, NULL);
+        if (c != p->dev->ctx)
+            return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: binding %s %d to a buffer of another device", p->g->name,
+                            io ? "output" : "input", i);
+        if (off * sizeof(float) + p->place_bytes[pl] > bytes)
+            return scl_fail(SIAMCL_ERR_SHAPE, "%s: %s %d needs %zu bytes at float offset %zu, the buffer has %zu",
+                            p->g->name, io ? "output" : "input", i, p->place_bytes[pl], off, bytes);
+        p->place_mem[pl] = mem;
+        p->place_off[pl] = off;
+    }
+    resolve_views(p);
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_plan_bind_input_mem(siamcl_plan *p, int i, cl_mem mem, size_t off) {
+    return bind_mem(p, 0, i, mem, off);
+}
+siamcl_status scl_plan_bind_output_mem(siamcl_plan *p, int i, cl_mem mem, size_t off) {
+    return bind_mem(p, 1, i, mem, off);
+}
+
+static siamcl_status bind_tensor(siamcl_plan *p, int io, int i, const siamcl_tensor *t) {
+    SCL_TRY(io_check(p, io, i, io ? "siamcl_plan_bind_output" : "siamcl_plan_bind_input"));
+    if (!t) return bind_mem(p, io, i, NULL, 0);
+    scl_device *dev;
+    scl_tensor v;
+    SCL_TRY(scl_tensor_view(t, &dev, &v));
+    if (dev != p->dev)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: binding %s %d to a tensor of another device", p->g->name,
+                        io ? "output" : "input", i);
+    const scl_tensor *want = &p->vt[io_value(p, io, i)];
+    if (v.n != want->n || v.c != want->c || v.h != want->h || v.w != want->w)
+        return scl_fail(SIAMCL_ERR_SHAPE, "%s: %s %d is %dx%dx%dx%d, the tensor bound to it is %dx%dx%dx%d",
+                        p->g->name, io ? "output" : "input", i, want->n, want->c, want->h, want->w, v.n, v.c, v.h,
+                        v.w);
+    if (t->plan == p && t->io == io && t->index == i) return SIAMCL_OK; /* itself: nothing to do */
+    return bind_mem(p, io, i, v.mem, v.off);
+}
+
+siamcl_status siamcl_plan_bind_input(siamcl_plan *p, int i, const siamcl_tensor *t) { return bind_tensor(p, 0, i, t); }
+siamcl_status siamcl_plan_bind_output(siamcl_plan *p, int i, const siamcl_tensor *t) { return bind_tensor(p, 1, i, t); }
+
+siamcl_status siamcl_plan_get_stats(const siamcl_plan *p, siamcl_plan_stats *out) {
+    if (!p || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_get_stats: NULL argument");
+    memset(out, 0, sizeof *out);
+    out->weight_bytes = p->ws ? p->ws->bytes : 0;
+    out->activation_bytes = p->activation_bytes;
+    out->workspace_bytes = p->workspace_bytes;
+    out->naive_bytes = p->naive_bytes;
+    int launches = 0;
+    for (int i = 0; i < p->nsteps; i++)
+        launches += p->steps[i].kind == SCL_STEP_BN ? 2 : p->steps[i].kind == SCL_STEP_GEMM ? p->steps[i].loops : 1;
+    out->launches = launches;
+    out->nodes = p->g->norder;
+    out->macs = p->macs;
+    out->build_ms = p->build_ms;
+    return SIAMCL_OK;
+}

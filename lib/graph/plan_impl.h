@@ -1,0 +1,77 @@
+/* Plan internals shared by plan.c and tensor.c (not for other rooms: they use
+ * graph/plan.h). */
+#ifndef SCL_GRAPH_PLAN_IMPL_H
+#define SCL_GRAPH_PLAN_IMPL_H
+
+#include "graph/model_impl.h"
+#include "ops/ops.h"
+
+typedef enum scl_step_kind {
+    SCL_STEP_CONV = 0,  /* conv2d + bias + residual + activation */
+    SCL_STEP_ACT,       /* standalone activation */
+    SCL_STEP_ADD,       /* equal-shape add (+ activation) */
+    SCL_STEP_BINARY,    /* broadcasting add/sub/mul/div (+ activation) */
+    SCL_STEP_BN,        /* BatchNormalization not foldable into a conv: mul + add */
+    SCL_STEP_GAP,
+    SCL_STEP_MAXPOOL,
+    SCL_STEP_GEMM,      /* Gemm and MatMul */
+    SCL_STEP_TRANSPOSE,
+    SCL_STEP_SLICE,
+    SCL_STEP_CONCAT
+} scl_step_kind;
+
+#define SCL_STEP_MAX_FUSED 4
+
+typedef struct scl_step {
+    scl_step_kind kind;
+    int node;                 /* the graph node it comes from */
+    int fused[SCL_STEP_MAX_FUSED], nfused; /* nodes folded into it (residual Add, activation) */
+    int x, w, b, res, in2, y; /* value indices, -1 if unused */
+    scl_act_params act;
+    scl_conv_params conv;
+    scl_pool_params pool;
+    scl_binary_op bop;
+    int perm[4], start[4], stepv[4], axis;
+    int ta, tb, m, n, k, lda, ldb, batch, loops;
+    size_t sa, sb, sc;
+    float alpha;
+} scl_step;
+
+struct siamcl_tensor {
+    scl_device *dev;
+    cl_mem mem;         /* user tensors: owned */
+    siamcl_shape shape;
+    siamcl_plan *plan;  /* plan-owned handles: view resolved through the plan */
+    int io, index;      /* 0 = input, 1 = output */
+};
+
+struct siamcl_plan {
+    siamcl_model *m;
+    const scl_graph *g;
+    scl_device *dev;
+    scl_weight_set *ws;
+    scl_dims *dims;       /* per value */
+    int *uses;            /* per value: live consumers */
+    int *root;            /* per value: the value whose storage it views */
+    int *place;           /* per root value: index into the places, -1 if none */
+    int *value_step;      /* per value: step that writes it, -1 if none */
+    int *node_step;       /* per node: step that runs it, -1 for views */
+    int *scratch;         /* 3 x nvals ints */
+    scl_tensor *vt;       /* per value: current device view */
+    scl_step *steps;
+    int nsteps;
+    /* places: [0, ndedicated) inputs and outputs, then the reused pool */
+    int nplaces, ndedicated;
+    size_t *place_bytes;
+    cl_mem *place_own;    /* allocated by the plan */
+    cl_mem *place_mem;    /* currently used (own or bound) */
+    size_t *place_off;    /* float offset into place_mem */
+    int *in_place, *out_place;
+    siamcl_tensor *in_t, *out_t;
+    cl_mem workspace;
+    size_t workspace_bytes, activation_bytes, naive_bytes;
+    long long macs;
+    double build_ms;
+};
+
+#endif
