@@ -136,7 +136,8 @@ typedef struct scl_crop_req {
 typedef struct scl_crop_params {
     int out;          /* output side S */
     int swap_rb;      /* 1: frame is RGB and the network wants BGR (or vice versa) */
-    float pad[3];     /* colour outside the frame, in the network's channel order */
+    float pad[3];     /* colour outside the frame, in the network's channel order
+                         (u8_exact: truncated to 0..255 integers, like a numpy uint8 canvas) */
     int u8_exact;     /* 1: emulate OpenCV uint8 INTER_LINEAR (fixed-point, rounded to 8 bit) */
 } scl_crop_params;
 /* frame: device buffer of H x W x channels uint8 (channels 1 or 3, row stride
