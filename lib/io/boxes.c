@@ -132,6 +132,10 @@ static void fmt_float(char *buf, size_t cap, float v) {
         snprintf(buf, cap, "nan");
         return;
     }
+    if (isfinite(v) && fabsf(v) < 1e15f && v == truncf(v)) { /* integers as integers: "50", not "5e+01" */
+        snprintf(buf, cap, "%.0f", (double)v);
+        return;
+    }
     for (int prec = 1; prec <= 9; prec++) {
         snprintf(buf, cap, "%.*g", prec, (double)v);
         if (strtof(buf, NULL) == v) return;

@@ -6,7 +6,7 @@
 
 #include "io/draw.h"
 
-#define COORD_LIMIT ((int64_t)1 << 31) /* far outside any image, small enough for int64 sums */
+#define COORD_LIMIT ((int64_t)1 << 40) /* far outside any image (and any pen), small enough for int64 sums */
 
 int scl_image_valid(const siamcl_image *img) {
     return img && img->data && img->width > 0 && img->height > 0 &&
@@ -85,26 +85,64 @@ static int clip_axis(double p, double d, double lo, double hi, double *s0, doubl
     return *s0 <= *s1;
 }
 
-/* Line between pixel centres (x0, y0) and (x1, y1), 0-based; `thickness` is
- * the side of the square pen stamped along it. */
+typedef struct line_pen {
+    siamcl_image *img;
+    const uint8_t *rgb;
+    int64_t t;
+    double lo_x, hi_x, lo_y, hi_y; /* the image grown by the pen size */
+} line_pen;
+
+/* Segments much longer than the image are first cut in halves (midpoints are
+ * exact enough at any magnitude, where clipping 1e30-long segments directly
+ * would lose all precision to cancellation); halves whose bounding box misses
+ * the image are dropped. Then: clip, and step along the major axis stamping a
+ * run of t pixels across it. */
+static void line_seg(const line_pen *pen, double ax, double ay, double bx, double by, int depth) {
+    if (fmax(ax, bx) < pen->lo_x || fmin(ax, bx) > pen->hi_x || fmax(ay, by) < pen->lo_y ||
+        fmin(ay, by) > pen->hi_y)
+        return;
+    double len = fmax(fabs(bx - ax), fabs(by - ay));
+    double span = (pen->hi_x - pen->lo_x) + (pen->hi_y - pen->lo_y);
+    if (len > 2 * span && depth < 200) {
+        double mx = 0.5 * ax + 0.5 * bx, my = 0.5 * ay + 0.5 * by;
+        line_seg(pen, ax, ay, mx, my, depth + 1);
+        line_seg(pen, mx, my, bx, by, depth + 1);
+        return;
+    }
+    double dx = bx - ax, dy = by - ay, s0 = 0, s1 = 1;
+    if (!clip_axis(ax, dx, pen->lo_x, pen->hi_x, &s0, &s1)) return;
+    if (!clip_axis(ay, dy, pen->lo_y, pen->hi_y, &s0, &s1)) return;
+    double cx0 = ax + s0 * dx, cy0 = ay + s0 * dy, cx1 = ax + s1 * dx, cy1 = ay + s1 * dy;
+    int xmajor = fabs(cx1 - cx0) >= fabs(cy1 - cy0);
+    int64_t steps = (int64_t)ceil(fmax(fabs(cx1 - cx0), fabs(cy1 - cy0)));
+    if (steps > (int64_t)(4 * span) + 4) steps = (int64_t)(4 * span) + 4; /* only if depth ran out */
+    int64_t half = (pen->t - 1) / 2;
+    for (int64_t k = 0; k <= steps; k++) {
+        double f = steps ? (double)k / (double)steps : 0;
+        int64_t px = round_clamp(cx0 + f * (cx1 - cx0)), py = round_clamp(cy0 + f * (cy1 - cy0));
+        if (xmajor)
+            scl_fill(pen->img, px, py - half, 1, pen->t, pen->rgb);
+        else
+            scl_fill(pen->img, px - half, py, pen->t, 1, pen->rgb);
+    }
+}
+
+/* Line between pixel centres (x0, y0) and (x1, y1), 0-based; `thickness`
+ * pixels wide across its major axis (1..1024). */
 void siamcl_image_draw_line(siamcl_image *img, float x0, float y0, float x1, float y1, const uint8_t rgb[3],
                             int thickness) {
     if (!scl_image_valid(img) || !rgb) return;
     if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1)) return;
-    int64_t t = thickness < 1 ? 1 : thickness > 4096 ? 4096 : thickness;
-    double px = x0, py = y0, dx = (double)x1 - x0, dy = (double)y1 - y0;
-    double s0 = 0, s1 = 1, m = (double)t + 1;
-    if (!clip_axis(px, dx, -m, img->width - 1 + m, &s0, &s1)) return;
-    if (!clip_axis(py, dy, -m, img->height - 1 + m, &s0, &s1)) return;
-    double ax = px + s0 * dx, ay = py + s0 * dy, bx = px + s1 * dx, by = py + s1 * dy;
-    double len = fmax(fabs(bx - ax), fabs(by - ay)); /* <= image size + margins after clipping */
-    int64_t steps = (int64_t)ceil(len);
-    int64_t half = (t - 1) / 2;
-    for (int64_t k = 0; k <= steps; k++) {
-        double f = steps ? (double)k / (double)steps : 0;
-        int64_t cx = round_clamp(ax + f * (bx - ax)), cy = round_clamp(ay + f * (by - ay));
-        scl_fill(img, cx - half, cy - half, t, t, rgb);
-    }
+    line_pen pen;
+    pen.img = img;
+    pen.rgb = rgb;
+    pen.t = thickness < 1 ? 1 : thickness > 1024 ? 1024 : thickness;
+    double m = (double)pen.t + 1;
+    pen.lo_x = -m;
+    pen.lo_y = -m;
+    pen.hi_x = img->width - 1 + m;
+    pen.hi_y = img->height - 1 + m;
+    line_seg(&pen, x0, y0, x1, y1, 0);
 }
 
 /* Nearest-neighbour resize of src into dst's rectangle (x, y, w, h), clipped:
