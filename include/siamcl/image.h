@@ -29,12 +29,15 @@ typedef struct siamcl_box {
     float x, y, w, h;
 } siamcl_box;
 
-/* Drawing (clipped to the image). */
+/* Drawing (clipped to the image; any input, NaN or far outside included, is safe).
+ * draw_rect takes an OTB box (1-based) and draws its border inside the box's pixels;
+ * the others take 0-based pixel coordinates (line ends at pixel centres). */
 SIAMCL_API void siamcl_image_draw_rect(siamcl_image *img, siamcl_box box, const uint8_t rgb[3], int thickness);
 SIAMCL_API void siamcl_image_draw_line(siamcl_image *img, float x0, float y0, float x1, float y1,
                                        const uint8_t rgb[3], int thickness);
 SIAMCL_API void siamcl_image_fill_rect(siamcl_image *img, int x, int y, int w, int h, const uint8_t rgb[3]);
-/* Text with a built-in bitmap font (ASCII 32..126), top-left at (x, y), glyph cell 6*scale x 8*scale. */
+/* Text with a built-in bitmap font (ASCII 32..126, others drawn as '?', '\n' starts a
+ * new line), top-left at (x, y), glyph cell 6*scale x 8*scale. */
 SIAMCL_API void siamcl_image_draw_text(siamcl_image *img, int x, int y, const char *text, const uint8_t rgb[3],
                                        int scale);
 /* Copy src scaled (nearest) into the rectangle (x, y, w, h) of dst: contact sheets. */
@@ -47,7 +50,9 @@ SIAMCL_API siamcl_status siamcl_boxes_write(const char *path, const siamcl_box *
 SIAMCL_API void siamcl_boxes_free(siamcl_box *boxes);
 
 /* A sequence: an OTB folder (img/NNNN.jpg + groundtruth_rect[.K].txt) or a plain
- * folder of .jpg/.jpeg/.png frames sorted by name. */
+ * folder of .jpg/.jpeg/.png frames sorted by name (digit runs compare as numbers).
+ * open: missing folder -> SIAMCL_ERR_IO, no frames -> SIAMCL_ERR_FORMAT, no such
+ * target -> SIAMCL_ERR_OUT_OF_RANGE. */
 typedef struct siamcl_sequence siamcl_sequence;
 /* target: 0 = the default ground truth (groundtruth_rect.txt, else the first
  * groundtruth_rect.K.txt); K >= 1 = groundtruth_rect.K.txt. */

@@ -158,6 +158,7 @@ static void encode_body(png_structp p, png_infop info, png_ctx *c, const siamcl_
     png_set_write_fn(p, c, on_write, on_flush);
     png_set_IHDR(p, info, (png_uint_32)img->width, (png_uint_32)img->height, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_compression_level(p, 3); /* ~2.5x faster than the default 6 for a few % more bytes (track --vis) */
     png_write_info(p, info);
     for (int y = 0; y < img->height; y++) png_write_row(p, img->data + (size_t)y * img->width * 3);
     png_write_end(p, NULL);
