@@ -111,16 +111,59 @@ inline void crop_pos(int d, int n, int S, int *idx, float *frac) {
     *frac = f;
 }
 
+/* One axis entry of the sampling table: t = {index, w0, w1} (u8: 11-bit
+ * weights; OpenCV moves x weights to the border pixel but keeps y weights and
+ * clamps the rows) or {index, fraction bits, 0} (float). */
+inline void crop_axis(int d, int n, int S, int u8, int is_x, __local int *t) {
+    if (u8) {
+        int i, w0, w1;
+        crop_tab(d, n, S, &i, &w0, &w1);
+        if (is_x && (i < 0 || i >= n - 1)) {
+            i = clamp(i, 0, n - 1);
+            w0 = 2048;
+            w1 = 0;
+        }
+        t[0] = i;
+        t[1] = w0;
+        t[2] = w1;
+    } else {
+        int i;
+        float f;
+        crop_pos(d, n, S, &i, &f);
+        t[0] = i;
+        t[1] = as_int(f);
+        t[2] = 0;
+    }
+}
+
+#ifndef CROP_LX
+#define CROP_LX 16 /* largest local size in x the launcher uses */
+#endif
+#ifndef CROP_LY
+#define CROP_LY 4
+#endif
+
+/* Global (S, S, M), local at most (CROP_LX, CROP_LY, 1): a work-group's items
+ * share one request, so it computes the sampling positions of its columns and
+ * rows once, in local memory. */
 __kernel void crop(__global const uchar *frame, const ulong foff, const int W, const int H, const int CH,
                    __global const int *reqs, __global float *y, const ulong yoff, const int S, const int swap,
                    const float pad0, const float pad1, const float pad2, const int u8) {
     const int dx = get_global_id(0), dy = get_global_id(1), m = get_global_id(2);
-    if (dx >= S || dy >= S) return;
+    const int lx = get_local_id(0), ly = get_local_id(1);
+    __local int tabx[3 * CROP_LX], taby[3 * CROP_LY];
     __global const uchar *f = frame + foff;
     const int x0 = reqs[3 * m], y0 = reqs[3 * m + 1], side = reqs[3 * m + 2];
     const float padf[3] = {pad0, pad1, pad2};
-    __global float *out = y + yoff + (ulong)m * 3 * S * S + (ulong)dy * S + dx;
     const ulong plane = (ulong)S * S;
+
+    if (side != S) { /* the same for the whole work-group */
+        if (ly == 0) crop_axis(min(dx, S - 1), side, S, u8, 1, tabx + 3 * lx);
+        if (lx == 0) crop_axis(min(dy, S - 1), side, S, u8, 0, taby + 3 * ly);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (dx >= S || dy >= S) return;
+    __global float *out = y + yoff + (ulong)m * 3 * plane + (ulong)dy * S + dx;
 
     if (side == S) { /* no resampling */
         for (int c = 0; c < 3; c++) {
@@ -134,22 +177,10 @@ __kernel void crop(__global const uchar *frame, const ulong foff, const int W, c
         return;
     }
 
+    const int sx = tabx[3 * lx], sy = taby[3 * ly];
+    const int sx1 = min(sx + 1, side - 1), r0 = clamp(sy, 0, side - 1), r1 = clamp(sy + 1, 0, side - 1);
     if (u8) {
-        int sx, ax0, ax, sy, by0, by;
-        crop_tab(dx, side, S, &sx, &ax0, &ax);
-        crop_tab(dy, side, S, &sy, &by0, &by);
-        int sx1;
-        if (sx < 0) {
-            sx = 0;
-            ax0 = 2048;
-            ax = 0;
-        } else if (sx >= side - 1) {
-            sx = side - 1;
-            ax0 = 2048;
-            ax = 0;
-        }
-        sx1 = min(sx + 1, side - 1);
-        const int r0 = clamp(sy, 0, side - 1), r1 = clamp(sy + 1, 0, side - 1);
+        const int ax0 = tabx[3 * lx + 1], ax = tabx[3 * lx + 2], by0 = taby[3 * ly + 1], by = taby[3 * ly + 2];
         for (int c = 0; c < 3; c++) {
             int padv = (int)clamp(padf[c], 0.0f, 255.0f);
             int h0 = crop_pixel(f, W, H, CH, swap, x0 + sx, y0 + r0, c, padv) * ax0 +
@@ -161,18 +192,12 @@ __kernel void crop(__global const uchar *frame, const ulong foff, const int W, c
         }
         return;
     }
-
-    int ix, iy, ix1, iy1;
-    float fx, fy;
-    crop_pos(dx, side, S, &ix, &fx);
-    crop_pos(dy, side, S, &iy, &fy);
-    ix1 = min(ix + 1, side - 1);
-    iy1 = min(iy + 1, side - 1);
+    const float fx = as_float(tabx[3 * lx + 1]), fy = as_float(taby[3 * ly + 1]);
     for (int c = 0; c < 3; c++) {
-        float p00 = crop_pixelf(f, W, H, CH, swap, x0 + ix, y0 + iy, c, padf[c]);
-        float p01 = crop_pixelf(f, W, H, CH, swap, x0 + ix1, y0 + iy, c, padf[c]);
-        float p10 = crop_pixelf(f, W, H, CH, swap, x0 + ix, y0 + iy1, c, padf[c]);
-        float p11 = crop_pixelf(f, W, H, CH, swap, x0 + ix1, y0 + iy1, c, padf[c]);
+        float p00 = crop_pixelf(f, W, H, CH, swap, x0 + sx, y0 + r0, c, padf[c]);
+        float p01 = crop_pixelf(f, W, H, CH, swap, x0 + sx1, y0 + r0, c, padf[c]);
+        float p10 = crop_pixelf(f, W, H, CH, swap, x0 + sx, y0 + r1, c, padf[c]);
+        float p11 = crop_pixelf(f, W, H, CH, swap, x0 + sx1, y0 + r1, c, padf[c]);
         float top = p00 + (p01 - p00) * fx, bot = p10 + (p11 - p10) * fx;
         out[c * plane] = top + (bot - top) * fy;
     }

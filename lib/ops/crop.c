@@ -51,7 +51,18 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
             SCL_ARG(k, 9, swap) | SCL_ARG(k, 10, p->pad[0]) | SCL_ARG(k, 11, p->pad[1]) | SCL_ARG(k, 12, p->pad[2]) |
             SCL_ARG(k, 13, u8);
     SCL_CL(e, "crop arguments");
+    /* local size within the kernel's sampling tables (CROP_LX x CROP_LY = 16 x 4) */
+    size_t kmax = 0;
+    if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) != CL_SUCCESS ||
+        kmax == 0)
+        kmax = 1;
     size_t l[3] = {p->out < 16 ? (size_t)p->out : 16, p->out < 4 ? (size_t)p->out : 4, 1};
+    while (l[0] * l[1] > kmax) {
+        if (l[1] > 1)
+            l[1] /= 2;
+        else
+            l[0] /= 2;
+    }
     size_t g[3] = {(size_t)p->out, (size_t)p->out, (size_t)m};
     return scl_launch(dev, k, 3, g, l, "crop");
 }
