@@ -232,7 +232,7 @@ siamcl_status siamcl_eval_benchmark(const siamcl_eval_options *opt, siamcl_eval_
             st = scl_eval_attributes(attr_dir, name, kind == 2013, &info->attrs, &info->has_attrs);
         for (int t = 0; t < T && st == SIAMCL_OK; t++) {
             int frames = 0;
-            st = score_one(opt->result_dirs[t], name, gt, ngt, kind == 2013, &opt->params, &r->curves[t * S + s],
+            st = score_one(opt->result_dirs[t], info->name, gt, ngt, kind == 2013, &opt->params, &r->curves[t * S + s],
                            &frames);
             if (t == 0) info->frames = frames;
         }
