@@ -106,11 +106,13 @@ siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_tensor *x, scl_t
 /* ---- binary.c (+ cl/binary.cl): broadcasting add/mul ---- */
 typedef enum scl_binary_op { SCL_BIN_ADD = 0, SCL_BIN_MUL, SCL_BIN_SUB, SCL_BIN_DIV } scl_binary_op;
 /* y = act(a op b) with numpy broadcasting over the 4 dims (each dim of a and b
- * equals y's or is 1): covers [N,C,H,W] x [N,C,1,1] and scalars. */
+ * equals y's or is 1): covers [N,C,H,W] x [N,C,1,1] and scalars. In place
+ * (y the same view as a or b) is allowed when that input has y's shape. */
 siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_params *act, const scl_tensor *a,
                              const scl_tensor *b, scl_tensor *y);
 
 /* ---- layout.c (+ cl/layout.cl): transpose, slice, concat ---- */
+/* Inputs and output must not overlap (SIAMCL_ERR_INVALID_ARGUMENT). */
 /* y = x permuted: y dim i = x dim perm[i]. */
 siamcl_status scl_transpose_fwd(scl_device *dev, const int perm[4], const scl_tensor *x, scl_tensor *y);
 /* y[i] = x[start + i*step] per dim (step >= 1); y's shape gives the extents. */
