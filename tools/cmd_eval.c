@@ -67,32 +67,36 @@ static void usage(FILE *f) {
             "Results of other trackers given with --results are evaluated next to the new ones.\n");
 }
 
+/* A library call failed: its message (naming file and line) went through the
+ * logger already; add only the status. */
+static int lib_failed(siamcl_status st) {
+    fprintf(stderr, "siamcl eval: failed (%s)\n", siamcl_status_string(st));
+    return 1;
+}
+
 /* ---------------------------------------------------------------- output */
 
-static int col_width(const siamcl_eval_report *r) {
-    int w = 13;
-    for (int t = 0; t < r->ntrackers; t++) {
-        int l = (int)strlen(r->tracker[t]) + 1;
-        if (l > w) w = l;
-    }
-    return w > 32 ? 32 : w;
+/* Width of tracker t's column: its name, at least "0.000  0.000". */
+static int col_width(const siamcl_eval_report *r, int t) {
+    int w = (int)strlen(r->tracker[t]);
+    return w < 12 ? 12 : w > 40 ? 40 : w;
 }
 
 static void print_tables(const siamcl_eval_report *r, const char *set, int with_seq, int norm) {
-    int S = r->nseq, T = r->ntrackers, w = col_width(r);
+    int S = r->nseq, T = r->ntrackers;
     printf("OTB one-pass evaluation: %d sequence%s%s%s%s, %d tracker%s\n", S, S == 1 ? "" : "s", set ? " (" : "",
            set ? set : "", set ? ")" : "", T, T == 1 ? "" : "s");
     if (with_seq) {
         printf("\n%-14s %6s", "sequence", "frames");
-        for (int t = 0; t < T; t++) printf("  %*.*s", w, w, r->tracker[t]);
+        for (int t = 0; t < T; t++) printf("  %*.*s", col_width(r, t), col_width(r, t), r->tracker[t]);
         printf("\n%-14s %6s", "", "");
-        for (int t = 0; t < T; t++) printf("  %*s", w, "AUC   P@20");
+        for (int t = 0; t < T; t++) printf("  %*s", col_width(r, t), "AUC   P@20");
         printf("\n");
         for (int s = 0; s < S; s++) {
             printf("%-14s %6d", r->seq[s].name, r->seq[s].frames);
             for (int t = 0; t < T; t++) {
                 const siamcl_eval_curves *c = &r->curves[t * S + s];
-                printf("  %*s%5.3f  %5.3f", w - 12, "", c->auc, c->precision20);
+                printf("  %*s%5.3f  %5.3f", col_width(r, t) - 12, "", c->auc, c->precision20);
             }
             printf("\n");
         }
@@ -101,7 +105,7 @@ static void print_tables(const siamcl_eval_report *r, const char *set, int with_
     for (int a = 0; a < SIAMCL_EVAL_ATTR_COUNT; a++) any |= r->attr_count[a] > 0;
     if (any) {
         printf("\nper attribute (success AUC)\n%-26s %4s", "attribute", "seqs");
-        for (int t = 0; t < T; t++) printf("  %*.*s", w, w, r->tracker[t]);
+        for (int t = 0; t < T; t++) printf("  %*.*s", col_width(r, t), col_width(r, t), r->tracker[t]);
         printf("\n");
         for (int a = 0; a < SIAMCL_EVAL_ATTR_COUNT; a++) {
             if (!r->attr_count[a]) continue;
@@ -109,12 +113,12 @@ static void print_tables(const siamcl_eval_report *r, const char *set, int with_
             snprintf(lab, sizeof lab, "%s %s", siamcl_eval_attr_name(a), siamcl_eval_attr_title(a));
             printf("%-26s %4d", lab, r->attr_count[a]);
             for (int t = 0; t < T; t++)
-                printf("  %*.3f", w, r->by_attr[t * SIAMCL_EVAL_ATTR_COUNT + a].auc);
+                printf("  %*.3f", col_width(r, t), r->by_attr[t * SIAMCL_EVAL_ATTR_COUNT + a].auc);
             printf("\n");
         }
     }
-    printf("\ntotal%s\n%-26s %4s", norm ? "" : "", "", "");
-    for (int t = 0; t < T; t++) printf("  %*.*s", w, w, r->tracker[t]);
+    printf("\ntotal\n%-26s %4s", "", "");
+    for (int t = 0; t < T; t++) printf("  %*.*s", col_width(r, t), col_width(r, t), r->tracker[t]);
     printf("\n");
     struct {
         const char *name;
@@ -132,15 +136,16 @@ static void print_tables(const siamcl_eval_report *r, const char *set, int with_
         printf("%-26s %4s", rows[k].name, "");
         for (int t = 0; t < T; t++) {
             double v = *(const double *)((const char *)&r->total[t] + rows[k].off);
-            printf("  %*.*f", w, k == 5 ? 2 : 3, v);
+            printf("  %*.*f", col_width(r, t), k == 5 ? 2 : 3, v);
         }
         printf("\n");
     }
     printf("%-26s %4s", "frames", "");
-    for (int t = 0; t < T; t++) printf("  %*d", w, r->total[t].frames);
+    for (int t = 0; t < T; t++) printf("  %*d", col_width(r, t), r->total[t].frames);
     printf("\n");
     int inv = r->ntrackers ? r->total[0].invalid_gt : 0;
-    if (inv) printf("(%d frame%s with a zero-size ground truth)\n", inv, inv == 1 ? "" : "s");
+    if (inv) printf("(%d frame%s with a zero-size ground truth: failures for success and precision)\n", inv,
+                    inv == 1 ? "" : "s");
 }
 
 static void csv_field(FILE *f, const char *s) {
@@ -287,7 +292,7 @@ static int plots(const char *prefix, const siamcl_eval_report *r, const char *se
                          r->attr_count[a]);
             }
             siamcl_status st = siamcl_eval_plot(path, kinds[k].kind, title, cv, names, T, 0, 0);
-            if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+            if (st != SIAMCL_OK) return lib_failed(st);
             printf("wrote %s\n", path);
         }
     }
@@ -481,7 +486,7 @@ static int track_one(siamcl_tracker *trk, const run_seq *rs, int otb2013, const 
                      double *frames_done, double *secs) {
     siamcl_sequence *seq = NULL;
     siamcl_status st = siamcl_sequence_open(rs->dir, rs->target, &seq);
-    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+    if (st != SIAMCL_OK) return lib_failed(st);
     int nframes = siamcl_sequence_length(seq), ngt = siamcl_sequence_groundtruth_count(seq);
     siamcl_eval_range r;
     int first = 1, skip = 0;
@@ -530,14 +535,14 @@ static int track_one(siamcl_tracker *trk, const run_seq *rs, int otb2013, const 
     if (st != SIAMCL_OK) {
         free(rows);
         if (tty) fputc('\n', stderr);
-        return cli_fail(st, siamcl_last_error());
+        return lib_failed(st);
     }
     /* write next to the target, then rename: an interrupted run leaves no partial file */
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.part", path);
     st = siamcl_boxes_write(tmp, rows, n);
     free(rows);
-    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+    if (st != SIAMCL_OK) return lib_failed(st);
     if (rename(tmp, path) != 0) {
         fprintf(stderr, "siamcl eval: %s: %s\n", path, strerror(errno));
         remove(tmp);
@@ -584,7 +589,7 @@ static int run_tracking(const char *model, const char *dataset, const char *out,
     siamcl_status st = siamcl_tracker_desc_load(model, search, &desc);
     if (st != SIAMCL_OK) {
         free(seqs);
-        return cli_fail(st, siamcl_last_error());
+        return lib_failed(st);
     }
     int otb2013 = set && siamcl_eval_set_builtin(set, NULL) == 51;
     /* what is left to do */
@@ -610,7 +615,7 @@ static int run_tracking(const char *model, const char *dataset, const char *out,
     if (todo) {
         st = siamcl_context_create(NULL, &ctx);
         if (st == SIAMCL_OK) st = siamcl_tracker_create(ctx, device, &desc, &trk);
-        if (st != SIAMCL_OK) rc = cli_fail(st, siamcl_last_error());
+        if (st != SIAMCL_OK) rc = lib_failed(st);
     }
     int tty = isatty(2);
     double frames = 0, secs = 0;
@@ -791,10 +796,7 @@ int cmd_eval(int argc, char **argv) {
     o.params = params;
     siamcl_eval_report *r = NULL;
     siamcl_status st = siamcl_eval_benchmark(&o, &r);
-    if (st != SIAMCL_OK) {
-        fprintf(stderr, "siamcl eval: %s\n", siamcl_last_error());
-        return 1;
-    }
+    if (st != SIAMCL_OK) return 1; /* the logger has printed the message (file and line) */
     const char *set_label = set;
     if (set && siamcl_eval_set_builtin(set, NULL) == 100) set_label = "OTB2015";
     else if (set && siamcl_eval_set_builtin(set, NULL) == 51) set_label = "OTB2013";

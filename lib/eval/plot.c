@@ -59,7 +59,8 @@ siamcl_status siamcl_eval_plot(const char *path, siamcl_eval_plot_kind kind, con
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_eval_plot: unknown plot kind %d", (int)kind);
     for (int i = 0; i < n; i++)
         if (!names[i]) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_eval_plot: name %d is NULL", i);
-    if (width <= 0 || height <= 0) {
+    int defsize = width <= 0 || height <= 0;
+    if (defsize) {
         width = 800;
         height = 600;
     }
@@ -107,12 +108,29 @@ siamcl_status siamcl_eval_plot(const char *path, siamcl_eval_plot_kind kind, con
             order[j - 1] = t;
         }
 
+    /* legend entries; inside the plot (in the corner the curves leave empty)
+     * for up to 4 trackers, else in a column right of the plot */
+    char label[64][96];
+    int maxw = 0;
+    for (int k = 0; k < m; k++) {
+        int i = order[k];
+        snprintf(label[k], sizeof label[k], "%.40s [%.3f]", names[i], score[i]);
+        int w = text_width(label[k]);
+        if (w > maxw) maxw = w;
+    }
+    const int line_h = CHAR_H + 8, sample = 36;
+    int lw = 10 + sample + 8 + maxw + 10, lh = 8 + m * line_h;
+    int outside = m > 4;
+    if (outside && defsize) width += lw + 16;
+    if (outside && defsize && height < lh + 120) height = lh + 120;
+
     siamcl_image img = {0};
     SCL_TRY(siamcl_image_alloc(&img, width, height));
     siamcl_image_fill_rect(&img, 0, 0, width, height, WHITE);
 
     /* plot area */
-    int left = 8 + CHAR_H + 8 + 4 * CHAR_W + 10, right = width - 24;
+    int left = 8 + CHAR_H + 8 + 4 * CHAR_W + 10, right = width - 24 - (outside ? lw + 16 : 0);
+    if (right - left < 160) right = left + 160;
     int top = 16 + CHAR_H + 20, bottom = height - (10 + CHAR_H + 10 + CHAR_H + 16);
     int pw = right - left, ph = bottom - top;
 #define PX(v) ((float)(left + (v) / xmax * pw))
@@ -161,27 +179,25 @@ siamcl_status siamcl_eval_plot(const char *path, siamcl_eval_plot_kind kind, con
     siamcl_image_draw_line(&img, (float)right, (float)top, (float)right, (float)bottom, FRAME, 1);
 
     /* title and axis labels */
-    siamcl_image_draw_text(&img, (width - text_width(title)) / 2, 16, title, BLACK, TEXT_SCALE);
+    siamcl_image_draw_text(&img, left + (pw - text_width(title)) / 2, 16, title, BLACK, TEXT_SCALE);
     siamcl_image_draw_text(&img, left + (pw - text_width(xlabel)) / 2, bottom + 9 + CHAR_H + 10, xlabel, BLACK,
                            TEXT_SCALE);
     siamcl_status st = draw_text_vertical(&img, 8, top + (ph - text_width(ylabel)) / 2, ylabel, BLACK);
 
-    /* legend: lower left for success (curves start high), lower right otherwise */
+    /* legend: lower left for success (curves start high), lower right otherwise,
+     * or the column right of the plot */
     if (st == SIAMCL_OK) {
-        int maxw = 0;
-        char label[64][96];
-        for (int k = 0; k < m; k++) {
-            int i = order[k];
-            snprintf(label[k], sizeof label[k], "%.40s [%.3f]", names[i], score[i]);
-            int w = text_width(label[k]);
-            if (w > maxw) maxw = w;
+        int lx, ly;
+        if (outside) {
+            lx = right + 16;
+            ly = top;
+            if (lh > height - top - 4) lh = height - top - 4;
+        } else {
+            if (lw > pw - 20) lw = pw - 20;
+            if (lh > ph - 20) lh = ph - 20;
+            lx = kind == SIAMCL_EVAL_PLOT_SUCCESS ? left + 12 : right - 12 - lw;
+            ly = bottom - 12 - lh;
         }
-        int line_h = CHAR_H + 8, sample = 36;
-        int lw = 10 + sample + 8 + maxw + 10, lh = 8 + m * line_h;
-        if (lw > pw - 20) lw = pw - 20;
-        if (lh > ph - 20) lh = ph - 20;
-        int lx = kind == SIAMCL_EVAL_PLOT_SUCCESS ? left + 12 : right - 12 - lw;
-        int ly = bottom - 12 - lh;
         siamcl_image_fill_rect(&img, lx, ly, lw, lh, WHITE);
         siamcl_box frame = {(float)lx + 1, (float)ly + 1, (float)lw, (float)lh};
         siamcl_image_draw_rect(&img, frame, FRAME, 1);
