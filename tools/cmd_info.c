@@ -221,7 +221,7 @@ int cmd_info(int argc, char **argv) {
         printf("device                 %s (%s)\n", di.name, di.platform_name);
         printf("plan launches          %d (for %d nodes)\n", ps.launches, ps.nodes);
         printf("plan weights           %s\n", mib(ps.weight_bytes, b, sizeof b));
-        printf("plan activations       %s (without reuse: %s of intermediates)\n", mib(ps.activation_bytes, b, sizeof b),
+        printf("plan activations       %s (one buffer per tensor would take %s)\n", mib(ps.activation_bytes, b, sizeof b),
                mib(ps.naive_bytes, b2, sizeof b2));
         printf("plan workspace         %s\n", mib(ps.workspace_bytes, b, sizeof b));
         printf("plan device memory     %s\n",

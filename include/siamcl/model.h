@@ -116,7 +116,7 @@ typedef struct siamcl_plan_stats {
     size_t weight_bytes;     /* the model's device weights (shared with other plans of the model) */
     size_t activation_bytes; /* this plan's inputs, outputs and reused intermediate buffers */
     size_t workspace_bytes;  /* scratch of the convolution algorithms */
-    size_t naive_bytes;      /* what the intermediates would take without reuse (for comparison) */
+    size_t naive_bytes;      /* activations if every tensor had its own buffer (for comparison) */
     int launches;            /* steps per run after fusion */
     int nodes;               /* graph nodes */
     long long macs;          /* multiply-adds of one run (conv, gemm, matmul) */

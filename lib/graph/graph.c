@@ -339,9 +339,8 @@ siamcl_status scl_graph_finalize(scl_graph *g) {
     return SIAMCL_OK;
 }
 
-/* Which inputs of a node are data read on the device (vs. nothing: all are). */
+/* Float constants read as data by live nodes, each counted once. */
 long long scl_graph_param_count(const scl_graph *g) {
-    char *seen = scl_calloc((size_t)(g->nvals ? g->nvals : 1), 1);
     long long total = 0;
     for (int i = 0; i < g->nnodes; i++) {
         const scl_node *n = &g->nodes[i];
@@ -349,13 +348,14 @@ long long scl_graph_param_count(const scl_graph *g) {
         for (int k = 0; k < n->nin; k++) {
             int v = n->in[k];
             if (v < 0 || g->vals[v].kind != SCL_V_CONST || g->vals[v].dtype != SCL_DT_F32) continue;
-            if (seen) {
-                if (seen[v]) continue;
-                seen[v] = 1;
+            int seen = 0; /* read by an earlier live node, or earlier by this one? */
+            for (int j = 0; j <= i && !seen; j++) {
+                const scl_node *o = &g->nodes[j];
+                if (o->dead) continue;
+                for (int q = 0; q < (j == i ? k : o->nin) && !seen; q++) seen = o->in[q] == v;
             }
-            total += scl_dims_count(&g->vals[v].dims);
+            if (!seen) total += scl_dims_count(&g->vals[v].dims);
         }
     }
-    scl_free(seen);
     return total;
 }

@@ -316,6 +316,7 @@ static siamcl_status plan_storage(siamcl_plan *p) {
     /* pool: greedy by definition order, best fit among buffers free at that step */
     int *busy_until = p->scratch + 2 * nv; /* per pool buffer: last step reading its occupant */
     p->naive_bytes = 0;
+    for (int i = 0; i < p->ndedicated; i++) p->naive_bytes += p->place_bytes[i];
     for (int s = 0; s < p->nsteps; s++) {
         int r = p->root[p->steps[s].y];
         if (first[r] != s || p->place[r] >= 0 || g->vals[r].kind != SCL_V_ACT) continue;

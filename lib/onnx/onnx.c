@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "onnx.pb-c.h"
 #include "onnx/onnx.h"
@@ -791,7 +792,7 @@ static siamcl_status convert(imp *c, const Onnx__ModelProto *m) {
     for (size_t i = 0; i < m->n_opset_import; i++)
         if (is_default_domain(m->opset_import[i]->domain) && m->opset_import[i]->has_version)
             c->opset = m->opset_import[i]->version;
-    if (c->opset == 0) c->opset = 1;
+    if (c->opset == 0) return malformed(c, "no opset_import for the default ONNX domain");
     /* 1. constants: initializers and Constant nodes */
     for (size_t i = 0; i < gp->n_initializer; i++) {
         const Onnx__TensorProto *t = gp->initializer[i];
@@ -888,6 +889,9 @@ siamcl_status scl_onnx_import(const void *data, size_t size, const char *name, s
 siamcl_status scl_onnx_import_file(const char *path, scl_graph **out) {
     if (!path || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "onnx import: NULL argument");
     *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0) return scl_fail(SIAMCL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(sb.st_mode)) return scl_fail(SIAMCL_ERR_IO, "%s: not a regular file", path);
     FILE *f = fopen(path, "rb");
     if (!f) return scl_fail(SIAMCL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     siamcl_status st = SIAMCL_OK;
