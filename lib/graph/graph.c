@@ -203,7 +203,11 @@ static siamcl_status fold_bn(scl_graph *g, int bi) {
     char nm[512];
     int wv, bv;
     snprintf(nm, sizeof nm, "%s/folded_W", g->nodes[ci].name);
-    SCL_TRY(scl_graph_add_value(g, nm, SCL_V_CONST, SCL_DT_F32, &wd, nw, NULL, &wv));
+    siamcl_status st = scl_graph_add_value(g, nm, SCL_V_CONST, SCL_DT_F32, &wd, nw, NULL, &wv);
+    if (st != SIAMCL_OK) {
+        scl_free(nb);
+        return st;
+    }
     snprintf(nm, sizeof nm, "%s/folded_B", g->nodes[ci].name);
     SCL_TRY(scl_graph_add_value(g, nm, SCL_V_CONST, SCL_DT_F32, &bd, nb, NULL, &bv));
     scl_node *conv = &g->nodes[ci]; /* (re)take pointers: add_value may move vals only */
