@@ -662,6 +662,85 @@ static void test_cli(void) {
     CHECK(cli(args, out, sizeof out) == 2);
 }
 
+/* --run on a tiny OTB-layout dataset (frames of Couple): results written with
+ * the benchmark's frame ranges (Tiger1 starts at GT row 6), row 1 = the GT,
+ * resumed on a second call. Tracking accuracy is the tracker's tests' job. */
+static void copy_file(const char *from, const char *to) {
+    size_t n;
+    void *p = tu_read_file(from, &n);
+    CHECK(p != NULL);
+    FILE *f = fopen(to, "wb");
+    CHECK(f != NULL);
+    if (p && f) CHECK(fwrite(p, 1, n, f) == n);
+    if (f) fclose(f);
+    free(p);
+}
+
+static void make_seq(const char *name, int frames, int gt_rows) {
+    char d[1024], src[1024], dst[1024];
+    snprintf(d, sizeof d, "run-data/%s", name);
+    mk(d);
+    snprintf(d, sizeof d, "run-data/%s/img", name);
+    mk(d);
+    for (int i = 1; i <= frames; i++) {
+        snprintf(src, sizeof src, "%s/data/otb/Couple/img/%04d.jpg", tu_shared(), i);
+        snprintf(dst, sizeof dst, "%s/run-data/%s/img/%04d.jpg", g_tmp, name, i);
+        copy_file(src, dst);
+    }
+    static const char *rows[] = {"51\t47\t25\t62\n", "47\t42\t24\t62\n", "34\t36\t24\t65\n", "33\t41\t24\t67\n",
+                                 "39\t37\t26\t66\n", "30\t38\t25\t66\n", "31\t41\t28\t62\n"};
+    char text[512] = "";
+    for (int i = 0; i < gt_rows; i++) strcat(text, rows[i]);
+    snprintf(d, sizeof d, "run-data/%s/groundtruth_rect.txt", name);
+    put(d, text);
+}
+
+static void test_run(void) {
+    char model[1024];
+    snprintf(model, sizeof model, "%s", __FILE__);
+    char *slash = strrchr(model, '/');
+    if (slash) *slash = 0;
+    slash = strrchr(model, '/');
+    if (slash) *slash = 0;
+    strcat(model, "/models/siamfc-alexnet.model");
+    if (access(model, R_OK) != 0) {
+        printf("--run: skipped (%s not found)\n", model);
+        return;
+    }
+    mk("run-data");
+    make_seq("Couple", 3, 3);
+    make_seq("Tiger1", 7, 7); /* OTB-2015 Tiger1: frames 6.. (initOmit 5) */
+    static char out[1 << 16];
+    char args[2048];
+    snprintf(args, sizeof args, "--run --model '%s' --dataset '%s' --out '%s' --no-seq", model, path_of("run-data"),
+             path_of("run-out"));
+    int rc = cli(args, out, sizeof out);
+    if (rc) fprintf(stderr, "%s\n", out);
+    CHECK(rc == 0);
+    CHECK(strstr(out, "2 sequences, 0 already done, 2 to track") != NULL);
+    siamcl_box *b = NULL;
+    int n = 0;
+    CHECK_OK(siamcl_boxes_read(path_of("run-out/Couple.txt"), &b, &n));
+    CHECK(n == 3);
+    if (b && n == 3) {
+        CHECK(b[0].x == 51 && b[0].y == 47 && b[0].w == 25 && b[0].h == 62);
+        for (int i = 1; i < n; i++) CHECK(isfinite(b[i].x) && isfinite(b[i].y) && b[i].w > 0 && b[i].h > 0);
+    }
+    siamcl_boxes_free(b);
+    b = NULL;
+    CHECK_OK(siamcl_boxes_read(path_of("run-out/Tiger1.txt"), &b, &n));
+    CHECK(n == 2);
+    if (b && n == 2) CHECK(b[0].x == 30 && b[0].y == 38 && b[0].w == 25 && b[0].h == 66); /* GT row 6 */
+    siamcl_boxes_free(b);
+    /* resumed: nothing left to track, the same table */
+    rc = cli(args, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "2 sequences, 2 already done, 0 to track"));
+    /* a truncated result is tracked again */
+    put("run-out/Couple.txt", "51,47,25,62\n");
+    rc = cli(args, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "1 already done, 1 to track"));
+}
+
 int main(void) {
     siamcl_log_set(NULL, NULL, SIAMCL_LOG_ERROR);
     snprintf(g_tmp, sizeof g_tmp, "/tmp/siamcl-test-eval-%d", (int)getpid());
@@ -676,6 +755,7 @@ int main(void) {
     test_failing_alloc();
     test_plot();
     test_cli();
+    test_run();
     if (!tu_failures) {
         char cmd[600];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_tmp);
