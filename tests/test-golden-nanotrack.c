@@ -134,6 +134,30 @@ static void run_version(siamcl_context *ctx, const char *ver, int ch, int grid) 
         free(cls);
         free(loc);
     }
+    /* batched backbone (several targets in one pass): each item as alone */
+    {
+        siamcl_shape bs = {3, 3, 255, 255};
+        siamcl_plan *pb = NULL;
+        CHECK_OK(siamcl_plan_create(ctx, 0, bb, 1, &bs, &pb));
+        if (pb) {
+            size_t one = 3 * 255 * 255, fo = (size_t)ch * 256;
+            float *in = malloc(3 * one * sizeof(float)), *ref = malloc(3 * fo * sizeof(float));
+            for (int k = 0; k < 3; k++) {
+                const char *cs = k == 1 ? "random" : "real";
+                float *xi = load_f32(ver, cs, "x_input", one), *xf = load_f32(ver, cs, "xf", fo);
+                memcpy(in + k * one, xi, one * sizeof(float));
+                memcpy(ref + k * fo, xf, fo * sizeof(float));
+                free(xi);
+                free(xf);
+            }
+            CHECK_OK(siamcl_tensor_upload(siamcl_plan_input(pb, 0), in, 3 * one));
+            CHECK_OK(siamcl_plan_run(pb));
+            compare(siamcl_plan_output(pb, 0), ref, "xf batch 3");
+            free(in);
+            free(ref);
+        }
+        siamcl_plan_free(pb);
+    }
 done:
     siamcl_plan_free(ph);
     siamcl_plan_free(px);

@@ -566,12 +566,22 @@ static void test_layout_net(siamcl_context *ctx) {
     int64_t wsh[4] = {6, 1, 4, 4};
     const char *wz = t_reshape(t_conv(z, 6, &(convp){1, 1, 1, 0, 0, 0, 0, 1, 1, 1}), 4, wsh);
     const char *dyn = t_conv_w(x, wz, &(convp){4, 4, 1, 1, 1, 1, 1, 1, 6, 0});
+    /* slice of a slice (composed into one launch), and a batch-1 literal reshape on batch 2 */
+    int64_t st3[2] = {1, 0}, en3[2] = {-1, 5}, ax3[2] = {2, 3}, sp3[2] = {1, 2};
+    int64_t st4[1] = {1}, en4[1] = {4}, ax4[1] = {2}, sp4[1] = {2};
+    const char *s4 = t_slice(t_slice(x, 2, st3, en3, ax3, sp3), 1, st4, en4, ax4, sp4);
+    ob_output(&B, s4);
     ob_output(&B, m1);
     ob_output(&B, m2);
     ob_output(&B, m3);
     ob_output(&B, dyn);
     net_run r = run_net(ctx, "layout");
-    CHECK(siamcl_plan_input_count(r.p) == 2 && siamcl_plan_output_count(r.p) == 4);
+    CHECK(siamcl_plan_input_count(r.p) == 2 && siamcl_plan_output_count(r.p) == 5);
+    if (r.p) {
+        int slices = 0;
+        for (int i = 0; i < r.p->nsteps; i++) slices += r.p->steps[i].kind == SCL_STEP_SLICE;
+        CHECK(slices == 3); /* 4 Slice nodes, the last two composed */
+    }
     net_free(&r);
     ob_free(&B);
 }

@@ -246,6 +246,22 @@ static siamcl_status build_steps(siamcl_plan *p) {
                 s->start[i] = i < pad ? 0 : (int)st[i - pad];
                 s->stepv[i] = i < pad ? 1 : (int)sp[i - pad];
             }
+            /* a slice of a slice (CIResNet crops one axis at a time) is one slice */
+            int src = n->in[0], sp0 = p->value_step[src];
+            if (sp0 >= 0 && use_count(p, src) == 1) {
+                scl_step *t = &p->steps[sp0];
+                if (t->kind == SCL_STEP_SLICE && t->y == src && t->nfused < SCL_STEP_MAX_FUSED) {
+                    for (int i = 0; i < 4; i++) {
+                        t->start[i] += t->stepv[i] * s->start[i];
+                        t->stepv[i] *= s->stepv[i];
+                    }
+                    t->y = n->out;
+                    t->fused[t->nfused++] = ni;
+                    p->value_step[n->out] = sp0;
+                    p->node_step[ni] = sp0;
+                    fused = 1;
+                }
+            }
             break;
         }
         case SCL_GOP_CONCAT: {

@@ -209,6 +209,13 @@ static siamcl_status infer_reshape(const scl_graph *g, const scl_node *n, const 
         if (known == 0 || total % known) return NODE_FAIL(g, n, "cannot infer the -1 entry");
         y->d[infer] = total / known;
     }
+    if (scl_dims_count(y) != total && n->a.reshape.shape[0] == 1 && x->rank > 0 && x->d[0] > 1 &&
+        scl_dims_count(y) * x->d[0] == total && infer < 0) {
+        /* Exporters trace view(batch, ...) with batch 1 as the literal 1: when the
+         * count only fits with the input's batch there, keep the batch (a strict
+         * reading would be an error, so no valid result changes). */
+        y->d[0] = x->d[0];
+    }
     if (scl_dims_count(y) != total) {
         char s1[64], s2[64];
         return NODE_FAIL(g, n, "cannot reshape %s into %s", scl_dims_str(x, s1, sizeof s1),
