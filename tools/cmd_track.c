@@ -28,7 +28,7 @@ static void usage(FILE *f) {
             "  --target K     ground truth groundtruth_rect.K.txt (e.g. Jogging: 1 or 2)\n"
             "  --init x,y,w,h initial box (default: the first ground-truth box)\n"
             "  --frames N     track only the first N frames\n"
-            "  --all          track frames past the end of a shorter ground truth too\n"
+            "  --all          track every frame even where the ground truth ends early\n"
             "  --out FILE     write the boxes there (default: standard output)\n"
             "  --vis DIR      write DIR/NNNN.png with the box drawn (green; ground truth in\n"
             "                 red when known) and DIR/sheet.png, a contact sheet of every Nth frame\n"
@@ -37,8 +37,9 @@ static void usage(FILE *f) {
             "  -q             no progress line\n\n"
             "A progress line goes to stderr; at the end the tracking fps (tracker updates\n"
             "only) and the end-to-end fps (decode, upload, tracking, writing) are printed.\n"
-            "When the ground truth covers fewer frames than the sequence (OTB Football1),\n"
-            "only the covered frames are tracked unless --all is given.\n");
+            "A ground truth with fewer boxes than frames is an error, except for a benchmark\n"
+            "frame range (OTB Football1: frames 1-74 of 81 are tracked); --frames or --all\n"
+            "override it.\n");
 }
 
 static double now_s(void) {
@@ -198,14 +199,24 @@ int cmd_track(int argc, char **argv) {
         siamcl_sequence_free(seq);
         return 1;
     }
-    if (gtn > 0 && gtn < n && !all) {
-        fprintf(stderr,
-                "siamcl track: warning: the ground truth of %s covers frames 1-%d of %d; tracking those "
-                "(--all tracks every frame)\n",
-                siamcl_sequence_name(seq), gtn, n);
-        n = gtn;
-    }
     if (frames_max > 0 && frames_max < n) n = frames_max;
+    if (gtn > 0 && gtn < n && !all) {
+        /* a benchmark range (OTB Football1: 1-74 of 81) is expected; anything else is a
+         * truncated or mismatched ground-truth file */
+        siamcl_eval_range r;
+        if (siamcl_eval_frame_range(siamcl_sequence_name(seq), &r) && r.first == 1 && r.last == gtn) {
+            fprintf(stderr, "siamcl track: %s: the benchmark evaluates frames 1-%d of %d; tracking those "
+                    "(--all tracks every frame)\n", siamcl_sequence_name(seq), gtn, n);
+            n = gtn;
+        } else {
+            fprintf(stderr,
+                    "siamcl track: %s: the ground truth has %d boxes for %d frames (truncated or not this "
+                    "sequence's?); --frames %d tracks the covered frames, --all tracks every frame anyway\n",
+                    seqdir, gtn, n, gtn);
+            siamcl_sequence_free(seq);
+            return 1;
+        }
+    }
     if (n < 1) {
         fprintf(stderr, "siamcl track: %s has no frames\n", seqdir);
         siamcl_sequence_free(seq);
