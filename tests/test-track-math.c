@@ -48,8 +48,8 @@ static void cubic(void) {
     float src[17 * 13];
     tu_seed(7);
     tu_fill(src, (size_t)h * w, -3, 3);
-    double *out = malloc(sizeof(double) * oh * ow);
-    scl_resize_cubic(src, h, w, out, oh, ow);
+    double *out = malloc(sizeof(double) * oh * ow), *tmp = malloc(sizeof(double) * 17 * 272);
+    scl_resize_cubic(src, h, w, out, oh, ow, tmp);
     double worst = 0;
     for (int y = 0; y < oh; y++)
         for (int x = 0; x < ow; x++) {
@@ -70,16 +70,17 @@ static void cubic(void) {
         ramp[i] = (float)(i % 17) * 0.5f - (float)(i / 17);
     }
     double *o2 = malloc(sizeof(double) * 272 * 272);
-    scl_resize_cubic(c, 17, 17, o2, 272, 272);
+    scl_resize_cubic(c, 17, 17, o2, 272, 272, tmp);
     for (int i = 0; i < 272 * 272; i++) CHECK(fabs(o2[i] - 1.25) < 1e-12);
     /* a ramp stays monotonic along it away from the borders (Keys with a = -0.75 does not reproduce it exactly) */
-    scl_resize_cubic(ramp, 17, 17, o2, 272, 272);
+    scl_resize_cubic(ramp, 17, 17, o2, 272, 272, tmp);
     int mono = 1;
     for (int y = 0; y < 272; y++)
         for (int x = 48; x < 224; x++) mono &= o2[y * 272 + x] >= o2[y * 272 + x - 1] - 1e-12;
     CHECK(mono);
     free(o2);
     free(out);
+    free(tmp);
 }
 
 static void windows(void) {

@@ -32,30 +32,31 @@ static void cubic_weights(double t, double c[4]) {
 
 static int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
-void scl_resize_cubic(const float *src, int h, int w, double *dst, int oh, int ow) {
+void scl_resize_cubic(const float *src, int h, int w, double *dst, int oh, int ow, double *tmp) {
     double sx = (double)w / ow, sy = (double)h / oh;
+    /* horizontal pass: every source row at every output column */
+    for (int x = 0; x < ow; x++) {
+        double fx = (x + 0.5) * sx - 0.5;
+        int x0 = (int)floor(fx);
+        double c[4];
+        cubic_weights(fx - x0, c);
+        int r[4];
+        for (int k = 0; k < 4; k++) r[k] = clampi(x0 - 1 + k, 0, w - 1);
+        for (int y = 0; y < h; y++) {
+            const float *row = src + (size_t)y * w;
+            tmp[(size_t)y * ow + x] = c[0] * row[r[0]] + c[1] * row[r[1]] + c[2] * row[r[2]] + c[3] * row[r[3]];
+        }
+    }
+    /* vertical pass */
     for (int y = 0; y < oh; y++) {
         double fy = (y + 0.5) * sy - 0.5;
         int y0 = (int)floor(fy);
-        double cy[4];
-        cubic_weights(fy - y0, cy);
-        int ry[4];
-        for (int k = 0; k < 4; k++) ry[k] = clampi(y0 - 1 + k, 0, h - 1);
-        for (int x = 0; x < ow; x++) {
-            double fx = (x + 0.5) * sx - 0.5;
-            int x0 = (int)floor(fx);
-            double cx[4];
-            cubic_weights(fx - x0, cx);
-            int rx[4];
-            for (int k = 0; k < 4; k++) rx[k] = clampi(x0 - 1 + k, 0, w - 1);
-            double acc = 0.0;
-            for (int j = 0; j < 4; j++) {
-                const float *row = src + (size_t)ry[j] * w;
-                double r = cx[0] * row[rx[0]] + cx[1] * row[rx[1]] + cx[2] * row[rx[2]] + cx[3] * row[rx[3]];
-                acc += cy[j] * r;
-            }
-            dst[(size_t)y * ow + x] = acc;
-        }
+        double c[4];
+        cubic_weights(fy - y0, c);
+        const double *t[4];
+        for (int k = 0; k < 4; k++) t[k] = tmp + (size_t)clampi(y0 - 1 + k, 0, h - 1) * ow;
+        double *o = dst + (size_t)y * ow;
+        for (int x = 0; x < ow; x++) o[x] = c[0] * t[0][x] + c[1] * t[1][x] + c[2] * t[2][x] + c[3] * t[3][x];
     }
 }
 

@@ -14,8 +14,9 @@ siamcl_status scl_sfc_alloc(scl_sfc *s, const siamcl_tracker_desc *d) {
     size_t uu = (size_t)s->up * (size_t)s->up;
     s->window = scl_malloc(uu * sizeof(double));
     s->maps = scl_malloc((size_t)d->scale_count * uu * sizeof(double));
+    s->tmp = scl_malloc((size_t)d->score_size * s->up * sizeof(double));
     double *hann = scl_malloc((size_t)s->up * sizeof(double));
-    if (!s->window || !s->maps || !hann) {
+    if (!s->window || !s->maps || !s->tmp || !hann) {
         scl_free(hann);
         scl_sfc_release(s);
         return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "siamfc: out of memory for %dx%d response maps", s->up, s->up);
@@ -35,7 +36,8 @@ siamcl_status scl_sfc_alloc(scl_sfc *s, const siamcl_tracker_desc *d) {
 void scl_sfc_release(scl_sfc *s) {
     scl_free(s->window);
     scl_free(s->maps);
-    s->window = s->maps = NULL;
+    scl_free(s->tmp);
+    s->window = s->maps = s->tmp = NULL;
 }
 
 void scl_sfc_start(scl_sfc *s, siamcl_box box, scl_crop_req *zreq) {
@@ -92,7 +94,7 @@ void scl_sfc_decode(scl_sfc *s, const float *resp, int width, int height, scl_tr
     int best = mid;
     for (int k = 0; k < d->scale_count; k++) {
         double *m = s->maps + (size_t)k * uu;
-        scl_resize_cubic(resp + (size_t)k * nn, n, n, m, U, U);
+        scl_resize_cubic(resp + (size_t)k * nn, n, n, m, U, U, s->tmp);
         double peak = -INFINITY;
         for (size_t i = 0; i < uu; i++)
             if (m[i] > peak) peak = m[i];

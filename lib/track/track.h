@@ -18,8 +18,8 @@ double scl_round_half_even(double x);
 void scl_hann(int n, double *out);
 /* Upsample a h x w float map to oh x ow like OpenCV INTER_CUBIC: Keys kernel
  * a = -0.75, half-pixel centres (src = (dst+0.5)*h/oh - 0.5), border taps
- * replicated. Double precision out. */
-void scl_resize_cubic(const float *src, int h, int w, double *dst, int oh, int ow);
+ * replicated. Double precision out; separable, tmp holds h * ow doubles. */
+void scl_resize_cubic(const float *src, int h, int w, double *dst, int oh, int ow, double *tmp);
 /* Crop windows (integer origin and side) for a centre and a side:
  *  original SiamFC: side' = floor(side + 0.5), origin = floor(c - (side'-1)/2 + 0.5);
  *  pysot (NanoTrack [PYB]): side integer, origin = floor(c - (side+1)/2 + 0.5);
@@ -49,6 +49,7 @@ typedef struct scl_sfc {
     int up;                  /* upsampled side = score_size * response_up */
     double *window;          /* up x up, sums to 1 */
     double *maps;            /* scale_count x up x up work area */
+    double *tmp;             /* score_size x up: the horizontal pass of the upsampling */
     double scales[SIAMCL_TRACKER_MAX_SCALES];
     double cx, cy, w, h;     /* state */
     double s_x, s_x_min, s_x_max;
