@@ -442,6 +442,17 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     return scl_fail(SIAMCL_ERR_INTERNAL, "plan: unknown step kind %d", (int)s->kind);
 }
 
+siamcl_status scl_plan_run_step(siamcl_plan *p, int i) {
+    if (!p || i < 0 || i >= p->nsteps) return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "plan: no step %d", i);
+    siamcl_status st = run_step(p, &p->steps[i]);
+    if (st != SIAMCL_OK) {
+        const scl_node *n = &p->g->nodes[p->steps[i].node];
+        return scl_fail(st, "%s: running node '%s' (%s) failed: %s", p->g->name, n->name, scl_gop_name(n->op),
+                        siamcl_status_string(st));
+    }
+    return SIAMCL_OK;
+}
+
 siamcl_status siamcl_plan_run(siamcl_plan *p) {
     if (!p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_run: plan is NULL");
     for (int i = 0; i < p->nsteps; i++) {

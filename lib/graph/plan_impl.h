@@ -74,4 +74,7 @@ struct siamcl_plan {
     double build_ms;
 };
 
+/* Enqueue step i alone (the per-layer profiler, lib/graph/profile.c). */
+siamcl_status scl_plan_run_step(siamcl_plan *p, int i);
+
 #endif
