@@ -35,15 +35,17 @@ static void dense_strides(const int d[4], int s[4]) {
 static siamcl_status strided_copy(scl_device *dev, cl_mem x, size_t xoff, const int xs[4], cl_mem y, size_t yoff,
                                   const int ys[4], const int d[4], const char *what) {
     cl_kernel k;
-    SCL_TRY(scl_kernel(dev, "layout", NULL, "strided_copy", &k));
+    /* rows of 8 or more: one work-item per row (strided_copy_rows) */
+    int rows = d[3] >= 8;
+    SCL_TRY(scl_kernel(dev, "layout", NULL, rows ? "strided_copy_rows" : "strided_copy", &k));
     cl_ulong xo = xoff, yo = yoff;
     cl_int4 cxs = {{xs[0], xs[1], xs[2], xs[3]}}, cys = {{ys[0], ys[1], ys[2], ys[3]}},
             cd = {{d[0], d[1], d[2], d[3]}};
-    cl_uint total = (cl_uint)((size_t)d[0] * d[1] * d[2] * d[3]);
+    cl_uint total = (cl_uint)((size_t)d[0] * d[1] * d[2] * (rows ? 1 : d[3]));
     int e = SCL_ARG(k, 0, x) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, cxs) | SCL_ARG(k, 3, y) | SCL_ARG(k, 4, yo) |
             SCL_ARG(k, 5, cys) | SCL_ARG(k, 6, cd) | SCL_ARG(k, 7, total);
     SCL_CL(e, "layout arguments");
-    size_t g = total, l = 64;
+    size_t g = total, l = rows ? 8 : 64;
     return scl_launch(dev, k, 1, &g, &l, what);
 }
 
