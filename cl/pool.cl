@@ -24,6 +24,32 @@ __kernel void maxpool(__global const float *x, const ulong xoff, __global float 
     y[yoff + i] = m;
 }
 
+/* The same with one work-item per output row [N*C, OH] (used when rows are
+ * 8 or more wide): index arithmetic once per row, window rows reused along it. */
+__kernel void maxpool_rows(__global const float *x, const ulong xoff, __global float *y, const ulong yoff,
+                           const int H, const int W, const int OH, const int OW, const int kh, const int kw,
+                           const int sh, const int sw, const int pt, const int pl, const uint rows) {
+    uint r = get_global_id(0);
+    if (r >= rows) return;
+    int oh = (int)(r % (uint)OH);
+    uint plane = r / (uint)OH;
+    int h0 = oh * sh - pt;
+    int hs = max(h0, 0), he = min(h0 + kh, H);
+    __global const float *p = x + xoff + (ulong)plane * (ulong)H * (ulong)W;
+    __global float *q = y + yoff + (ulong)r * (ulong)OW;
+    for (int ow = 0; ow < OW; ow++) {
+        int w0 = ow * sw - pl;
+        int ws = max(w0, 0), we = min(w0 + kw, W);
+        float m = -INFINITY;
+        for (int h = hs; h < he; h++)
+            for (int w = ws; w < we; w++) {
+                float v = p[h * W + w];
+                m = v > m ? v : m;
+            }
+        q[ow] = m;
+    }
+}
+
 /* y[plane] = mean of x's plane (hw values); local size a power of two. */
 __kernel void global_avgpool(__global const float *x, const ulong xoff, __global float *y, const ulong yoff,
                              const uint hw, const float inv, __local float *part) {
