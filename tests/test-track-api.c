@@ -64,7 +64,12 @@ int main(void) {
     siamcl_tracker_free(NULL);
 
     CHECK_OK(siamcl_tracker_create(ctx, 0, &d, &t));
-    if (!t) return tu_finish("test-track-api");
+    if (!t) {
+        siamcl_image_free(&f1);
+        siamcl_image_free(&f2);
+        siamcl_context_free(ctx);
+        return tu_finish("test-track-api");
+    }
     siamcl_box b;
     float score;
     /* update before init */
