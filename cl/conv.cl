@@ -1,66 +1,299 @@
 /* Direct 2-D convolution, NCHW, any kernel/stride/padding/dilation/groups,
  * with bias, residual and activation fused.
  *
- * Each work-item computes a register block of OCB output channels (of one
- * group) x PXB consecutive output columns of one output row.
- * global: (ceil(OW/PXB), OH, N * G * ceil(OCg/OCB)). */
+ * Explicitly vectorised along the output row (CPU devices do not vectorise
+ * across work-items reliably, so one work-item owns whole vectors): each
+ * work-item computes a register block of OCB output channels (of one group)
+ * x RB output rows x XB vectors of VW consecutive output columns.
+ *   global, ocf = 0: (ceil(OW / (VW*XB)), ceil(OH / RB), N * G * ceil(OCg / OCB))
+ *   global, ocf = 1: (ceil(OCg / OCB), ceil(OW / (VW*XB)), N * G * ceil(OH / RB))
+ * (ocf: channel blocks fastest, so consecutive work-groups reuse one input tile.)
+ * A 1x1 stride-1 unpadded convolution is run by the host as a 1 x (H*W)
+ * image, so the same kernel is a small GEMM over the flattened pixels.
+ *
+ * Three loops: the interior one (no checks at all), a masked one for blocks
+ * that touch the padding (whole-vector loads that stay inside the tensor,
+ * lanes outside the row zeroed) and a general one (any stride, a partial
+ * channel block, loads that would leave the tensor).
+ *
+ * Specialisation (#define preamble): VW (4, 8 or 16), OCB, RB, XB, and
+ * optionally FKH/FKW/FSH/FSW/FDH/FDW/FCG to bake the geometry and the input
+ * channels per group in (loops unroll, weight offsets become immediates);
+ * without them they come from the arguments. */
+#ifndef VW
+#define VW 16
+#endif
 #ifndef OCB
-#define OCB 4
+#define OCB 8
 #endif
-#ifndef PXB
-#define PXB 4
+#ifndef RB
+#define RB 2
 #endif
+#ifndef XB
+#define XB 1
+#endif
+
+#if VW == 16
+typedef float16 vf;
+typedef int16 vi;
+#define VLOAD vload16
+#define VSTORE vstore16
+#define LANES ((vi)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+#elif VW == 8
+typedef float8 vf;
+typedef int8 vi;
+#define VLOAD vload8
+#define VSTORE vstore8
+#define LANES ((vi)(0, 1, 2, 3, 4, 5, 6, 7))
+#elif VW == 4
+typedef float4 vf;
+typedef int4 vi;
+#define VLOAD vload4
+#define VSTORE vstore4
+#define LANES ((vi)(0, 1, 2, 3))
+#else
+#error "VW must be 4, 8 or 16"
+#endif
+
+#ifdef FKH
+#define KH_ FKH
+#else
+#define KH_ KH
+#endif
+#ifdef FKW
+#define KW_ FKW
+#else
+#define KW_ KW
+#endif
+#ifdef FSH
+#define SH_ FSH
+#else
+#define SH_ SH
+#endif
+#ifdef FSW
+#define SW_ FSW
+#else
+#define SW_ SW
+#endif
+#ifdef FDH
+#define DH_ FDH
+#else
+#define DH_ DH
+#endif
+#ifdef FDW
+#define DW_ FDW
+#else
+#define DW_ DW
+#endif
+#ifdef FCG
+#define CG_ FCG
+#else
+#define CG_ Cg
+#endif
+
+/* VW input values of one row at columns ix0 + l*sw (l = 0..VW-1), zero where
+ * the column falls outside [0, W). `idx` is the element index of column ix0
+ * relative to `base`, which holds `total` readable elements: whole-vector
+ * loads are used whenever they stay inside, lanes outside the row masked. */
+inline vf load_row(__global const float *base, long idx, int ix0, int W, long total, int sw) {
+    if (sw == 1) {
+        if (ix0 >= 0 && ix0 + VW <= W) return VLOAD(0, base + idx);
+        vi ix = (vi)(ix0) + LANES;
+        vi ok = (ix >= (vi)(0)) & (ix < (vi)(W));
+        vf v;
+        if (idx >= 0 && idx + VW <= total) {
+            v = VLOAD(0, base + idx);
+        } else {
+            float t[VW];
+            for (int l = 0; l < VW; l++) t[l] = (ix0 + l >= 0 && ix0 + l < W) ? base[idx + l] : 0.0f;
+            v = VLOAD(0, t);
+        }
+        return select((vf)(0.0f), v, ok);
+    }
+    if (sw == 2) {
+        vi ix = (vi)(ix0) + LANES * 2;
+        if (ix0 >= 0 && ix0 + 2 * VW <= W) {
+            vf a = VLOAD(0, base + idx), b = VLOAD(0, base + idx + VW);
+            return (vf)(a.even, b.even);
+        }
+        vi ok = (ix >= (vi)(0)) & (ix < (vi)(W));
+        vf v;
+        if (idx >= 0 && idx + 2 * VW <= total) {
+            vf a = VLOAD(0, base + idx), b = VLOAD(0, base + idx + VW);
+            v = (vf)(a.even, b.even);
+        } else {
+            float t[VW];
+            for (int l = 0; l < VW; l++) t[l] = (ix0 + 2 * l >= 0 && ix0 + 2 * l < W) ? base[idx + 2 * l] : 0.0f;
+            v = VLOAD(0, t);
+        }
+        return select((vf)(0.0f), v, ok);
+    }
+    float t[VW];
+    for (int l = 0; l < VW; l++) {
+        const int ix = ix0 + l * sw;
+        t[l] = (ix >= 0 && ix < W) ? base[idx + (long)l * sw] : 0.0f;
+    }
+    return VLOAD(0, t);
+}
+
+inline vf act_v(vf x, int act, float a, float b) {
+    switch (act) {
+    case ACT_RELU: return fmax(x, (vf)(0.0f));
+    case ACT_CLIP: return fmin(fmax(x, (vf)(a)), (vf)(b));
+    case ACT_HARDSWISH: return x * fmin(fmax(x * (1.0f / 6.0f) + 0.5f, (vf)(0.0f)), (vf)(1.0f));
+    case ACT_HARDSIGMOID: return fmin(fmax(a * x + b, (vf)(0.0f)), (vf)(1.0f));
+    case ACT_SIGMOID: return 1.0f / (1.0f + exp(-x));
+    case ACT_EXP: return exp(x);
+    default: return x;
+    }
+}
+
+/* One input vector for lane columns base[0], base[SW_], ... (SW_ 1 or 2). */
+#define LOADX(ptr) (SW_ == 1 ? VLOAD(0, (ptr)) : (vf)(VLOAD(0, (ptr)).even, VLOAD(0, (ptr) + VW).even))
+
+/* The accumulation loop. MASKED: lanes whose column lies outside the row are
+ * zeroed (their loads still stay inside the tensor, checked by the caller). */
+#define CONV_BODY(MASKED)                                                                           \
+    for (int ic = 0; ic < CG_; ic++) {                                                              \
+        __global const float *xc = xt + xg + (long)ic * H * W;                                     \
+        __global const float *wc = wb + ic * KK;                                                    \
+        for (int ky = 0; ky < KH_; ky++) {                                                          \
+            __global const float *xr[RB];                                                           \
+            bool rok[RB];                                                                           \
+            _Pragma("unroll") for (int r = 0; r < RB; r++) {                                        \
+                const int iy = (oy0 + r) * SH_ - PT + ky * DH_;                                     \
+                rok[r] = !(MASKED) || (iy >= 0 && iy < H && oy0 + r < OH);                          \
+                xr[r] = xc + (long)iy * W + ixb;                                                    \
+            }                                                                                       \
+            __global const float *wk = wc + ky * KW_;                                               \
+            _Pragma("unroll") for (int kx = 0; kx < KW_; kx++) {                                    \
+                _Pragma("unroll") for (int r = 0; r < RB; r++) {                                    \
+                    if (!rok[r]) continue;                                                          \
+                    _Pragma("unroll") for (int j = 0; j < XB; j++) {                                \
+                        vf v = LOADX(xr[r] + j * VW * SW_ + kx * DW_);                             \
+                        if (MASKED) {                                                               \
+                            const vi ix = (vi)(ixb + j * VW * SW_ + kx * DW_) + LANES * SW_;       \
+                            v = select((vf)(0.0f), v, (ix >= (vi)(0)) & (ix < (vi)(W)));            \
+                        }                                                                           \
+                        _Pragma("unroll") for (int o = 0; o < OCB; o++) acc[o][r][j] =              \
+                            fma((vf)(wk[o * CG_ * KK + kx]), v, acc[o][r][j]);                      \
+                    }                                                                               \
+                }                                                                                   \
+            }                                                                                       \
+        }                                                                                           \
+    }
 
 __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global const float *w, const ulong woff,
                             __global const float *bias, const ulong boff, const int has_bias,
                             __global const float *res, const ulong roff, const int has_res, __global float *y,
-                            const ulong yoff, const int N, const int C, const int H, const int W, const int OC, const int OH,
-                            const int OW, const int KH, const int KW, const int SH, const int SW, const int PT,
-                            const int PL, const int DH, const int DW, const int G, const int act, const float a,
-                            const float b) {
-    const int ox0 = get_global_id(0) * PXB, oy = get_global_id(1), z = get_global_id(2);
+                            const ulong yoff, const int N, const int C, const int H, const int W, const int OC,
+                            const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
+                            const int PT, const int PL, const int DH, const int DW, const int G, const int act,
+                            const float a, const float b, const int ocf) {
     const int Cg = C / G, OCg = OC / G;
     const int ocblocks = (OCg + OCB - 1) / OCB;
-    const int n = z / (G * ocblocks), t = z - n * G * ocblocks;
-    const int g = t / ocblocks, oc0 = (t - g * ocblocks) * OCB; /* within the group */
-    if (ox0 >= OW || oy >= OH || n >= N) return;
-    float acc[OCB][PXB];
+    int ox0, oy0, n, g, oc0;
+    if (ocf) { /* channel blocks fastest: consecutive work-groups share the input tile */
+        const int rowblocks = (OH + RB - 1) / RB, z = get_global_id(2), ng = z / rowblocks;
+        oc0 = get_global_id(0) * OCB;
+        ox0 = get_global_id(1) * (VW * XB);
+        oy0 = (z - ng * rowblocks) * RB;
+        n = ng / G;
+        g = ng - n * G;
+    } else {
+        const int z = get_global_id(2), t = z % (G * ocblocks);
+        ox0 = get_global_id(0) * (VW * XB);
+        oy0 = get_global_id(1) * RB;
+        n = z / (G * ocblocks);
+        g = t / ocblocks;
+        oc0 = (t - g * ocblocks) * OCB; /* within the group */
+    }
+    if (ox0 >= OW || oy0 >= OH || oc0 >= OCg || n >= N) return;
+
+    const int KK = KH_ * KW_;
+    const long total = (long)N * C * H * W;
+    __global const float *xt = x + xoff; /* the whole input tensor */
+    const long xg = ((long)n * C + (long)g * Cg) * H * W;
+    /* weights of the block's first channel; channel o is o * Cg * KK further */
+    __global const float *wb = w + woff + ((long)g * OCg + oc0) * Cg * KK;
+
+    vf acc[OCB][RB][XB];
+#pragma unroll
     for (int o = 0; o < OCB; o++)
-        for (int p = 0; p < PXB; p++) acc[o][p] = 0.0f;
-    const int KK = KH * KW;
-    __global const float *xb = x + xoff + ((ulong)n * C + (ulong)g * Cg) * H * W;
-    __global const float *wb = w + woff + ((ulong)g * OCg + oc0) * Cg * KK;
-    const int iy0 = oy * SH - PT;
-    for (int ic = 0; ic < Cg; ic++) {
-        __global const float *xc = xb + (ulong)ic * H * W;
-        for (int ky = 0; ky < KH; ky++) {
-            const int iy = iy0 + ky * DH;
-            if (iy < 0 || iy >= H) continue;
-            __global const float *xr = xc + (ulong)iy * W;
-            for (int kx = 0; kx < KW; kx++) {
-                float xv[PXB];
-                for (int p = 0; p < PXB; p++) {
-                    const int ix = (ox0 + p) * SW - PL + kx * DW;
-                    xv[p] = (ix >= 0 && ix < W) ? xr[ix] : 0.0f;
-                }
-                const int widx = (ic * KH + ky) * KW + kx;
-                for (int o = 0; o < OCB; o++) {
-                    const float wv = (oc0 + o < OCg) ? wb[(ulong)o * Cg * KK + widx] : 0.0f;
-                    for (int p = 0; p < PXB; p++) acc[o][p] = fma(wv, xv[p], acc[o][p]);
+#pragma unroll
+        for (int r = 0; r < RB; r++)
+#pragma unroll
+            for (int j = 0; j < XB; j++) acc[o][r][j] = (vf)(0.0f);
+
+    /* columns read by this work-item: [ixb, ixb + span) of each row */
+    const int ixb = ox0 * SW_ - PL;
+    const int span = (XB - 1) * VW * SW_ + (KW_ - 1) * DW_ + (SW_ == 2 ? 2 * VW : VW * SW_);
+    /* rows read: the valid ones between the first and last output row */
+    const int oyl = min(oy0 + RB, OH) - 1;
+    const int iy_lo = max(oy0 * SH_ - PT, 0), iy_hi = min(oyl * SH_ - PT + (KH_ - 1) * DH_, H - 1);
+    const long lo = xg + (long)iy_lo * W + ixb, hi = xg + (long)(Cg - 1) * H * W + (long)iy_hi * W + ixb + span;
+    /* vector paths: whole channel block, strides 1/2, loads inside the tensor */
+    const bool vec_ok = (SW_ == 1 || SW_ == 2) && oc0 + OCB <= OCg && lo >= 0 && hi <= total;
+    const bool inside = ixb >= 0 && ixb + span <= W && ox0 + VW * XB <= OW && oy0 * SH_ - PT >= 0 &&
+                        (oy0 + RB - 1) * SH_ - PT + (KH_ - 1) * DH_ < H && oy0 + RB <= OH;
+    if (vec_ok && inside) {
+        CONV_BODY(0)
+    } else if (vec_ok) {
+        CONV_BODY(1)
+    } else {
+        for (int ic = 0; ic < Cg; ic++) {
+            const long xc = xg + (long)ic * H * W;
+            for (int ky = 0; ky < KH_; ky++) {
+                const int wk = (ic * KH_ + ky) * KW_;
+                for (int kx = 0; kx < KW_; kx++) {
+                    float wv[OCB];
+#pragma unroll
+                    for (int o = 0; o < OCB; o++) wv[o] = wb[min(o, OCg - 1 - oc0) * Cg * KK + wk + kx];
+#pragma unroll
+                    for (int r = 0; r < RB; r++) {
+                        const int iy = (oy0 + r) * SH_ - PT + ky * DH_;
+                        if (iy < 0 || iy >= H || oy0 + r >= OH) continue;
+#pragma unroll
+                        for (int j = 0; j < XB; j++) {
+                            const int ix0 = ixb + j * VW * SW_ + kx * DW_;
+                            const vf v = load_row(xt, xc + (long)iy * W + ix0, ix0, W, total, SW_);
+#pragma unroll
+                            for (int o = 0; o < OCB; o++) acc[o][r][j] = fma((vf)(wv[o]), v, acc[o][r][j]);
+                        }
+                    }
                 }
             }
         }
     }
+
+#pragma unroll
     for (int o = 0; o < OCB; o++) {
-        const int oc = g * OCg + oc0 + o;
         if (oc0 + o >= OCg) break;
+        const int oc = g * OCg + oc0 + o;
         const float bv = has_bias ? bias[boff + oc] : 0.0f;
-        const ulong ybase = (((ulong)n * OC + oc) * OH + oy) * OW;
-        for (int p = 0; p < PXB; p++) {
-            if (ox0 + p >= OW) break;
-            float v = acc[o][p] + bv;
-            if (has_res) v += res[roff + ybase + ox0 + p];
-            y[yoff + ybase + ox0 + p] = scl_act(v, act, a, b);
+#pragma unroll
+        for (int r = 0; r < RB; r++) {
+            const int oy = oy0 + r;
+            if (oy >= OH) break;
+            const long yrow = (((long)n * OC + oc) * OH + oy) * OW;
+#pragma unroll
+            for (int j = 0; j < XB; j++) {
+                const int ox = ox0 + j * VW;
+                if (ox >= OW) break;
+                vf v = acc[o][r][j] + bv;
+                if (ox + VW <= OW) {
+                    if (has_res) v += VLOAD(0, res + roff + yrow + ox);
+                    VSTORE(act_v(v, act, a, b), 0, y + yoff + yrow + ox);
+                } else {
+                    float tv[VW];
+                    VSTORE(v, 0, tv);
+                    for (int l = 0; l < OW - ox; l++) {
+                        float s = tv[l];
+                        if (has_res) s += res[roff + yrow + ox + l];
+                        y[yoff + yrow + ox + l] = scl_act(s, act, a, b);
+                    }
+                }
+            }
         }
     }
 }

@@ -89,7 +89,7 @@ static void run_case(scl_device *dev, const ccase *t, scl_conv_algo algo) {
     size_t wsb = scl_conv2d_workspace_bytes(&p, &tx, &ty);
     cl_mem ws = NULL;
     if (wsb) CHECK_OK(scl_buffer_alloc(dev, wsb, &ws));
-    if (algo == SCL_CONV_DIRECT) CHECK(wsb == 0);
+    if (algo != SCL_CONV_GEMM) CHECK(wsb == 0); /* AUTO never needs one */
     int pointwise = t->kh == 1 && t->kw == 1 && t->sh == 1 && t->sw == 1 && !t->pt && !t->pl && !t->pb && !t->pr;
     if (algo == SCL_CONV_GEMM) CHECK((wsb == 0) == pointwise);
     siamcl_status st = scl_conv2d_fwd(dev, &p, &tx, dw, WO, t->bias ? db : NULL, BO, res, ws, &ty);
@@ -153,6 +153,16 @@ static const ccase cases[] = {
     {"batch3 3x3 s2",  3, 6, 15, 16, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_CLIP, 0, 6}},
     {"k > input pad",  1, 2, 2, 3, 3, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 0, NOACT},
     {"1x1 pixel",      2, 3, 1, 1, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, NOACT},
+    /* shapes that reach every path of the direct kernel's register blocking:
+     * whole 8-channel blocks and a tail block, rows wider than one block of
+     * 2x16 columns, interior/masked/edge-of-tensor loads, stride 2 and 3 */
+    {"wide 3x3",       2, 9, 12, 70, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, RELU},
+    {"wide 5x5 s2",    1, 4, 11, 75, 16, 5, 5, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 0, NOACT},
+    {"wide s3",        1, 3, 10, 80, 8, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 0, NOACT},
+    {"wide 1x1",       3, 10, 9, 13, 24, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, {SCL_ACT_HARDSWISH, 0, 0}},
+    {"wide dw s2",     2, 6, 21, 66, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6, 1, 0, NOACT},
+    {"ocg 12 g2",      1, 6, 9, 40, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, NOACT},
+    {"deep 1x1",       1, 300, 3, 7, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, NOACT},
 };
 
 int main(void) {
@@ -196,6 +206,8 @@ int main(void) {
         CHECK(scl_conv2d_workspace_bytes(&pw, &x, &x) == 0);
         scl_conv_params dwp = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
         CHECK(scl_conv2d_workspace_bytes(&dwp, &x, &x) == 0); /* depthwise: direct */
+        p.algo = SCL_CONV_AUTO;
+        CHECK(scl_conv2d_workspace_bytes(&p, &x, &y) == 0); /* AUTO: direct or pointwise GEMM */
         CHECK(scl_conv2d_workspace_bytes(NULL, &x, &y) == 0);
     }
 

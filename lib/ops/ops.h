@@ -88,7 +88,8 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
 
 /* ---- gemm.c: CLBlast SGEMM, row-major ---- */
 /* C = alpha * op(A) * op(B) + beta * C for `batch` matrices at strides sa/sb/sc
- * (floats; batch 1 ignores them). A is M x K after op, B is K x N, C is M x N. */
+ * (floats; batch 1 ignores them). A is M x K after op, B is K x N, C is M x N.
+ * Runs CLBlastSgemm once per batch item (one CLBlast program to compile). */
 siamcl_status scl_gemm_fwd(scl_device *dev, int trans_a, int trans_b, int m, int n, int k, float alpha, cl_mem a,
                            size_t aoff, int lda, size_t sa, cl_mem b, size_t boff, int ldb, size_t sb, float beta,
                            cl_mem c, size_t coff, int ldc, size_t sc, int batch);
