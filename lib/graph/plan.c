@@ -572,6 +572,20 @@ static siamcl_status plan_warmup(siamcl_plan *p) {
     return siamcl_plan_finish(p);
 }
 
+/* Measured choice per conv layer, then the workspace the chosen paths need. */
+static siamcl_status plan_tune(siamcl_plan *p) {
+    SCL_TRY(scl_plan_conv_tune(p));
+    SCL_CL(clFinish(p->dev->queue), "clFinish");
+    size_t need = conv_workspace(p);
+    if (need < p->workspace_bytes) {
+        scl_buffer_free(p->dev, p->workspace);
+        p->workspace = NULL;
+        p->workspace_bytes = need;
+        if (need) SCL_TRY(scl_buffer_alloc(p->dev, need, &p->workspace));
+    }
+    return SIAMCL_OK;
+}
+
 siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *m, int n_inputs,
                                  const siamcl_shape *shapes, siamcl_plan **out) {
     if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_create: out is NULL");
@@ -592,6 +606,8 @@ siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *
     p->g = m->g;
     p->dev = &ctx->dev[device];
     siamcl_status st = plan_build(p, shapes);
+    int mode = scl_conv_mode(p->dev);
+    if (st == SIAMCL_OK) scl_plan_conv_preset(p, mode);
     if (st == SIAMCL_OK) st = plan_allocate(p);
     if (st == SIAMCL_OK) {
         for (int i = 0; i < p->g->ninputs; i++) {
@@ -607,6 +623,7 @@ siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *
             p->out_t[i].dev = p->dev;
         }
         st = plan_warmup(p);
+        if (st == SIAMCL_OK && mode == SCL_CONV_MODE_TUNE) st = plan_tune(p);
     }
     if (st != SIAMCL_OK) {
         siamcl_plan_free(p);

@@ -77,4 +77,15 @@ struct siamcl_plan {
 /* Enqueue step i alone (the per-layer profiler, lib/graph/profile.c). */
 siamcl_status scl_plan_run_step(siamcl_plan *p, int i);
 
+/* Convolution algorithm per layer (convtune.c): SIAMCL_CONV = direct | gemm
+ * | auto | tune; the default is tune on GPUs/accelerators, auto on CPUs. */
+enum { SCL_CONV_MODE_AUTO = 0, SCL_CONV_MODE_DIRECT, SCL_CONV_MODE_GEMM, SCL_CONV_MODE_TUNE };
+int scl_conv_mode(const scl_device *dev);
+/* Set every conv step's algorithm for the mode (tune: GEMM, so that the
+ * workspace is sized for the largest candidate until scl_plan_conv_tune). */
+void scl_plan_conv_preset(siamcl_plan *p, int mode);
+/* Measure direct and GEMM on every conv step (after the warm-up; results
+ * cached in SIAMCL_CACHE_DIR/conv-tune.txt) and keep the faster. */
+siamcl_status scl_plan_conv_tune(siamcl_plan *p);
+
 #endif

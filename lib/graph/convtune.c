@@ -1,0 +1,146 @@
+/* Per-layer choice of the convolution algorithm of a plan.
+ *
+ * SIAMCL_CONV selects how: `direct` or `gemm` force that path on every conv
+ * (testing, comparisons), `auto` keeps the launcher's fixed rule
+ * (scl_conv2d_fwd, SCL_CONV_AUTO), `tune` measures every candidate on each
+ * conv layer when the plan is created and keeps the fastest. Default: `tune`
+ * on GPUs and accelerators; `auto` on CPUs, where siamcl bench measured the
+ * direct kernel at 5-20x CLBlast's GEMM on every layer of the three trackers
+ * (PoCL, default CLBlast tuning) so measuring would only cost plan time.
+ *
+ * Tuning results are cached on disk next to the kernel binaries
+ * (SIAMCL_CACHE_DIR/conv-tune.txt), one line per device, driver and layer
+ * geometry: "<key> <algo> <ms direct> <ms gemm>". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "graph/plan_impl.h"
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
+}
+
+int scl_conv_mode(const scl_device *dev) {
+    const char *e = getenv("SIAMCL_CONV");
+    if (e && *e) {
+        if (!strcasecmp(e, "direct")) return SCL_CONV_MODE_DIRECT;
+        if (!strcasecmp(e, "gemm")) return SCL_CONV_MODE_GEMM;
+        if (!strcasecmp(e, "tune")) return SCL_CONV_MODE_TUNE;
+        if (!strcasecmp(e, "auto")) return SCL_CONV_MODE_AUTO;
+        scl_log(SIAMCL_LOG_WARN, "SIAMCL_CONV=%s is not direct, gemm, auto or tune: using the default", e);
+    }
+    return dev && dev->info.type == SIAMCL_DEVICE_CPU ? SCL_CONV_MODE_AUTO : SCL_CONV_MODE_TUNE;
+}
+
+void scl_plan_conv_preset(siamcl_plan *p, int mode) {
+    scl_conv_algo a = mode == SCL_CONV_MODE_DIRECT ? SCL_CONV_DIRECT
+                      : mode == SCL_CONV_MODE_GEMM || mode == SCL_CONV_MODE_TUNE ? SCL_CONV_GEMM
+                                                                                  : SCL_CONV_AUTO;
+    for (int i = 0; i < p->nsteps; i++)
+        if (p->steps[i].kind == SCL_STEP_CONV) p->steps[i].conv.algo = a;
+}
+
+static void layer_key(const siamcl_plan *p, const scl_step *s, char *key, size_t cap) {
+    const scl_conv_params *c = &s->conv;
+    const scl_tensor *x = &p->vt[s->x], *y = &p->vt[s->y];
+    char raw[512];
+    snprintf(raw, sizeof raw, "%s|%s|k%dx%d|s%dx%d|p%d,%d,%d,%d|d%dx%d|g%d|x%dx%dx%dx%d|oc%d|a%d|r%d",
+             p->dev->info.name, p->dev->info.driver_version, c->kh, c->kw, c->stride_h, c->stride_w, c->pad_t,
+             c->pad_l, c->pad_b, c->pad_r, c->dil_h, c->dil_w, c->groups, x->n, x->c, x->h, x->w, y->c,
+             (int)s->act.act, s->res >= 0);
+    /* one token: spaces in device names become '_' */
+    size_t n = 0;
+    for (const char *r = raw; *r && n + 1 < cap; r++) key[n++] = *r == ' ' || *r == '\t' ? '_' : *r;
+    key[n] = 0;
+}
+
+/* The cached algorithm for key, or SCL_CONV_AUTO. */
+static scl_conv_algo cache_lookup(const char *text, const char *key) {
+    size_t kl = strlen(key);
+    for (const char *l = text; l && *l;) {
+        const char *nl = strchr(l, '\n');
+        if (!strncmp(l, key, kl) && l[kl] == ' ') {
+            if (!strncmp(l + kl + 1, "direct", 6)) return SCL_CONV_DIRECT;
+            if (!strncmp(l + kl + 1, "gemm", 4)) return SCL_CONV_GEMM;
+        }
+        l = nl ? nl + 1 : NULL;
+    }
+    return SCL_CONV_AUTO;
+}
+
+static char *read_cache(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long n = ftell(f);
+        if (n >= 0 && n < (1 << 24) && fseek(f, 0, SEEK_SET) == 0) {
+            buf = scl_malloc((size_t)n + 1);
+            if (buf) {
+                size_t got = fread(buf, 1, (size_t)n, f);
+                buf[got] = 0;
+            }
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+/* Best of 3 timed runs of step i with algorithm a (after one untimed run). */
+static siamcl_status time_step(siamcl_plan *p, int i, scl_conv_algo a, double *ms) {
+    p->steps[i].conv.algo = a;
+    SCL_TRY(scl_plan_run_step(p, i));
+    SCL_CL(clFinish(p->dev->queue), "clFinish");
+    double best = 1e30;
+    for (int r = 0; r < 3; r++) {
+        double t0 = now_ms();
+        SCL_TRY(scl_plan_run_step(p, i));
+        SCL_CL(clFinish(p->dev->queue), "clFinish");
+        double t = now_ms() - t0;
+        if (t < best) best = t;
+    }
+    *ms = best;
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_plan_conv_tune(siamcl_plan *p) {
+    char path[600] = "";
+    char *cache = NULL;
+    if (p->dev->cache_dir[0]) {
+        snprintf(path, sizeof path, "%s/conv-tune.txt", p->dev->cache_dir);
+        cache = read_cache(path);
+    }
+    siamcl_status st = SIAMCL_OK;
+    for (int i = 0; i < p->nsteps && st == SIAMCL_OK; i++) {
+        scl_step *s = &p->steps[i];
+        if (s->kind != SCL_STEP_CONV) continue;
+        char key[600];
+        layer_key(p, s, key, sizeof key);
+        scl_conv_algo a = cache ? cache_lookup(cache, key) : SCL_CONV_AUTO;
+        if (a != SCL_CONV_AUTO) {
+            s->conv.algo = a;
+            continue;
+        }
+        double md = 0, mg = 0;
+        st = time_step(p, i, SCL_CONV_DIRECT, &md);
+        if (st == SIAMCL_OK) st = time_step(p, i, SCL_CONV_GEMM, &mg);
+        if (st != SIAMCL_OK) break;
+        s->conv.algo = mg < md ? SCL_CONV_GEMM : SCL_CONV_DIRECT;
+        scl_log(SIAMCL_LOG_DEBUG, "conv tune: %s: direct %.3f ms, gemm %.3f ms -> %s", p->g->nodes[s->node].name, md,
+                mg, s->conv.algo == SCL_CONV_GEMM ? "gemm" : "direct");
+        if (path[0]) {
+            FILE *f = fopen(path, "a");
+            if (f) {
+                fprintf(f, "%s %s %.4f %.4f\n", key, s->conv.algo == SCL_CONV_GEMM ? "gemm" : "direct", md, mg);
+                fclose(f);
+            }
+        }
+    }
+    scl_free(cache);
+    return st;
+}
