@@ -163,6 +163,8 @@ static const ccase cases[] = {
     {"wide dw s2",     2, 6, 21, 66, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 6, 1, 0, NOACT},
     {"ocg 12 g2",      1, 6, 9, 40, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0, NOACT},
     {"deep 1x1",       1, 300, 3, 7, 9, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, NOACT},
+    /* a layer-sized conv: specialised direct program, CLBlast's indirect GEMM */
+    {"big 3x3",        1, 64, 44, 45, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, RELU},
 };
 
 int main(void) {

@@ -87,6 +87,12 @@ int main(void) {
         {96, 289, 75, 0, 0, 1, 1, 1, 0, 0},
         /* M and N not multiples of any tile size, large K */
         {129, 127, 1153, 0, 0, 1, 1, 0, 0, 0},
+        /* big enough for CLBlast's indirect Xgemm kernel (the one whose
+         * parameters gemm.c overrides on CPU devices), odd in every dimension */
+        {201, 509, 811, 0, 0, 1, 1, 0, 0, 0},
+        {201, 509, 811, 1, 1, 1, 1, 0.5f, 3, 7},
+        {211, 467, 703, 1, 0, 1, 1, 0, 0, 0},
+        {211, 467, 703, 0, 1, 1, 1, 0, 0, 0},
         /* batched (strided), odd shapes, with and without transposes */
         {7, 9, 11, 0, 0, 3, 1, 0, 0, 0},
         {19, 23, 29, 1, 0, 4, 1, 0.5f, 2, 13},
