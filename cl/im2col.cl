@@ -6,20 +6,31 @@
  * (g+1)*Cg*KH*KW)), columns p = oy*OW + ox; images follow each other at a
  * stride of C*KH*KW*OH*OW floats. */
 
-/* global: (OW, OH, N*C*KH*KW) -- one work-item writes one col element. */
+/* global: (OH, N*C*KH*KW) -- one work-item writes one output row of one col
+ * row (the index arithmetic is paid once per row, the stores are contiguous). */
 __kernel void im2col(__global const float *x, const ulong xoff, __global float *col, const int C, const int H,
                      const int W, const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
                      const int PT, const int PL, const int DH, const int DW, const int rows_total) {
-    const int ox = get_global_id(0), oy = get_global_id(1), nr = get_global_id(2);
-    if (ox >= OW || oy >= OH || nr >= rows_total) return;
+    const int oy = get_global_id(0), nr = get_global_id(1);
+    if (oy >= OH || nr >= rows_total) return;
     const int rows = C * KH * KW;
     const int n = nr / rows, r = nr - n * rows;
     const int kx = r % KW, t = r / KW;
     const int ky = t % KH, c = t / KH;
-    const int iy = oy * SH - PT + ky * DH, ix = ox * SW - PL + kx * DW;
-    float v = 0.0f;
-    if (iy >= 0 && iy < H && ix >= 0 && ix < W) v = x[xoff + (((ulong)n * C + c) * H + iy) * W + ix];
-    col[(ulong)nr * OH * OW + (ulong)oy * OW + ox] = v;
+    const int iy = oy * SH - PT + ky * DH;
+    __global float *dst = col + (ulong)nr * OH * OW + (ulong)oy * OW;
+    if (iy < 0 || iy >= H) {
+        for (int ox = 0; ox < OW; ox++) dst[ox] = 0.0f;
+        return;
+    }
+    __global const float *src = x + xoff + (((ulong)n * C + c) * H + iy) * W;
+    const int ix0 = kx * DW - PL;
+    /* columns ox with 0 <= ox*SW + ix0 < W: [lo, hi) */
+    const int lo = ix0 >= 0 ? 0 : min(OW, (-ix0 + SW - 1) / SW);
+    const int hi = W - ix0 <= 0 ? 0 : min(OW, (W - ix0 + SW - 1) / SW);
+    for (int ox = 0; ox < lo; ox++) dst[ox] = 0.0f;
+    for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox * SW + ix0];
+    for (int ox = max(hi, lo); ox < OW; ox++) dst[ox] = 0.0f;
 }
 
 /* y[n,c,p] = act(y[n,c,p] + bias[c] + res[n,c,p]); global: (P, C, N). */

@@ -214,8 +214,8 @@ static siamcl_status run_im2col(scl_device *dev, const scl_conv_params *p, const
             SCL_ARG(k, 10, SH) | SCL_ARG(k, 11, SW) | SCL_ARG(k, 12, PT) | SCL_ARG(k, 13, PL) | SCL_ARG(k, 14, DH) |
             SCL_ARG(k, 15, DW) | SCL_ARG(k, 16, rows);
     SCL_CL(e, "im2col arguments");
-    size_t g[3] = {(size_t)ow, (size_t)oh, (size_t)rows};
-    return scl_launch(dev, k, 3, g, NULL, "im2col");
+    size_t g[2] = {(size_t)oh, (size_t)rows};
+    return scl_launch(dev, k, 2, g, NULL, "im2col");
 }
 
 static siamcl_status run_epilogue(scl_device *dev, const scl_act_params *act, cl_mem bias, size_t boff,
