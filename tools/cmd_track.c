@@ -88,10 +88,23 @@ static int parse_box(const char *s, siamcl_box *b) {
     return 1;
 }
 
+/* mkdir -p */
 static int make_dir(const char *d) {
-    if (mkdir(d, 0777) == 0 || errno == EEXIST) return 1;
-    fprintf(stderr, "siamcl track: cannot create %s: %s\n", d, strerror(errno));
-    return 0;
+    char p[1024];
+    if (snprintf(p, sizeof p, "%s", d) >= (int)sizeof p) return 0;
+    for (char *s = p + 1;; s++) {
+        char c = *s;
+        if (c == '/' || c == 0) {
+            *s = 0;
+            struct stat st;
+            if (mkdir(p, 0777) != 0 && !(errno == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))) {
+                fprintf(stderr, "siamcl track: cannot create %s: %s\n", p, strerror(errno));
+                return 0;
+            }
+            *s = c;
+        }
+        if (!c) return 1;
+    }
 }
 
 typedef struct vis {
@@ -223,6 +236,19 @@ int cmd_track(int argc, char **argv) {
         return 1;
     }
 
+    if (out) { /* fail now rather than after the whole run */
+        FILE *f = fopen(out, "w");
+        if (!f) {
+            fprintf(stderr, "siamcl track: cannot write %s: %s\n", out, strerror(errno));
+            siamcl_sequence_free(seq);
+            return 1;
+        }
+        fclose(f);
+    }
+    if (visdir && !make_dir(visdir)) {
+        siamcl_sequence_free(seq);
+        return 1;
+    }
     siamcl_context *ctx = NULL;
     siamcl_tracker *trk = NULL;
     siamcl_box *boxes = calloc((size_t)n, sizeof *boxes);
@@ -263,7 +289,6 @@ int cmd_track(int argc, char **argv) {
                 goto cleanup;
             }
             if (visdir) {
-                if (!make_dir(visdir)) goto cleanup;
                 v.dir = visdir;
                 v.every = every > 0 ? every : (n + 23) / 24;
                 if (v.every < 1) v.every = 1;
