@@ -15,6 +15,7 @@
 #include "siamcl/model.h"   /* ONNX models, plans, device tensors */
 #include "siamcl/image.h"   /* images, PNG/JPEG, OTB sequences */
 #include "siamcl/tracker.h" /* SiamFC / SiamFC+ / NanoTrack trackers */
+#include "siamcl/group.h"   /* many targets over the devices of a context */
 #include "siamcl/eval.h"    /* OTB one-pass evaluation */
 
 #endif

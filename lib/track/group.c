@@ -1,0 +1,250 @@
+/* The tracker group: N targets of one video. Tracking math per target (the
+ * host decoders of siamfc.c / nanotrack.c, exactly as the single tracker uses
+ * them); device work through lib/sched: one template job per target, one
+ * batched search pass per device and frame. Each target keeps only its state;
+ * the decoders' work areas (windows, maps) are shared by all targets. */
+#include <math.h>
+#include <string.h>
+
+#include "sched/sched.h"
+#include "track/track.h"
+
+typedef struct gtarget {
+    int active;
+    int zdev, xdev, slot;
+    float pad[3];
+    scl_sfc sfc;   /* state only: the pointers are the group's work areas */
+    scl_nano nano;
+    scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
+} gtarget;
+
+struct siamcl_group {
+    siamcl_tracker_desc d;
+    scl_sched *s;
+    gtarget *t;
+    int nt, cap, count;
+    scl_sfc wsfc;      /* shared work areas */
+    scl_nano wnano;
+    scl_sched_item *items;
+    int *item_target;
+    int nitems;
+    int submitted, fw, fh;
+};
+
+static int is_fc(const siamcl_group *g) { return g->d.kind == SIAMCL_TRACKER_SIAMFC; }
+
+/* a target's state with the shared work areas */
+static scl_sfc sfc_of(const siamcl_group *g, const gtarget *t) {
+    scl_sfc s = t->sfc;
+    s.window = g->wsfc.window;
+    s.maps = g->wsfc.maps;
+    s.tmp = g->wsfc.tmp;
+    return s;
+}
+static scl_nano nano_of(const siamcl_group *g, const gtarget *t) {
+    scl_nano s = t->nano;
+    s.window = g->wnano.window;
+    s.points = g->wnano.points;
+    return s;
+}
+
+void siamcl_group_free(siamcl_group *g) {
+    if (!g) return;
+    scl_sched_free(g->s);
+    scl_sfc_release(&g->wsfc);
+    scl_nano_release(&g->wnano);
+    scl_free(g->t);
+    scl_free(g->items);
+    scl_free(g->item_target);
+    scl_free(g);
+}
+
+siamcl_status siamcl_group_create(siamcl_context *ctx, const siamcl_tracker_desc *desc,
+                                  const siamcl_schedule *schedule, siamcl_group **out) {
+    if (!ctx || !desc || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_create: NULL argument");
+    *out = NULL;
+    if ((desc->kind != SIAMCL_TRACKER_SIAMFC && desc->kind != SIAMCL_TRACKER_NANOTRACK) || desc->score_size < 1 ||
+        desc->exemplar_size < 1 || desc->instance_size <= desc->exemplar_size ||
+        (desc->kind == SIAMCL_TRACKER_SIAMFC &&
+         (desc->scale_count < 1 || desc->scale_count > SIAMCL_TRACKER_MAX_SCALES || desc->scale_count % 2 == 0 ||
+          desc->response_up < 1 || !(desc->scale_step > 0))))
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_create: inconsistent description '%s'", desc->name);
+    siamcl_group *g = scl_calloc(1, sizeof *g);
+    if (!g) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_create: out of memory");
+    g->d = *desc;
+    siamcl_status st = desc->kind == SIAMCL_TRACKER_SIAMFC ? scl_sfc_alloc(&g->wsfc, desc)
+                                                           : scl_nano_alloc(&g->wnano, desc);
+    if (st == SIAMCL_OK) st = scl_sched_create(ctx, desc, schedule, &g->s);
+    if (st != SIAMCL_OK) {
+        siamcl_group_free(g);
+        return st;
+    }
+    *out = g;
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_group_schedule(const siamcl_group *g, siamcl_schedule *out) {
+    if (!g || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_schedule: NULL argument");
+    *out = scl_sched_schedule(g->s);
+    return SIAMCL_OK;
+}
+
+int siamcl_group_count(const siamcl_group *g) { return g ? g->count : 0; }
+
+static siamcl_status check_frame(const siamcl_image *f) {
+    if (!f || !f->data) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group: NULL frame");
+    if (f->width <= 0 || f->height <= 0 || f->width > 65536 || f->height > 65536)
+        return scl_fail(SIAMCL_ERR_SHAPE, "group: invalid frame size %dx%d", f->width, f->height);
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_group_add(siamcl_group *g, const siamcl_image *frame, siamcl_box box, int *id) {
+    if (!g || !id) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_add: NULL argument");
+    if (g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_add: a frame is in flight (wait first)");
+    SCL_TRY(check_frame(frame));
+    SCL_TRY(scl_box_check(box, frame->width, frame->height));
+    if (g->nt == g->cap) {
+        int cap = g->cap ? 2 * g->cap : 8;
+        gtarget *t = scl_realloc(g->t, (size_t)cap * sizeof *t);
+        if (!t) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_add: out of memory");
+        g->t = t;
+        g->cap = cap;
+    }
+    gtarget *t = &g->t[g->nt];
+    memset(t, 0, sizeof *t);
+    double mean[3];
+    scl_frame_mean(frame, g->d.bgr, mean);
+    int u8 = g->d.kind == SIAMCL_TRACKER_NANOTRACK || g->d.flavour == SIAMCL_SIAMFC_SIAMDW;
+    for (int c = 0; c < 3; c++) t->pad[c] = (float)(u8 ? floor(mean[c]) : mean[c]);
+    scl_crop_req z;
+    if (is_fc(g)) {
+        t->sfc = g->wsfc;
+        scl_sfc_start(&t->sfc, box, &z);
+        t->sfc.window = t->sfc.maps = t->sfc.tmp = NULL;
+    } else {
+        t->nano = g->wnano;
+        scl_nano_start(&t->nano, box, &z);
+        t->nano.window = t->nano.points = NULL;
+    }
+    scl_sched_place(g->s, &t->zdev, &t->xdev);
+    if (t->zdev < 0 || t->xdev < 0) return scl_fail(SIAMCL_ERR_NO_DEVICE, "group_add: no device left to run on");
+    /* the template branch; its features cross to the search device once */
+    const float *zf;
+    SCL_TRY(scl_sched_template(g->s, t->zdev, frame, t->pad, z, &zf));
+    SCL_TRY(scl_sched_attach(g->s, t->xdev, zf, &t->slot));
+    t->active = 1;
+    *id = g->nt++;
+    g->count++;
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_group_remove(siamcl_group *g, int id) {
+    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_remove: NULL group");
+    if (g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_remove: a frame is in flight (wait first)");
+    if (id < 0 || id >= g->nt || !g->t[id].active)
+        return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "group_remove: no target %d", id);
+    scl_sched_detach(g->s, g->t[id].xdev, g->t[id].slot);
+    g->t[id].active = 0;
+    g->count--;
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_group_target_devices(const siamcl_group *g, int id, int *template_device, int *search_device) {
+    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_target_devices: NULL group");
+    if (id < 0 || id >= g->nt || !g->t[id].active)
+        return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "group_target_devices: no target %d", id);
+    if (template_device) *template_device = g->t[id].zdev;
+    if (search_device) *search_device = g->t[id].xdev;
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_group_submit(siamcl_group *g, const siamcl_image *frame) {
+    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_submit: NULL group");
+    if (g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_submit: the previous frame was not waited for");
+    SCL_TRY(check_frame(frame));
+    if (g->count > g->nitems) {
+        scl_sched_item *items = scl_realloc(g->items, (size_t)g->count * sizeof *items);
+        if (!items) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_submit: out of memory");
+        g->items = items;
+        int *it = scl_realloc(g->item_target, (size_t)g->count * sizeof *it);
+        if (!it) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_submit: out of memory");
+        g->item_target = it;
+        g->nitems = g->count;
+    }
+    int n = 0;
+    for (int i = 0; i < g->nt; i++) {
+        gtarget *t = &g->t[i];
+        if (!t->active) continue;
+        if (is_fc(g)) {
+            scl_sfc_search(&t->sfc, t->reqs);
+        } else {
+            scl_nano s = nano_of(g, t);
+            scl_nano_search(&s, t->reqs);
+            s.window = s.points = NULL;
+            t->nano = s;
+        }
+        scl_sched_item *it = &g->items[n];
+        memset(it, 0, sizeof *it);
+        it->device = t->xdev;
+        it->slot = t->slot;
+        it->reqs = t->reqs;
+        memcpy(it->pad, t->pad, sizeof it->pad);
+        g->item_target[n++] = i;
+    }
+    SCL_TRY(scl_sched_submit(g->s, frame, g->items, n));
+    g->submitted = 1;
+    g->fw = frame->width;
+    g->fh = frame->height;
+    return SIAMCL_OK;
+}
+
+siamcl_status siamcl_group_wait(siamcl_group *g, siamcl_group_result *results, int cap, int *count) {
+    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_wait: NULL group");
+    if (!g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_wait: nothing submitted");
+    if (cap > 0 && !results) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_wait: NULL results");
+    int n = g->count;
+    scl_sched_collect(g->s, g->items, n);
+    g->submitted = 0;
+    siamcl_status first = SIAMCL_OK;
+    int nn = g->d.score_size * g->d.score_size;
+    for (int k = 0; k < n; k++) {
+        gtarget *t = &g->t[g->item_target[k]];
+        scl_sched_item *it = &g->items[k];
+        siamcl_group_result r = {g->item_target[k], it->status, {0, 0, 0, 0}, 0.0f};
+        if (it->status == SIAMCL_OK) {
+            scl_track_debug dbg;
+            if (is_fc(g)) {
+                scl_sfc s = sfc_of(g, t);
+                scl_sfc_decode(&s, it->out, g->fw, g->fh, &dbg);
+                s.window = s.maps = s.tmp = NULL;
+                t->sfc = s;
+                r.box = scl_sfc_box(&t->sfc);
+            } else {
+                scl_nano s = nano_of(g, t);
+                scl_nano_decode(&s, it->out, it->out + 2 * nn, g->fw, g->fh, &dbg);
+                s.window = s.points = NULL;
+                t->nano = s;
+                r.box = scl_nano_box(&t->nano);
+            }
+            r.score = isfinite(dbg.score) ? (float)dbg.score : 0.0f;
+        } else if (first == SIAMCL_OK) {
+            first = it->status;
+        }
+        if (k < cap) results[k] = r;
+    }
+    if (count) *count = n;
+    return first;
+}
+
+siamcl_status siamcl_group_update(siamcl_group *g, const siamcl_image *frame, siamcl_group_result *results, int cap,
+                                  int *count) {
+    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_update: NULL group");
+    if (cap > 0 && !results) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_update: NULL results");
+    SCL_TRY(siamcl_group_submit(g, frame));
+    return siamcl_group_wait(g, results, cap, count);
+}
+
+siamcl_status siamcl_group_test_fail_device(siamcl_group *g, int device, int n) {
+    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_test_fail_device: NULL group");
+    return scl_sched_fail_device(g->s, device, n);
+}
