@@ -190,7 +190,7 @@ static scl_crop_req pysot_window(double cx, double cy, int side) {
 
 static void compare_golden(scl_device *dev, const char *dir, const char *img, const char *gold, scl_crop_req req,
                            int S, const float pad[3], long *ndiff, int *maxdiff, long *total) {
-    char path[1024];
+    char path[2048];
     siamcl_image im = {0};
     snprintf(path, sizeof path, "%s/data/otb/Crossing/img/%s", tu_shared(), img);
     CHECK_OK(siamcl_image_load(path, &im));

@@ -36,7 +36,7 @@ static size_t kernel_max_wg(scl_device *dev, cl_kernel k) {
 siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_tensor *z, const scl_tensor *x,
                             scl_tensor *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "xcorr: NULL device");
-    int oh, ow;
+    int oh = 0, ow = 0;
     SCL_TRY(check_pair(z, x, &oh, &ow, "xcorr"));
     SCL_TRY(check_tensor(y, "xcorr output"));
     if (y->n != x->n || y->c != 1 || y->h != oh || y->w != ow)
@@ -65,7 +65,7 @@ siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_
 
 siamcl_status scl_xcorr_dw_fwd(scl_device *dev, const scl_tensor *z, const scl_tensor *x, scl_tensor *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "xcorr_dw: NULL device");
-    int oh, ow;
+    int oh = 0, ow = 0;
     SCL_TRY(check_pair(z, x, &oh, &ow, "xcorr_dw"));
     SCL_TRY(check_tensor(y, "xcorr_dw output"));
     if (y->n != x->n || y->c != x->c || y->h != oh || y->w != ow)
