@@ -11,6 +11,7 @@ int cmd_info(int argc, char **argv);
 int cmd_track(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cli_bench_targets(int argc, char **argv); /* siamcl bench --targets N (bench_targets.c) */
 
 /* Shared by subcommands (main.c). */
 const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or the build-time default */

@@ -45,7 +45,9 @@ static void usage(FILE *f) {
             "  --warmup N   untimed runs first (default 3)\n"
             "  --no-layers  skip the per-layer tables\n"
             "  --sgemm N    size of the square SGEMM ceiling (default 1024; 0 skips it)\n"
-            "  --json       one JSON document on stdout instead of the tables\n");
+            "  --json       one JSON document on stdout instead of the tables\n"
+            "  --targets N  instead: tracker-group throughput (targets x frames / s) for 1, 2, 4 .. N\n"
+            "               targets on the context's devices [--frames F --schedule S --sequence DIR]\n");
 }
 
 static double now_ms(void) {
@@ -623,6 +625,8 @@ static int parse_int(const char *s, int lo, int hi, int *out) {
 }
 
 int cmd_bench(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) /* tracker-group throughput: tools/bench_targets.c */
+        if (!strcmp(argv[i], "--targets")) return cli_bench_targets(argc, argv);
     opts o;
     memset(&o, 0, sizeof o);
     o.runs = 10;

@@ -1,0 +1,153 @@
+/* siamcl bench --targets N: tracker-group throughput. For n = 1, 2, 4, ... N
+ * targets (boxes on a grid over the first frame of a sequence) the group
+ * tracks --frames frames after one warm-up frame; printed: targets x frames
+ * per second and ms per frame. The device set is the context's
+ * (SIAMCL_DEVICE=0,1 for two), the schedule --schedule or SIAMCL_SCHEDULE. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static double now_ms(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+#define NFRAMES 4 /* distinct frames cycled through */
+
+static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, const siamcl_schedule *sc, int n,
+                         int frames, const siamcl_image *img, double *tps, double *ms, siamcl_schedule *used) {
+    siamcl_group *g = NULL;
+    siamcl_status st = siamcl_group_create(ctx, d, sc, &g);
+    if (st != SIAMCL_OK) return st;
+    siamcl_group_result *r = malloc((size_t)n * sizeof *r);
+    if (!r) {
+        siamcl_group_free(g);
+        return SIAMCL_ERR_OUT_OF_MEMORY;
+    }
+    siamcl_group_schedule(g, used);
+    int cols = 8, w = img[0].width, h = img[0].height;
+    for (int k = 0; k < n && st == SIAMCL_OK; k++) {
+        int gx = k % cols, gy = (k / cols) % 8;
+        siamcl_box b = {(float)(1 + (w - 40) * gx / cols), (float)(1 + (h - 50) * gy / 8), 30, 40};
+        int id;
+        st = siamcl_group_add(g, &img[0], b, &id);
+    }
+    int cnt;
+    if (st == SIAMCL_OK) st = siamcl_group_update(g, &img[1], r, n, &cnt); /* warm-up: builds the batch plans */
+    double t0 = now_ms();
+    for (int f = 0; f < frames && st == SIAMCL_OK; f++) st = siamcl_group_update(g, &img[f % NFRAMES], r, n, &cnt);
+    double t = now_ms() - t0;
+    *ms = t / frames;
+    *tps = t > 0 ? n * frames * 1e3 / t : 0;
+    free(r);
+    siamcl_group_free(g);
+    return st;
+}
+
+int cli_bench_targets(int argc, char **argv) {
+    int maxn = 64, frames = 5;
+    const char *model = "siamfc-alexnet", *models = NULL, *seq = NULL, *sched = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (!strcmp(a, "--targets") && more) {
+            maxn = atoi(argv[++i]);
+        } else if (!strcmp(a, "--frames") && more) {
+            frames = atoi(argv[++i]);
+        } else if (!strcmp(a, "--model") && more) {
+            model = argv[++i];
+        } else if (!strcmp(a, "--models") && more) {
+            models = argv[++i];
+        } else if (!strcmp(a, "--sequence") && more) {
+            seq = argv[++i];
+        } else if (!strcmp(a, "--schedule") && more) {
+            sched = argv[++i];
+        } else {
+            fprintf(stderr,
+                    "siamcl bench --targets N [--frames F] [--model NAME|FILE] [--models DIR] [--sequence DIR] "
+                    "[--schedule auto|single[:D]|split|twin[:Z,X]]: unknown option %s\n",
+                    a);
+            return 2;
+        }
+    }
+    if (maxn < 1 || maxn > 4096 || frames < 1) {
+        fprintf(stderr, "siamcl bench: --targets needs 1..4096 and --frames >= 1\n");
+        return 2;
+    }
+    char mdir[1024], path[1200], sdir[1200];
+    if (!models) {
+        snprintf(mdir, sizeof mdir, "%s/models", cli_shared_dir());
+        models = mdir;
+    }
+    if (!seq) {
+        snprintf(sdir, sizeof sdir, "%s/data/otb/Crossing", cli_shared_dir());
+        seq = sdir;
+    }
+    siamcl_schedule sc, *scp = NULL;
+    siamcl_status st;
+    if (sched) {
+        st = siamcl_schedule_parse(sched, &sc);
+        if (st != SIAMCL_OK) return cli_fail(st, "--schedule");
+        scp = &sc;
+    }
+    /* the description: as given, NAME.model, models/NAME.model, then ../models next to the executable */
+    siamcl_tracker_desc d;
+    char exe[1024] = "";
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = 0;
+        char *sl = strrchr(exe, '/');
+        if (sl) *sl = 0;
+    }
+    const char *fmt[] = {"%s%s", "%s%s.model", "models/%s%s.model", "%s/../models/%s.model"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, fmt[i], i < 3 ? "" : exe, model);
+        if (access(path, R_OK) == 0) break;
+    }
+    st = siamcl_tracker_desc_load(path, models, &d);
+    if (st != SIAMCL_OK) return cli_fail(st, "loading the model description");
+    siamcl_sequence *s = NULL;
+    st = siamcl_sequence_open(seq, 0, &s);
+    if (st != SIAMCL_OK) return cli_fail(st, "opening the sequence");
+    siamcl_image img[NFRAMES];
+    memset(img, 0, sizeof img);
+    for (int f = 0; f < NFRAMES && st == SIAMCL_OK; f++)
+        st = siamcl_sequence_load_frame(s, f % siamcl_sequence_length(s), &img[f]);
+    siamcl_sequence_free(s);
+    siamcl_context *ctx = NULL;
+    if (st == SIAMCL_OK) st = siamcl_context_create(NULL, &ctx);
+    int rc = 0;
+    if (st != SIAMCL_OK) {
+        rc = cli_fail(st, "bench --targets");
+    } else {
+        printf("siamcl bench --targets: %s, %d device(s):", d.name, siamcl_context_device_count(ctx));
+        for (int i = 0; i < siamcl_context_device_count(ctx); i++) {
+            siamcl_device_info di;
+            if (siamcl_context_device_info(ctx, i, &di) == SIAMCL_OK) printf(" [%d] %s", i, di.name);
+        }
+        printf("; %d timed frames after 1 warm-up\n%8s %10s %12s %12s\n", frames, "targets", "schedule",
+               "ms/frame", "targets*fps");
+        static const char *names[] = {"auto", "single", "split", "twin"};
+        for (int n = 1; n <= maxn && rc == 0; n *= 2) {
+            double tps = 0, ms = 0;
+            siamcl_schedule used = {SIAMCL_SCHEDULE_AUTO, 0, 0, 0};
+            st = run(ctx, &d, scp, n, frames, img, &tps, &ms, &used);
+            if (st != SIAMCL_OK) {
+                rc = cli_fail(st, "bench --targets");
+                break;
+            }
+            printf("%8d %10s %12.1f %12.2f\n", n, names[used.policy & 3], ms, tps);
+            fflush(stdout);
+            if (n < maxn && n * 2 > maxn) n = maxn / 2; /* end on maxn itself */
+        }
+    }
+    siamcl_context_free(ctx);
+    for (int f = 0; f < NFRAMES; f++) siamcl_image_free(&img[f]);
+    return rc;
+}
