@@ -12,6 +12,7 @@ int cmd_track(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cli_bench_targets(int argc, char **argv); /* siamcl bench --targets N (bench_targets.c) */
+int cli_track_multi(int argc, char **argv);   /* siamcl track, several targets (track_multi.c) */
 
 /* Shared by subcommands (main.c). */
 const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or the build-time default */

@@ -27,6 +27,7 @@ static void usage(FILE *f) {
             "  --seq DIR      the sequence folder\n"
             "  --target K     ground truth groundtruth_rect.K.txt (e.g. Jogging: 1 or 2)\n"
             "  --init x,y,w,h initial box (default: the first ground-truth box)\n"
+            "                 (repeated, or --all-targets: several targets, see --all-targets --help)\n"
             "  --frames N     track only the first N frames\n"
             "  --all          track every frame even where the ground truth ends early\n"
             "  --out FILE     write the boxes there (default: standard output)\n"
@@ -138,6 +139,9 @@ static siamcl_status vis_frame(vis *v, siamcl_image *img, int i, const siamcl_bo
 }
 
 int cmd_track(int argc, char **argv) {
+    for (int i = 1, inits = 0; i < argc; i++) /* several targets: tools/track_multi.c */
+        if (!strcmp(argv[i], "--all-targets") || (!strcmp(argv[i], "--init") && ++inits == 2))
+            return cli_track_multi(argc, argv);
     const char *model = NULL, *models = NULL, *seqdir = NULL, *out = NULL, *visdir = NULL, *init = NULL;
     int target = 0, frames_max = 0, all = 0, every = 0, device = 0, quiet = 0;
     for (int i = 1; i < argc; i++) {
