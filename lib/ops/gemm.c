@@ -1,4 +1,5 @@
-/* GEMM through CLBlast's C API (row-major SGEMM, looped over a batch).
+/* GEMM through CLBlast's C API (row-major SGEMM, looped over a batch); tiny
+ * problems through a small kernel of our own (cl/conv_gemm.cl).
  * Arguments are validated here, before anything is enqueued, so that CLBlast
  * only ever sees shapes it accepts; a CLBlast failure becomes SIAMCL_ERR_BLAS
  * with CLBlast's status code in the message. */
@@ -59,6 +60,38 @@ static void blas_setup(scl_device *dev) {
                 dev->info.name, (int)s);
 }
 
+void scl_gemm_blas_reset(scl_device *dev) {
+    if (dev) dev->blas_ready = NULL;
+}
+
+/* Problems of at most this many multiply-adds (per batch item) run the small
+ * kernel of cl/conv_gemm.cl: CLBlast's fixed cost on PoCL is 100-200 us per
+ * call (its direct kernel's work-groups of 64 with barriers), which made the
+ * 1 x 240 x 64 SE layers of NanoTrack ~150 us each; the small kernel is a
+ * dot product per element of C. */
+#define GEMM_SMALL_MACS (1L << 20)
+
+static siamcl_status gemm_small(scl_device *dev, int ta, int tb, int m, int n, int k, float alpha, cl_mem a,
+                                size_t aoff, int lda, size_t sa, cl_mem b, size_t boff, int ldb, size_t sb,
+                                float beta, cl_mem c, size_t coff, int ldc, size_t sc, int batch) {
+    cl_kernel kr;
+    SCL_TRY(scl_kernel(dev, "conv_gemm", NULL, "gemm_small", &kr));
+    cl_ulong ao = aoff, bo = boff, co = coff, sa_ = sa, sb_ = sb, sc_ = sc;
+    cl_int ta_ = ta != 0, tb_ = tb != 0;
+    int e = SCL_ARG(kr, 0, a) | SCL_ARG(kr, 1, ao) | SCL_ARG(kr, 2, lda) | SCL_ARG(kr, 3, sa_) | SCL_ARG(kr, 4, ta_) |
+            SCL_ARG(kr, 5, b) | SCL_ARG(kr, 6, bo) | SCL_ARG(kr, 7, ldb) | SCL_ARG(kr, 8, sb_) | SCL_ARG(kr, 9, tb_) |
+            SCL_ARG(kr, 10, c) | SCL_ARG(kr, 11, co) | SCL_ARG(kr, 12, ldc) | SCL_ARG(kr, 13, sc_) |
+            SCL_ARG(kr, 14, m) | SCL_ARG(kr, 15, n) | SCL_ARG(kr, 16, k) | SCL_ARG(kr, 17, alpha) |
+            SCL_ARG(kr, 18, beta);
+    SCL_CL(e, "gemm_small arguments");
+    size_t g[3] = {(size_t)n, (size_t)m, (size_t)batch};
+    if (dev->info.type == SIAMCL_DEVICE_CPU) { /* one dot product per work-group: no work-item loops */
+        const size_t l[3] = {1, 1, 1};
+        return scl_launch(dev, kr, 3, g, l, "gemm_small");
+    }
+    return scl_launch(dev, kr, 3, g, NULL, "gemm_small");
+}
+
 siamcl_status scl_gemm_fwd(scl_device *dev, int trans_a, int trans_b, int m, int n, int k, float alpha, cl_mem a,
                            size_t aoff, int lda, size_t sa, cl_mem b, size_t boff, int ldb, size_t sb, float beta,
                            cl_mem c, size_t coff, int ldc, size_t sc, int batch) {
@@ -70,6 +103,24 @@ siamcl_status scl_gemm_fwd(scl_device *dev, int trans_a, int trans_b, int m, int
     if (lda < min_lda || ldb < min_ldb || ldc < n)
         return scl_fail(SIAMCL_ERR_SHAPE, "gemm: leading dimensions lda=%d ldb=%d ldc=%d below %d/%d/%d", lda, ldb,
                         ldc, min_lda, min_ldb, n);
+    /* every matrix must fit its buffer (checked here for both paths) */
+    const struct { cl_mem m; size_t off, stride; long rows, cols, ld; const char *name; } mats[3] = {
+        {a, aoff, sa, trans_a ? k : m, trans_a ? m : k, lda, "A"},
+        {b, boff, sb, trans_b ? n : k, trans_b ? k : n, ldb, "B"},
+        {c, coff, sc, m, n, ldc, "C"}};
+    for (int i = 0; i < 3; i++) {
+        size_t bytes = 0;
+        SCL_CL(clGetMemObjectInfo(mats[i].m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL), "gemm: buffer size query");
+        size_t need = mats[i].off + (size_t)(batch - 1) * (batch > 1 ? mats[i].stride : 0) +
+                      (size_t)(mats[i].rows - 1) * (size_t)mats[i].ld + (size_t)mats[i].cols;
+        if (need > bytes / sizeof(float))
+            return scl_fail(SIAMCL_ERR_SHAPE, "gemm: matrix %s (%ld x %ld, ld %ld, offset %zu, batch %d) exceeds its "
+                            "buffer of %zu floats", mats[i].name, mats[i].rows, mats[i].cols, mats[i].ld, mats[i].off,
+                            batch, bytes / sizeof(float));
+    }
+    if ((long)m * n * k <= GEMM_SMALL_MACS)
+        return gemm_small(dev, trans_a, trans_b, m, n, k, alpha, a, aoff, lda, sa, b, boff, ldb, sb, beta, c, coff,
+                          ldc, sc, batch);
     blas_setup(dev);
     CLBlastTranspose ta = trans_a ? CLBlastTransposeYes : CLBlastTransposeNo;
     CLBlastTranspose tb = trans_b ? CLBlastTransposeYes : CLBlastTransposeNo;

@@ -86,13 +86,18 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
                              cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
                              scl_tensor *y);
 
-/* ---- gemm.c: CLBlast SGEMM, row-major ---- */
+/* ---- gemm.c (+ cl/conv_gemm.cl): CLBlast SGEMM, row-major ---- */
 /* C = alpha * op(A) * op(B) + beta * C for `batch` matrices at strides sa/sb/sc
  * (floats; batch 1 ignores them). A is M x K after op, B is K x N, C is M x N.
- * Runs CLBlastSgemm once per batch item (one CLBlast program to compile). */
+ * Runs CLBlastSgemm once per batch item (one CLBlast program to compile);
+ * problems of at most 2^20 multiply-adds per item run a small kernel instead
+ * (CLBlast's fixed cost is 100-200 us per call on PoCL). beta = 0: C not read. */
 siamcl_status scl_gemm_fwd(scl_device *dev, int trans_a, int trans_b, int m, int n, int k, float alpha, cl_mem a,
                            size_t aoff, int lda, size_t sa, cl_mem b, size_t boff, int ldb, size_t sb, float beta,
                            cl_mem c, size_t coff, int ldc, size_t sc, int batch);
+/* gemm.c sets CLBlast's Xgemm parameters for a CPU device on its first call;
+ * this makes the next call set them again (after something else overrode them). */
+void scl_gemm_blas_reset(scl_device *dev);
 
 /* ---- pool.c (+ cl/pool.cl) ---- */
 typedef struct scl_pool_params {
