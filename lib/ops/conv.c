@@ -161,7 +161,7 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
     int n = snprintf(defs, sizeof defs, "#define VW %d\n#define OCB %d\n#define RB %d\n#define XB %d\n",
                      cfg.vw, cfg.ocb, cfg.rb, cfg.xb);
     double macs = (double)N * OC * OH * OW * (C / G) * KH * KW;
-    if (macs >= SPECIALISE_MACS)
+    if (macs >= SPECIALISE_MACS || (C == G && OC == G)) /* depthwise: only a few geometries */
         snprintf(defs + n, sizeof defs - (size_t)n,
                  "#define FKH %d\n#define FKW %d\n#define FSH %d\n#define FSW %d\n#define FDH %d\n#define FDW %d\n"
                  "#define FCG %d\n",
