@@ -183,6 +183,41 @@ inline vf act_v(vf x, int act, float a, float b) {
         }                                                                                           \
     }
 
+/* Depthwise (one input and one output channel per group, geometry fixed):
+ * each input row is loaded once (KW vectors) and feeds every output row of
+ * the block it belongs to, instead of once per (output row, ky). */
+#if OCB == 1 && defined(FCG) && defined(FKH) && defined(FKW) && defined(FSH) && defined(FDH)
+#if FCG == 1
+#define DW_ROWS ((RB - 1) * SH_ + (KH_ - 1) * DH_ + 1)
+#define DW_BODY(MASKED)                                                                             \
+    {                                                                                               \
+        __global const float *xc = xt + xg;                                                        \
+        const int iyb = oy0 * SH_ - PT;                                                             \
+        _Pragma("unroll") for (int t = 0; t < DW_ROWS; t++) {                                      \
+            const int iy = iyb + t;                                                                 \
+            if (MASKED && (iy < 0 || iy >= H)) continue;                                            \
+            __global const float *xr = xc + (long)iy * W + ixb;                                    \
+            _Pragma("unroll") for (int j = 0; j < XB; j++) {                                        \
+                vf v[KW_];                                                                          \
+                _Pragma("unroll") for (int kx = 0; kx < KW_; kx++) {                                \
+                    v[kx] = LOADX(xr + j * VW * SW_ + kx * DW_);                                   \
+                    if (MASKED) {                                                                   \
+                        const vi ix = (vi)(ixb + j * VW * SW_ + kx * DW_) + LANES * SW_;           \
+                        v[kx] = select((vf)(0.0f), v[kx], (ix >= (vi)(0)) & (ix < (vi)(W)));        \
+                    }                                                                               \
+                }                                                                                   \
+                _Pragma("unroll") for (int r = 0; r < RB; r++) {                                    \
+                    const int d = t - r * SH_;                                                      \
+                    if (d < 0 || d % DH_ != 0 || d / DH_ >= KH_) continue;                          \
+                    _Pragma("unroll") for (int kx = 0; kx < KW_; kx++) acc[0][r][j] =               \
+                        fma((vf)(wb[(d / DH_) * KW_ + kx]), v[kx], acc[0][r][j]);                   \
+                }                                                                                   \
+            }                                                                                       \
+        }                                                                                           \
+    }
+#endif
+#endif
+
 __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global const float *w, const ulong woff,
                             __global const float *bias, const ulong boff, const int has_bias,
                             __global const float *res, const ulong roff, const int has_res, __global float *y,
@@ -236,11 +271,19 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
     const bool vec_ok = (SW_ == 1 || SW_ == 2) && oc0 + OCB <= OCg && lo >= 0 && hi <= total;
     const bool inside = ixb >= 0 && ixb + span <= W && ox0 + VW * XB <= OW && oy0 * SH_ - PT >= 0 &&
                         (oy0 + RB - 1) * SH_ - PT + (KH_ - 1) * DH_ < H && oy0 + RB <= OH;
+#ifdef DW_BODY
+    if (vec_ok && inside) {
+        DW_BODY(0)
+    } else if (vec_ok) {
+        DW_BODY(1)
+    } else {
+#else
     if (vec_ok && inside) {
         CONV_BODY(0)
     } else if (vec_ok) {
         CONV_BODY(1)
     } else {
+#endif
         for (int ic = 0; ic < Cg; ic++) {
             const long xc = xg + (long)ic * H * W;
             for (int ky = 0; ky < KH_; ky++) {
