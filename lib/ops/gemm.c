@@ -74,18 +74,18 @@ void scl_gemm_blas_reset(scl_device *dev) {
 static siamcl_status gemm_small(scl_device *dev, int ta, int tb, int m, int n, int k, float alpha, cl_mem a,
                                 size_t aoff, int lda, size_t sa, cl_mem b, size_t boff, int ldb, size_t sb,
                                 float beta, cl_mem c, size_t coff, int ldc, size_t sc, int batch) {
+    /* B^T: a dot product per element of C; B: 8 columns of C per work-item */
     cl_kernel kr;
-    SCL_TRY(scl_kernel(dev, "conv_gemm", NULL, "gemm_small", &kr));
+    SCL_TRY(scl_kernel(dev, "conv_gemm", NULL, tb ? "gemm_small_dot" : "gemm_small_nn", &kr));
     cl_ulong ao = aoff, bo = boff, co = coff, sa_ = sa, sb_ = sb, sc_ = sc;
-    cl_int ta_ = ta != 0, tb_ = tb != 0;
+    cl_int ta_ = ta != 0;
     int e = SCL_ARG(kr, 0, a) | SCL_ARG(kr, 1, ao) | SCL_ARG(kr, 2, lda) | SCL_ARG(kr, 3, sa_) | SCL_ARG(kr, 4, ta_) |
-            SCL_ARG(kr, 5, b) | SCL_ARG(kr, 6, bo) | SCL_ARG(kr, 7, ldb) | SCL_ARG(kr, 8, sb_) | SCL_ARG(kr, 9, tb_) |
-            SCL_ARG(kr, 10, c) | SCL_ARG(kr, 11, co) | SCL_ARG(kr, 12, ldc) | SCL_ARG(kr, 13, sc_) |
-            SCL_ARG(kr, 14, m) | SCL_ARG(kr, 15, n) | SCL_ARG(kr, 16, k) | SCL_ARG(kr, 17, alpha) |
-            SCL_ARG(kr, 18, beta);
+            SCL_ARG(kr, 5, b) | SCL_ARG(kr, 6, bo) | SCL_ARG(kr, 7, ldb) | SCL_ARG(kr, 8, sb_) | SCL_ARG(kr, 9, c) |
+            SCL_ARG(kr, 10, co) | SCL_ARG(kr, 11, ldc) | SCL_ARG(kr, 12, sc_) | SCL_ARG(kr, 13, m) |
+            SCL_ARG(kr, 14, n) | SCL_ARG(kr, 15, k) | SCL_ARG(kr, 16, alpha) | SCL_ARG(kr, 17, beta);
     SCL_CL(e, "gemm_small arguments");
-    size_t g[3] = {(size_t)n, (size_t)m, (size_t)batch};
-    if (dev->info.type == SIAMCL_DEVICE_CPU) { /* one dot product per work-group: no work-item loops */
+    size_t g[3] = {tb ? (size_t)n : ((size_t)n + 7) / 8, (size_t)m, (size_t)batch};
+    if (dev->info.type == SIAMCL_DEVICE_CPU) { /* no work-item loops around a short dot product */
         const size_t l[3] = {1, 1, 1};
         return scl_launch(dev, kr, 3, g, l, "gemm_small");
     }
