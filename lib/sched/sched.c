@@ -351,7 +351,7 @@ siamcl_status scl_sched_template(scl_sched *s, int zdev, const siamcl_image *fra
     sdev *v = &s->devs[zdev];
     if (v->dead != SIAMCL_OK)
         return scl_fail(v->dead, "sched: device %d (%s) has failed", zdev, v->dev->info.name);
-    siamcl_plan *zp;
+    siamcl_plan *zp = NULL;
     SCL_TRY(get_zplan(s, v, &zp));
     SCL_TRY(get_reqbuf(s, v));
     if (!s->zbuf) {
