@@ -96,20 +96,8 @@ int cli_bench_targets(int argc, char **argv) {
         if (st != SIAMCL_OK) return cli_fail(st, "--schedule");
         scp = &sc;
     }
-    /* the description: as given, NAME.model, models/NAME.model, then ../models next to the executable */
     siamcl_tracker_desc d;
-    char exe[1024] = "";
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = 0;
-        char *sl = strrchr(exe, '/');
-        if (sl) *sl = 0;
-    }
-    const char *fmt[] = {"%s%s", "%s%s.model", "models/%s%s.model", "%s/../models/%s.model"};
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, fmt[i], i < 3 ? "" : exe, model);
-        if (access(path, R_OK) == 0) break;
-    }
+    if (!cli_find_model(model, path, sizeof path)) snprintf(path, sizeof path, "%s", model); /* the load names it */
     st = siamcl_tracker_desc_load(path, models, &d);
     if (st != SIAMCL_OK) return cli_fail(st, "loading the model description");
     siamcl_sequence *s = NULL;

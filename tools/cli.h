@@ -19,5 +19,9 @@ const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or the build-time 
 void cli_set_shared_dir(const char *dir);
 void cli_log(siamcl_log_level level, const char *msg, void *user); /* stderr logger */
 int cli_fail(siamcl_status st, const char *what);                   /* print error, return exit code */
+/* A model description path for M: as given, M.model, models/M.model, then
+ * ../models/M.model and ../../models/M.model next to the executable. 1 if found. */
+int cli_find_model(const char *m, char *out, size_t cap);
+double cli_now_s(void); /* wall clock, seconds */
 
 #endif

@@ -175,36 +175,6 @@ typedef struct result {
     double fps;
 } result;
 
-/* ---- model files ---- */
-static int file_exists(const char *p) {
-    struct stat s;
-    return stat(p, &s) == 0 && S_ISREG(s.st_mode);
-}
-
-/* As given, M.model, models/M.model here, then next to the executable. */
-static int find_model(const char *m, char *out, size_t cap) {
-    if (file_exists(m)) return snprintf(out, cap, "%s", m) < (int)cap;
-    char exe[1024] = "";
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *s = strrchr(exe, '/');
-        if (s) *s = 0;
-    }
-    const char *fmt[] = {"%s%s.model", "models/%s%s.model", "%s/../models/%s.model", "%s/../../models/%s.model"};
-    for (int i = 0; i < 4; i++) {
-        int k;
-        if (i < 2)
-            k = snprintf(out, cap, fmt[i], "", m);
-        else if (exe[0])
-            k = snprintf(out, cap, fmt[i], exe, m);
-        else
-            continue;
-        if (k > 0 && (size_t)k < cap && file_exists(out)) return 1;
-    }
-    return 0;
-}
-
 /* A deterministic textured frame: gradients plus a bright square target. */
 static siamcl_status make_frame(siamcl_image *img, int w, int h) {
     SCL_TRY(siamcl_image_alloc(img, w, h));
@@ -324,7 +294,7 @@ static siamcl_status profile_branches(result *r, int runs) {
 
 static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char *model, result *r) {
     memset(r, 0, sizeof *r);
-    if (!find_model(model, r->path, sizeof r->path))
+    if (!cli_find_model(model, r->path, sizeof r->path))
         return scl_fail(SIAMCL_ERR_IO, "no model description '%s' (tried it as a path, %s.model, models/%s.model)",
                         model, model, model);
     SCL_TRY(siamcl_tracker_desc_load(r->path, o->search, &r->desc));

@@ -461,15 +461,9 @@ static int list_dataset(const char *dataset, const char *set, run_seq **out, int
     return 0;
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void progress(int tty, int si, int ns, const char *name, int k, int n, double fps, int force) {
     static double last;
-    double t = now_s();
+    double t = cli_now_s();
     if (!tty) return;
     if (!force && t - last < 0.2) return;
     last = t;
@@ -508,7 +502,7 @@ static int track_one(siamcl_tracker *trk, const run_seq *rs, int otb2013, const 
         siamcl_sequence_free(seq);
         return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
     }
-    double t0 = now_s();
+    double t0 = cli_now_s();
     for (int k = 0; k < n && st == SIAMCL_OK; k++) {
         int frame = first - 1 + skip + k; /* 0-based image index */
         siamcl_image img = {0};
@@ -527,10 +521,10 @@ static int track_one(siamcl_tracker *trk, const run_seq *rs, int otb2013, const 
             st = siamcl_tracker_update(trk, &img, &rows[k], NULL);
         }
         siamcl_image_free(&img);
-        double dt = now_s() - t0;
+        double dt = cli_now_s() - t0;
         progress(tty, si, ns, rs->name, k + 1, n, dt > 0 ? (k + 1) / dt : 0, k + 1 == n);
     }
-    double dt = now_s() - t0;
+    double dt = cli_now_s() - t0;
     siamcl_sequence_free(seq);
     if (st != SIAMCL_OK) {
         free(rows);
@@ -586,7 +580,9 @@ static int run_tracking(const char *model, const char *dataset, const char *out,
     char search[4096];
     snprintf(search, sizeof search, "%s/models", cli_shared_dir());
     siamcl_tracker_desc desc;
-    siamcl_status st = siamcl_tracker_desc_load(model, search, &desc);
+    char mpath[4096];
+    if (!cli_find_model(model, mpath, sizeof mpath)) snprintf(mpath, sizeof mpath, "%s", model); /* load names it */
+    siamcl_status st = siamcl_tracker_desc_load(mpath, search, &desc);
     if (st != SIAMCL_OK) {
         free(seqs);
         return lib_failed(st);

@@ -43,42 +43,6 @@ static void usage(FILE *f) {
             "override it.\n");
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int file_exists(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* A description path for M: as given, M.model, then models/M.model in the
- * current folder and next to the executable (build dir/../models). */
-static int find_model(const char *m, char *out, size_t cap) {
-    if (file_exists(m)) return snprintf(out, cap, "%s", m) < (int)cap;
-    char exe[1024] = "";
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *s = strrchr(exe, '/');
-        if (s) *s = 0;
-    }
-    const char *fmt[] = {"%s%s.model", "models/%s%s.model", "%s/../models/%s.model", "%s/../../models/%s.model"};
-    for (int i = 0; i < 4; i++) {
-        int k;
-        if (i < 2)
-            k = snprintf(out, cap, fmt[i], "", m);
-        else if (exe[0])
-            k = snprintf(out, cap, fmt[i], exe, m);
-        else
-            continue;
-        if (k > 0 && (size_t)k < cap && file_exists(out)) return 1;
-    }
-    return 0;
-}
-
 static int parse_box(const char *s, siamcl_box *b) {
     float v[4];
     if (sscanf(s, "%f,%f,%f,%f", &v[0], &v[1], &v[2], &v[3]) != 4) return 0;
@@ -186,7 +150,7 @@ int cmd_track(int argc, char **argv) {
         return 2;
     }
     char mpath[1200], search[1200];
-    if (!find_model(model, mpath, sizeof mpath)) {
+    if (!cli_find_model(model, mpath, sizeof mpath)) {
         fprintf(stderr, "siamcl track: no model description '%s' (tried it as a path, %s.model, models/%s.model)\n",
                 model, model, model);
         return 1;
@@ -195,7 +159,7 @@ int cmd_track(int argc, char **argv) {
         snprintf(search, sizeof search, "%s/models", cli_shared_dir());
         models = search;
     }
-    double t_start = now_s();
+    double t_start = cli_now_s();
     siamcl_tracker_desc desc;
     siamcl_status st = siamcl_tracker_desc_load(mpath, models, &desc);
     if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
@@ -274,7 +238,7 @@ int cmd_track(int argc, char **argv) {
         cli_fail(st, siamcl_last_error());
         goto cleanup;
     }
-    double t_loop = now_s();
+    double t_loop = cli_now_s();
     for (int i = 0; i < n; i++) {
         siamcl_image_free(&img);
         st = siamcl_sequence_load_frame(seq, i, &img);
@@ -322,7 +286,7 @@ int cmd_track(int argc, char **argv) {
         }
         done = i + 1;
         if (!quiet) {
-            double el = now_s() - t_loop;
+            double el = cli_now_s() - t_loop;
             fprintf(stderr, "\r%s %s: frame %d/%d  %.1f fps  box %.1f,%.1f,%.1f,%.1f  score %.3f   ",
                     desc.name, siamcl_sequence_name(seq), i + 1, n, el > 0 ? done / el : 0.0, (double)boxes[i].x,
                     (double)boxes[i].y, (double)boxes[i].w, (double)boxes[i].h, (double)score);
@@ -353,7 +317,7 @@ int cmd_track(int argc, char **argv) {
     {
         siamcl_tracker_times tm;
         siamcl_tracker_get_times(trk, &tm);
-        double total = now_s() - t_start, loop = now_s() - t_loop;
+        double total = cli_now_s() - t_start, loop = cli_now_s() - t_loop;
         int calls = tm.updates + tm.inits;
         fprintf(stderr,
                 "%s on %s: %d frames\n"

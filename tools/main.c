@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -28,6 +31,40 @@ void cli_log(siamcl_log_level level, const char *msg, void *user) {
 int cli_fail(siamcl_status st, const char *what) {
     fprintf(stderr, "siamcl: %s: %s (status %d)\n", what, siamcl_status_string(st), (int)st);
     return 1;
+}
+
+static int file_exists(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int cli_find_model(const char *m, char *out, size_t cap) {
+    if (file_exists(m)) return snprintf(out, cap, "%s", m) < (int)cap;
+    char exe[1024] = "";
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *s = strrchr(exe, '/');
+        if (s) *s = 0;
+    }
+    const char *fmt[] = {"%s%s.model", "models/%s%s.model", "%s/../models/%s.model", "%s/../../models/%s.model"};
+    for (int i = 0; i < 4; i++) {
+        int k;
+        if (i < 2)
+            k = snprintf(out, cap, fmt[i], "", m);
+        else if (exe[0])
+            k = snprintf(out, cap, fmt[i], exe, m);
+        else
+            continue;
+        if (k > 0 && (size_t)k < cap && file_exists(out)) return 1;
+    }
+    return 0;
+}
+
+double cli_now_s(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static const struct {

@@ -22,28 +22,6 @@ static void usage(FILE *f) {
                "PREFIX: the sequence name). --schedule: auto, single[:D], split, twin[:Z,X].\n");
 }
 
-static double now_s(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int find_model(const char *m, char *out, size_t cap) {
-    char exe[1024] = "";
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *s = strrchr(exe, '/');
-        if (s) *s = 0;
-    }
-    const char *fmt[] = {"%s%s", "%s%s.model", "models/%s%s.model", "%s/../models/%s.model"};
-    for (int i = 0; i < 4; i++) {
-        int k = snprintf(out, cap, fmt[i], i < 3 ? "" : exe, m);
-        if (k > 0 && (size_t)k < cap && access(out, R_OK) == 0) return 1;
-    }
-    return 0;
-}
-
 int cli_track_multi(int argc, char **argv) {
     const char *model = NULL, *models = NULL, *seqdir = NULL, *prefix = NULL, *sched = NULL;
     const char *inits[MAX_INIT];
@@ -88,7 +66,7 @@ int cli_track_multi(int argc, char **argv) {
         return 2;
     }
     char mpath[1200], search[1200];
-    if (!find_model(model, mpath, sizeof mpath)) {
+    if (!cli_find_model(model, mpath, sizeof mpath)) {
         fprintf(stderr, "siamcl track: no model description '%s'\n", model);
         return 1;
     }
@@ -152,7 +130,7 @@ int cli_track_multi(int argc, char **argv) {
             rc = cli_fail(st, siamcl_sequence_frame_path(seq, f));
             break;
         }
-        double t0 = now_s();
+        double t0 = cli_now_s();
         if (f == 0) {
             for (int k = 0; k < nt && rc == 0; k++) {
                 int id;
@@ -175,7 +153,7 @@ int cli_track_multi(int argc, char **argv) {
                 }
             }
         }
-        t_track += now_s() - t0;
+        t_track += cli_now_s() - t0;
         siamcl_image_free(&img);
         if (!quiet) fprintf(stderr, "\rframe %d/%d", f + 1, nf);
     }
