@@ -10,22 +10,9 @@
 #include "testutil.h"
 
 static float *load_f32(const char *name, size_t count) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/golden/ciresnet22-random/%s", tu_shared(), name);
-    size_t n = 0;
-    float *p = tu_read_file(path, &n);
-    if (!p || n != count * sizeof(float)) {
-        fprintf(stderr, "golden file %s missing or of size %zu (want %zu)\n", path, n, count * sizeof(float));
-        free(p);
-        exit(1);
-    }
-    return p;
-}
-
-static double ms_since(struct timespec t0) {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
+    char rel[256];
+    snprintf(rel, sizeof rel, "%s%s", "golden/ciresnet22-random/", name);
+    return tu_load_f32(rel, count);
 }
 
 static void check_plan(siamcl_plan *p, const float *in, const float *ref, const char *what) {
@@ -39,7 +26,7 @@ static void check_plan(siamcl_plan *p, const float *in, const float *ref, const 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_run(p));
     CHECK_OK(siamcl_plan_finish(p));
-    double ms = ms_since(t0);
+    double ms = tu_ms_since(t0);
     CHECK_OK(siamcl_tensor_download(siamcl_plan_output(p, 0), out, n));
     double e = tu_rel_l2(out, ref, n);
     printf("  %s: %dx%dx%dx%d, relative L2 %.3g, one run %.1f ms\n", what, os.n, os.c, os.h, os.w, e, ms);
@@ -69,11 +56,11 @@ static void run_file(siamcl_context *ctx, const char *file, const float *zin, co
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_create(ctx, 0, m, 1, &zs, &pz));
-    double tz = ms_since(t0);
+    double tz = tu_ms_since(t0);
     size_t b1 = siamcl_context_device_bytes(ctx, 0);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_create(ctx, 0, m, 1, &xs, &px));
-    double tx = ms_since(t0);
+    double tx = tu_ms_since(t0);
     size_t b2 = siamcl_context_device_bytes(ctx, 0);
     if (!pz || !px) goto done;
     printf("  plan creation: template %.0f ms, search %.0f ms\n", tz, tx);

@@ -8,22 +8,9 @@
 #include "testutil.h"
 
 static float *load_f32(const char *ver, const char *cs, const char *name, size_t count) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/golden/nanotrack/%s/%s/%s.f32", tu_shared(), ver, cs, name);
-    size_t n = 0;
-    float *p = tu_read_file(path, &n);
-    if (!p || n != count * sizeof(float)) {
-        fprintf(stderr, "golden file %s missing or of size %zu (want %zu)\n", path, n, count * sizeof(float));
-        free(p);
-        exit(1);
-    }
-    return p;
-}
-
-static double ms_since(struct timespec t0) {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
+    char rel[256];
+    snprintf(rel, sizeof rel, "golden/nanotrack/%s/%s/%s.f32", ver, cs, name);
+    return tu_load_f32(rel, count);
 }
 
 static size_t argmax_fg(const float *cls, size_t cells) {
@@ -50,7 +37,7 @@ static double timed_run(siamcl_plan *p) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_run(p));
     CHECK_OK(siamcl_plan_finish(p));
-    return ms_since(t0);
+    return tu_ms_since(t0);
 }
 
 static void run_version(siamcl_context *ctx, const char *ver, int ch, int grid) {
@@ -68,15 +55,15 @@ static void run_version(siamcl_context *ctx, const char *ver, int ch, int grid) 
     size_t b0 = siamcl_context_device_bytes(ctx, 0);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_create(ctx, 0, bb, 1, &zs, &pz));
-    double tz = ms_since(t0);
+    double tz = tu_ms_since(t0);
     size_t b1 = siamcl_context_device_bytes(ctx, 0);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_create(ctx, 0, bb, 1, &xs, &px));
-    double tx = ms_since(t0);
+    double tx = tu_ms_since(t0);
     size_t b2 = siamcl_context_device_bytes(ctx, 0);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_create(ctx, 0, hd, 2, hs, &ph));
-    double th = ms_since(t0);
+    double th = tu_ms_since(t0);
     if (!pz || !px || !ph) goto done;
     printf("nanotrack-%s: plan creation backbone 127 %.0f ms, backbone 255 %.0f ms, head %.0f ms\n", ver, tz, tx, th);
     siamcl_plan_stats sz, sx;

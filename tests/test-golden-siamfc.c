@@ -7,25 +7,6 @@
 #include "graph/plan.h"
 #include "testutil.h"
 
-static float *load_f32(const char *rel, size_t count) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", tu_shared(), rel);
-    size_t n = 0;
-    float *p = tu_read_file(path, &n);
-    if (!p || n != count * sizeof(float)) {
-        fprintf(stderr, "golden file %s missing or of size %zu (want %zu)\n", path, n, count * sizeof(float));
-        free(p);
-        exit(1);
-    }
-    return p;
-}
-
-static double ms_since(struct timespec t0) {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
-}
-
 static size_t argmax(const float *p, size_t n) {
     size_t b = 0;
     for (size_t i = 1; i < n; i++)
@@ -45,7 +26,7 @@ static void check_plan(siamcl_plan *p, const float *in, const float *ref, const 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_run(p));
     CHECK_OK(siamcl_plan_finish(p));
-    double ms = ms_since(t0);
+    double ms = tu_ms_since(t0);
     CHECK_OK(siamcl_tensor_download(siamcl_plan_output(p, 0), out, n));
     double e = tu_rel_l2(out, ref, n);
     printf("%s: %dx%dx%dx%d, relative L2 %.3g, one run %.1f ms\n", what, os.n, os.c, os.h, os.w, e, ms);
@@ -63,11 +44,11 @@ int main(void) {
     if (!m) return tu_finish("test-golden-siamfc");
     CHECK(siamcl_model_param_count(m) == 2334080);
 
-    float *zin = load_f32("golden/siamfc-alexnet/input_template_1x3x127x127.f32", 3 * 127 * 127);
-    float *xin = load_f32("golden/siamfc-alexnet/input_search_3x3x255x255.f32", 3 * 3 * 255 * 255);
-    float *zf = load_f32("golden/siamfc-alexnet/template_features_1x256x6x6.f32", 256 * 36);
-    float *xf = load_f32("golden/siamfc-alexnet/search_features_3x256x22x22.f32", 3 * 256 * 22 * 22);
-    float *resp = load_f32("golden/siamfc-alexnet/response_3x1x17x17.f32", 3 * 17 * 17);
+    float *zin = tu_load_f32("golden/siamfc-alexnet/input_template_1x3x127x127.f32", 3 * 127 * 127);
+    float *xin = tu_load_f32("golden/siamfc-alexnet/input_search_3x3x255x255.f32", 3 * 3 * 255 * 255);
+    float *zf = tu_load_f32("golden/siamfc-alexnet/template_features_1x256x6x6.f32", 256 * 36);
+    float *xf = tu_load_f32("golden/siamfc-alexnet/search_features_3x256x22x22.f32", 3 * 256 * 22 * 22);
+    float *resp = tu_load_f32("golden/siamfc-alexnet/response_3x1x17x17.f32", 3 * 17 * 17);
 
     size_t b0 = siamcl_context_device_bytes(ctx, 0);
     siamcl_shape zs = {1, 3, 127, 127}, xs = {3, 3, 255, 255};
@@ -75,11 +56,11 @@ int main(void) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_create(ctx, 0, m, 1, &zs, &pz));
-    printf("template plan created in %.1f ms\n", ms_since(t0));
+    printf("template plan created in %.1f ms\n", tu_ms_since(t0));
     size_t b1 = siamcl_context_device_bytes(ctx, 0);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CHECK_OK(siamcl_plan_create(ctx, 0, m, 1, &xs, &px));
-    printf("search plan created in %.1f ms\n", ms_since(t0));
+    printf("search plan created in %.1f ms\n", tu_ms_since(t0));
     size_t b2 = siamcl_context_device_bytes(ctx, 0);
     if (!pz || !px) return tu_finish("test-golden-siamfc");
 

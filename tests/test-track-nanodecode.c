@@ -8,32 +8,9 @@
 #include "testutil.h"
 #include "track/track.h"
 
-/* The numbers following `"key": ` in a JSON line (arrays flattened). */
-static int json_nums(const char *line, const char *key, double *out, int cap) {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(line, pat);
-    if (!p) return 0;
-    p += strlen(pat);
-    while (*p == ' ') p++;
-    int n = 0, arr = *p == '[';
-    if (arr) p++;
-    while (n < cap) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p) break;
-        out[n++] = v;
-        p = end;
-        while (*p == ' ') p++;
-        if (!arr || *p != ',') break;
-        p++;
-    }
-    return n;
-}
-
 static double json_num(const char *line, const char *key) {
     double v = NAN;
-    json_nums(line, key, &v, 1);
+    tu_json_nums(line, key, &v, 1);
     return v;
 }
 
@@ -67,7 +44,7 @@ static void run(const char *version, const char *model) {
         int f = (int)json_num(line, "frame");
         if (f == 0) {
             double init[4];
-            CHECK(json_nums(line, "init", init, 4) == 4);
+            CHECK(tu_json_nums(line, "init", init, 4) == 4);
             siamcl_box b = {(float)init[0], (float)init[1], (float)init[2], (float)init[3]};
             scl_crop_req z;
             scl_nano_start(&s, b, &z);
@@ -105,9 +82,9 @@ static void run(const char *version, const char *model) {
         CHECK(close_rel(dbg.penalty, json_num(line, "penalty"), 1e-9));
         CHECK(close_rel(dbg.lr, json_num(line, "lr"), 1e-9));
         double centre[2], size[2], box[4];
-        CHECK(json_nums(line, "center", centre, 2) == 2);
-        CHECK(json_nums(line, "size", size, 2) == 2);
-        CHECK(json_nums(line, "box", box, 4) == 4);
+        CHECK(tu_json_nums(line, "center", centre, 2) == 2);
+        CHECK(tu_json_nums(line, "size", size, 2) == 2);
+        CHECK(tu_json_nums(line, "box", box, 4) == 4);
         double err = fmax(fmax(fabs(s.cx - centre[0]), fabs(s.cy - centre[1])),
                           fmax(fabs(s.w - size[0]), fabs(s.h - size[1])));
         if (err > 1e-6) fprintf(stderr, "%s frame %d: state off by %g px\n", version, f, err);

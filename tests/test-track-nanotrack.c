@@ -8,28 +8,6 @@
 #include "testutil.h"
 #include "track/track.h"
 
-static int json_nums(const char *line, const char *key, double *out, int cap) {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(line, pat);
-    if (!p) return 0;
-    p += strlen(pat);
-    while (*p == ' ') p++;
-    int n = 0, arr = *p == '[';
-    if (arr) p++;
-    while (n < cap) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p) break;
-        out[n++] = v;
-        p = end;
-        while (*p == ' ') p++;
-        if (!arr || *p != ',') break;
-        p++;
-    }
-    return n;
-}
-
 /* Compare a plan's [1,3,S,S] float input with an S x S x 3 uint8 HWC crop. */
 static void check_crop(siamcl_plan *p, const char *file, const char *what) {
     size_t bytes = 0;
@@ -122,8 +100,8 @@ static void run(siamcl_context *ctx, const char *version) {
             scl_track_debug dbg;
             double st[4], want_c[2] = {0, 0}, want_s[2] = {0, 0}, want_best = -1;
             scl_tracker_debug(t, &dbg, st);
-            json_nums(line, "best_idx", &want_best, 1);
-            CHECK(json_nums(line, "center", want_c, 2) == 2 && json_nums(line, "size", want_s, 2) == 2);
+            tu_json_nums(line, "best_idx", &want_best, 1);
+            CHECK(tu_json_nums(line, "center", want_c, 2) == 2 && tu_json_nums(line, "size", want_s, 2) == 2);
             if (dbg.best != (int)want_best) fprintf(stderr, "%s frame %d: cell %d, want %d\n", version, i, dbg.best,
                                                     (int)want_best);
             CHECK(dbg.best == (int)want_best);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "runtime/runtime.h"
 
@@ -133,6 +134,52 @@ static inline void *tu_read_file(const char *path, size_t *n) {
     fclose(f);
     if (n) *n = (size_t)sz;
     return p;
+}
+
+/* A golden float32 file of exactly `count` values under the shared folder
+ * (path relative to it); exits the test with a message when missing or short. */
+static inline float *tu_load_f32(const char *rel, size_t count) {
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", tu_shared(), rel);
+    size_t n = 0;
+    float *p = tu_read_file(path, &n);
+    if (!p || n != count * sizeof(float)) {
+        fprintf(stderr, "golden file %s missing or of size %zu (want %zu)\n", path, n, count * sizeof(float));
+        free(p);
+        exit(1);
+    }
+    return p;
+}
+
+/* Milliseconds since t0 (CLOCK_MONOTONIC). */
+static inline double tu_ms_since(struct timespec t0) {
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-6;
+}
+
+/* The numbers following `"key": ` in one JSON line (arrays flattened), as
+ * the golden frames.jsonl files write them; returns how many were read. */
+static inline int tu_json_nums(const char *line, const char *key, double *out, int cap) {
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(line, pat);
+    if (!p) return 0;
+    p += strlen(pat);
+    while (*p == ' ') p++;
+    int n = 0, arr = *p == '[';
+    if (arr) p++;
+    while (n < cap) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p) break;
+        out[n++] = v;
+        p = end;
+        while (*p == ' ') p++;
+        if (!arr || *p != ',') break;
+        p++;
+    }
+    return n;
 }
 
 /* Upload host floats into a fresh device buffer. */
