@@ -29,7 +29,11 @@ void cli_log(siamcl_log_level level, const char *msg, void *user) {
 }
 
 int cli_fail(siamcl_status st, const char *what) {
-    fprintf(stderr, "siamcl: %s: %s (status %d)\n", what, siamcl_status_string(st), (int)st);
+    /* the log callback has already printed the library's message: do not repeat it */
+    if (what && (what == siamcl_last_error() || !strcmp(what, siamcl_last_error())))
+        fprintf(stderr, "siamcl: %s (status %d)\n", siamcl_status_string(st), (int)st);
+    else
+        fprintf(stderr, "siamcl: %s: %s (status %d)\n", what ? what : "failed", siamcl_status_string(st), (int)st);
     return 1;
 }
 
