@@ -95,7 +95,7 @@ typedef int4 vi;
  * the column falls outside [0, W). `idx` is the element index of column ix0
  * relative to `base`, which holds `total` readable elements: whole-vector
  * loads are used whenever they stay inside, lanes outside the row masked. */
-inline vf load_row(__global const float *base, long idx, int ix0, int W, long total, int sw) {
+__attribute__((noinline)) vf load_row(__global const float *base, long idx, int ix0, int W, long total, int sw) {
     if (sw == 1) {
         if (ix0 >= 0 && ix0 + VW <= W) return VLOAD(0, base + idx);
         vi ix = (vi)(ix0) + LANES;
@@ -272,9 +272,9 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
     const bool inside = ixb >= 0 && ixb + span <= W && ox0 + VW * XB <= OW && oy0 * SH_ - PT >= 0 &&
                         (oy0 + RB - 1) * SH_ - PT + (KH_ - 1) * DH_ < H && oy0 + RB <= OH;
 #ifdef DW_BODY
-    if (vec_ok && inside) {
-        DW_BODY(0)
-    } else if (vec_ok) {
+    /* one (masked) loop only: depthwise is load-bound, the masks cost little
+     * and a second copy of the unrolled body doubled the compile time */
+    if (vec_ok) {
         DW_BODY(1)
     } else {
 #else
@@ -309,33 +309,33 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
         }
     }
 
+/* Epilogue: one (not unrolled) loop over the block's vectors keeps the
+     * activation switch and the tail stores from being instantiated for every
+     * accumulator (compile time); the accumulators leave registers here only. */
+    vf outv[OCB * RB * XB];
 #pragma unroll
-    for (int o = 0; o < OCB; o++) {
-        if (oc0 + o >= OCg) break;
+    for (int o = 0; o < OCB; o++)
+#pragma unroll
+        for (int r = 0; r < RB; r++)
+#pragma unroll
+            for (int j = 0; j < XB; j++) outv[(o * RB + r) * XB + j] = acc[o][r][j];
+    for (int q = 0; q < OCB * RB * XB; q++) {
+        const int o = q / (RB * XB), r = (q / XB) % RB, j = q % XB;
+        const int oy = oy0 + r, ox = ox0 + j * VW;
+        if (oc0 + o >= OCg || oy >= OH || ox >= OW) continue;
         const int oc = g * OCg + oc0 + o;
-        const float bv = has_bias ? bias[boff + oc] : 0.0f;
-#pragma unroll
-        for (int r = 0; r < RB; r++) {
-            const int oy = oy0 + r;
-            if (oy >= OH) break;
-            const long yrow = (((long)n * OC + oc) * OH + oy) * OW;
-#pragma unroll
-            for (int j = 0; j < XB; j++) {
-                const int ox = ox0 + j * VW;
-                if (ox >= OW) break;
-                vf v = acc[o][r][j] + bv;
-                if (ox + VW <= OW) {
-                    if (has_res) v += VLOAD(0, res + roff + yrow + ox);
-                    VSTORE(act_v(v, act, a, b), 0, y + yoff + yrow + ox);
-                } else {
-                    float tv[VW];
-                    VSTORE(v, 0, tv);
-                    for (int l = 0; l < OW - ox; l++) {
-                        float s = tv[l];
-                        if (has_res) s += res[roff + yrow + ox + l];
-                        y[yoff + yrow + ox + l] = scl_act(s, act, a, b);
-                    }
-                }
+        const long yrow = (((long)n * OC + oc) * OH + oy) * OW;
+        vf v = outv[q] + (has_bias ? bias[boff + oc] : 0.0f);
+        if (ox + VW <= OW) {
+            if (has_res) v += VLOAD(0, res + roff + yrow + ox);
+            VSTORE(act_v(v, act, a, b), 0, y + yoff + yrow + ox);
+        } else {
+            float tv[VW];
+            VSTORE(v, 0, tv);
+            for (int l = 0; l < OW - ox; l++) {
+                float sv = tv[l];
+                if (has_res) sv += res[roff + yrow + ox + l];
+                y[yoff + yrow + ox + l] = scl_act(sv, act, a, b);
             }
         }
     }

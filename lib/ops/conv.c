@@ -119,21 +119,22 @@ static int same_view(const scl_tensor *a, const scl_tensor *b) {
  * channel blocks fastest (OCF) so consecutive work-groups share the input
  * tile in cache: 1x1 went from ~115 to ~210 GFLOP/s. Depthwise has no
  * channel reuse and blocks 16 rows instead (NanoTrack's 5x5 on 240 x 16x16:
- * 0.12 ms with 4 rows and a load per tap, 0.05 ms with 16 rows loaded once). */
+ * 0.12 ms with 4 rows and a load per tap, 0.05 ms with 16 rows loaded once);
+ * 8 at stride 2, as fast and a 5x5 program compiles in ~3 s instead of ~7. */
 #define SPECIALISE_MACS (1 << 21)
 
 typedef struct direct_cfg {
     int vw, ocb, rb, xb, ocf;
 } direct_cfg;
 
-static direct_cfg direct_config(int ocg, int cg, int kk, int oh, int ow) {
+static direct_cfg direct_config(int ocg, int cg, int kk, int sh, int spec, int oh, int ow) {
     /* Few distinct blockings, so few programs to compile (~1.5 s each on
      * PoCL): 8 channels, or 1 for depthwise; a channel count that is not a
      * multiple of 8 runs its last block through the kernel's general loop. */
     direct_cfg c = {16, 8, 1, 2, 0};
-    if (ocg == 1 && cg == 1) { /* depthwise: 16 rows, each input row loaded once (DW_BODY) */
+    if (ocg == 1 && cg == 1) { /* depthwise: 16 rows (8 at stride 2), each input row loaded once */
         c.ocb = 1;
-        c.rb = 16;
+        c.rb = !spec ? 4 : sh == 1 ? 16 : 8; /* the row-reusing body needs a specialised program */
         c.xb = 1;
     }
     c.ocf = oh == 1 || cg * kk >= 2048;
@@ -149,20 +150,23 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
     cl_int N = x->n, C = x->c, H = flat ? 1 : x->h, W = flat ? x->h * x->w : x->w, OC = y->c, OH = flat ? 1 : y->h,
            OW = flat ? y->h * y->w : y->w, KH = p->kh, KW = p->kw, SH = p->stride_h, SW = p->stride_w,
            PT = p->pad_t, PL = p->pad_l, DH = p->dil_h, DW = p->dil_w, G = p->groups, act = (cl_int)p->act.act;
-    direct_cfg cfg = direct_config(OC / G, C / G, KH * KW, OH, OW);
+    /* Layers with real work get a program specialised to their geometry and
+     * channels per group (the loops unroll, weight offsets become immediates:
+     * ~1.5-2x), and so do depthwise layers (few geometries; the row-reusing
+     * body needs it). Small ones share one generic program per blocking: each
+     * specialisation costs a compile (~0.5-4 s on PoCL, then cached on disk). */
+    double macs = (double)N * OC * OH * OW * (C / G) * KH * KW;
+    int dw = C == G && OC == G;
+    int spec = macs >= SPECIALISE_MACS || (dw && DH == 1 && DW == 1);
+    direct_cfg cfg = direct_config(OC / G, C / G, KH * KW, SH, spec, OH, OW);
 #ifdef SCL_CONV_TUNING /* scratch benchmarks only: CONV_CFG=vw,ocb,rb,xb,ocf */
     const char *ce = getenv("CONV_CFG");
     if (ce) sscanf(ce, "%d,%d,%d,%d,%d", &cfg.vw, &cfg.ocb, &cfg.rb, &cfg.xb, &cfg.ocf);
 #endif
-    /* Layers with real work get a program specialised to their geometry and
-     * channels per group (the loops unroll, weight offsets become immediates:
-     * ~1.5-2x). Small ones share one generic program per blocking: each
-     * specialisation costs a compile (~1 s on PoCL, then cached on disk). */
     char defs[320];
     int n = snprintf(defs, sizeof defs, "#define VW %d\n#define OCB %d\n#define RB %d\n#define XB %d\n",
                      cfg.vw, cfg.ocb, cfg.rb, cfg.xb);
-    double macs = (double)N * OC * OH * OW * (C / G) * KH * KW;
-    if (macs >= SPECIALISE_MACS || (C == G && OC == G)) /* depthwise: only a few geometries */
+    if (spec)
         snprintf(defs + n, sizeof defs - (size_t)n,
                  "#define FKH %d\n#define FKW %d\n#define FSH %d\n#define FSW %d\n#define FDH %d\n#define FDW %d\n"
                  "#define FCG %d\n",
