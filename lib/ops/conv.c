@@ -50,9 +50,11 @@ static int is_pointwise(const scl_conv_params *p) {
 }
 
 /* The algorithm SCL_CONV_AUTO resolves to. Measured on PoCL (2-core AVX-512
- * CPU, see direct_config): the direct kernel runs dense 3x3/5x5/7x7/11x11
- * layers at ~190-250 GFLOP/s and 1x1 layers at ~210, where im2col + CLBlast
- * SGEMM (default tuning) reaches 15-30. So:
+ * CPU, see direct_config; best of interleaved runs, same load): the direct
+ * kernel runs the networks' dense 3x3/5x5/7x7/11x11 layers at ~160-280
+ * GFLOP/s and their 1x1 layers at ~190-240, where im2col + CLBlast SGEMM
+ * reached 15-30 with CLBlast's default tuning and 15-90 with gemm.c's CPU
+ * parameters (CLBlast adds pad/copy passes and a 100-200 us fixed cost). So:
  *  - depthwise (C_in/groups == 1): direct, on every device (a GEMM with
  *    K = kh*kw per group is all overhead);
  *  - 1x1 stride-1 unpadded: direct on CPU devices, CLBlast GEMM straight on x
