@@ -37,3 +37,27 @@ __kernel void binary_bcast(__global const float *a, const ulong aoff, const int4
     ulong bi = boff + (ulong)((long)n * bs.x + (long)c * bs.y + (long)h * bs.z + (long)w * bs.w);
     y[yoff + i] = scl_act(scl_binop(a[ai], b[bi], op), act, pa, pb);
 }
+
+#ifdef CH_OP
+/* One operand dense with y's shape, the other one value per (n, c) plane
+ * (extent 1 in h and w): the squeeze-excitation gate. Specialised at build
+ * time on CH_OP (scl_binary_op), CH_ACT (activation) and CH_B (1: the plane
+ * operand is b, else a; sub/div keep their order), so no per-element switch.
+ * 3-D range (h*w, c, n); sn, sc: the plane operand's strides per n and c. */
+__kernel void binary_chan(__global const float *x, const ulong xoff, __global const float *s, const ulong soff,
+                          const int sn, const int sc, __global float *y, const ulong yoff, const uint hw,
+                          const float pa, const float pb) {
+    uint i = get_global_id(0);
+    if (i >= hw) return;
+    uint c = get_global_id(1), n = get_global_id(2);
+    uint plane = (n * (uint)get_global_size(1) + c) * hw;
+    float v = s[soff + (ulong)(n * (uint)sn + c * (uint)sc)];
+    float d = x[xoff + plane + i];
+#if CH_B
+    float r = scl_binop(d, v, CH_OP);
+#else
+    float r = scl_binop(v, d, CH_OP);
+#endif
+    y[yoff + plane + i] = scl_act(r, CH_ACT, pa, pb);
+}
+#endif

@@ -1,4 +1,6 @@
 /* Broadcasting binary launchers (cl/binary.cl): add/mul/sub/div + activation. */
+#include <stdio.h>
+
 #include "ops/ops.h"
 
 static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
@@ -48,6 +50,28 @@ siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_pa
         return scl_fail(SIAMCL_ERR_SHAPE, "binary: output %dx%dx%dx%d larger than the broadcast of its inputs",
                         y->n, y->c, y->h, y->w);
     int same = same_shape(a, y) && same_shape(b, y);
+    /* one side a value per (n, c) plane, the other dense: the SE gate */
+    const scl_tensor *plane = NULL, *dense = NULL;
+    if (same_shape(a, y) && b->h == 1 && b->w == 1 && (y->h > 1 || y->w > 1)) plane = b, dense = a;
+    else if (same_shape(b, y) && a->h == 1 && a->w == 1 && (y->h > 1 || y->w > 1)) plane = a, dense = b;
+    if (!same && plane) {
+        cl_int4 ps = plane == b ? bs : as;
+        char defs[96];
+        snprintf(defs, sizeof defs, "#define CH_OP %d\n#define CH_ACT %d\n#define CH_B %d\n", (int)op,
+                 (int)act->act, plane == b);
+        cl_kernel k;
+        SCL_TRY(scl_kernel(dev, "binary", defs, "binary_chan", &k));
+        cl_ulong xo = dense->off, so = plane->off, yo = y->off;
+        cl_uint hw = (cl_uint)y->h * (cl_uint)y->w;
+        cl_int sn = ps.s[0], sc = ps.s[1];
+        int e = SCL_ARG(k, 0, dense->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, plane->mem) | SCL_ARG(k, 3, so) |
+                SCL_ARG(k, 4, sn) | SCL_ARG(k, 5, sc) | SCL_ARG(k, 6, y->mem) | SCL_ARG(k, 7, yo) |
+                SCL_ARG(k, 8, hw) | SCL_ARG(k, 9, act->a) | SCL_ARG(k, 10, act->b);
+        SCL_CL(e, "binary arguments");
+        size_t l[3] = {hw >= 256 ? 256 : scl_round_up(hw, 8), 1, 1};
+        size_t g[3] = {scl_round_up(hw, l[0]), (size_t)y->c, (size_t)y->n};
+        return scl_launch(dev, k, 3, g, l, "binary_chan");
+    }
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "binary", NULL, same ? "binary_same" : "binary_bcast", &k));
     cl_ulong ao = a->off, bo = b->off, yo = y->off;
