@@ -142,6 +142,17 @@ inline void crop_axis(int d, int n, int S, int u8, int is_x, __local int *t) {
 #ifndef CROP_LY
 #define CROP_LY 4
 #endif
+/* The launcher builds one program per (u8, CH, swap) so these branch at
+ * build time (CROP_U8, CROP_CH, CROP_SWAP); the arguments serve otherwise. */
+#ifdef CROP_U8
+#define U8_ CROP_U8
+#define CH_ CROP_CH
+#define SWAP_ CROP_SWAP
+#else
+#define U8_ u8
+#define CH_ CH
+#define SWAP_ swap
+#endif
 
 /* Global (S, S, M), local at most (CROP_LX, CROP_LY, 1): a work-group's items
  * share one request, so it computes the sampling positions of its columns and
@@ -158,8 +169,8 @@ __kernel void crop(__global const uchar *frame, const ulong foff, const int W, c
     const ulong plane = (ulong)S * S;
 
     if (side != S) { /* the same for the whole work-group */
-        if (ly == 0) crop_axis(min(dx, S - 1), side, S, u8, 1, tabx + 3 * lx);
-        if (lx == 0) crop_axis(min(dy, S - 1), side, S, u8, 0, taby + 3 * ly);
+        if (ly == 0) crop_axis(min(dx, S - 1), side, S, U8_, 1, tabx + 3 * lx);
+        if (lx == 0) crop_axis(min(dy, S - 1), side, S, U8_, 0, taby + 3 * ly);
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     if (dx >= S || dy >= S) return;
@@ -168,10 +179,10 @@ __kernel void crop(__global const uchar *frame, const ulong foff, const int W, c
     if (side == S) { /* no resampling */
         for (int c = 0; c < 3; c++) {
             float v;
-            if (u8)
-                v = (float)crop_pixel(f, W, H, CH, swap, x0 + dx, y0 + dy, c, (int)clamp(padf[c], 0.0f, 255.0f));
+            if (U8_)
+                v = (float)crop_pixel(f, W, H, CH_, SWAP_, x0 + dx, y0 + dy, c, (int)clamp(padf[c], 0.0f, 255.0f));
             else
-                v = crop_pixelf(f, W, H, CH, swap, x0 + dx, y0 + dy, c, padf[c]);
+                v = crop_pixelf(f, W, H, CH_, SWAP_, x0 + dx, y0 + dy, c, padf[c]);
             out[c * plane] = v;
         }
         return;
@@ -179,14 +190,14 @@ __kernel void crop(__global const uchar *frame, const ulong foff, const int W, c
 
     const int sx = tabx[3 * lx], sy = taby[3 * ly];
     const int sx1 = min(sx + 1, side - 1), r0 = clamp(sy, 0, side - 1), r1 = clamp(sy + 1, 0, side - 1);
-    if (u8) {
+    if (U8_) {
         const int ax0 = tabx[3 * lx + 1], ax = tabx[3 * lx + 2], by0 = taby[3 * ly + 1], by = taby[3 * ly + 2];
         for (int c = 0; c < 3; c++) {
             int padv = (int)clamp(padf[c], 0.0f, 255.0f);
-            int h0 = crop_pixel(f, W, H, CH, swap, x0 + sx, y0 + r0, c, padv) * ax0 +
-                     crop_pixel(f, W, H, CH, swap, x0 + sx1, y0 + r0, c, padv) * ax;
-            int h1 = crop_pixel(f, W, H, CH, swap, x0 + sx, y0 + r1, c, padv) * ax0 +
-                     crop_pixel(f, W, H, CH, swap, x0 + sx1, y0 + r1, c, padv) * ax;
+            int h0 = crop_pixel(f, W, H, CH_, SWAP_, x0 + sx, y0 + r0, c, padv) * ax0 +
+                     crop_pixel(f, W, H, CH_, SWAP_, x0 + sx1, y0 + r0, c, padv) * ax;
+            int h1 = crop_pixel(f, W, H, CH_, SWAP_, x0 + sx, y0 + r1, c, padv) * ax0 +
+                     crop_pixel(f, W, H, CH_, SWAP_, x0 + sx1, y0 + r1, c, padv) * ax;
             int v = ((((h0 >> 4) * by0) >> 16) + (((h1 >> 4) * by) >> 16) + 2) >> 2;
             out[c * plane] = (float)clamp(v, 0, 255);
         }
@@ -194,10 +205,10 @@ __kernel void crop(__global const uchar *frame, const ulong foff, const int W, c
     }
     const float fx = as_float(tabx[3 * lx + 1]), fy = as_float(taby[3 * ly + 1]);
     for (int c = 0; c < 3; c++) {
-        float p00 = crop_pixelf(f, W, H, CH, swap, x0 + sx, y0 + r0, c, padf[c]);
-        float p01 = crop_pixelf(f, W, H, CH, swap, x0 + sx1, y0 + r0, c, padf[c]);
-        float p10 = crop_pixelf(f, W, H, CH, swap, x0 + sx, y0 + r1, c, padf[c]);
-        float p11 = crop_pixelf(f, W, H, CH, swap, x0 + sx1, y0 + r1, c, padf[c]);
+        float p00 = crop_pixelf(f, W, H, CH_, SWAP_, x0 + sx, y0 + r0, c, padf[c]);
+        float p01 = crop_pixelf(f, W, H, CH_, SWAP_, x0 + sx1, y0 + r0, c, padf[c]);
+        float p10 = crop_pixelf(f, W, H, CH_, SWAP_, x0 + sx, y0 + r1, c, padf[c]);
+        float p11 = crop_pixelf(f, W, H, CH_, SWAP_, x0 + sx1, y0 + r1, c, padf[c]);
         float top = p00 + (p01 - p00) * fx, bot = p10 + (p11 - p10) * fx;
         out[c * plane] = top + (bot - top) * fy;
     }

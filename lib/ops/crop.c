@@ -1,10 +1,15 @@
 /* Crop launcher (cl/crop.cl): M square sub-windows of an 8-bit frame on the
  * device, resampled to S x S floats in one launch. */
+#include <stdio.h>
+
 #include "ops/ops.h"
 
 /* Largest window side accepted: keeps every index of the kernels in int range. */
 #define CROP_MAX_SIDE (1 << 20)
 #define CROP_MAX_OUT 8192
+/* work-group shape (the kernel's sampling-table sizes) */
+#define CROP_LX 64
+#define CROP_LY 4
 
 static size_t mem_size(cl_mem m) {
     size_t n = 0;
@@ -41,8 +46,14 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
             return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "crop: request %d (x0 %d, y0 %d, side %d) out of range", i,
                             r->x0, r->y0, r->side);
     }
+    /* one program per (u8, channels, swap): no per-pixel branches on them; a
+     * wider work-group computes each sampling table entry for more pixels */
+    char defs[160];
+    snprintf(defs, sizeof defs,
+             "#define CROP_LX %d\n#define CROP_LY %d\n#define CROP_U8 %d\n#define CROP_CH %d\n#define CROP_SWAP %d\n",
+             CROP_LX, CROP_LY, p->u8_exact ? 1 : 0, channels, p->swap_rb ? 1 : 0);
     cl_kernel k;
-    SCL_TRY(scl_kernel(dev, "crop", NULL, "crop", &k));
+    SCL_TRY(scl_kernel(dev, "crop", defs, "crop", &k));
     SCL_TRY(scl_buffer_write(dev, reqbuf, 0, (size_t)m * sizeof(scl_crop_req), reqs));
     cl_ulong fo = foff, yo = y->off;
     cl_int W = width, H = height, CH = channels, S = p->out, swap = p->swap_rb ? 1 : 0, u8 = p->u8_exact ? 1 : 0;
@@ -51,12 +62,12 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
             SCL_ARG(k, 9, swap) | SCL_ARG(k, 10, p->pad[0]) | SCL_ARG(k, 11, p->pad[1]) | SCL_ARG(k, 12, p->pad[2]) |
             SCL_ARG(k, 13, u8);
     SCL_CL(e, "crop arguments");
-    /* local size within the kernel's sampling tables (CROP_LX x CROP_LY = 16 x 4) */
+    /* local size within the kernel's sampling tables (CROP_LX x CROP_LY) */
     size_t kmax = 0;
     if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) != CL_SUCCESS ||
         kmax == 0)
         kmax = 1;
-    size_t l[3] = {p->out < 16 ? (size_t)p->out : 16, p->out < 4 ? (size_t)p->out : 4, 1};
+    size_t l[3] = {p->out < CROP_LX ? (size_t)p->out : CROP_LX, p->out < CROP_LY ? (size_t)p->out : CROP_LY, 1};
     while (l[0] * l[1] > kmax) {
         if (l[1] > 1)
             l[1] /= 2;
