@@ -3,16 +3,6 @@
 
 #include "ops/ops.h"
 
-static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
-    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
-    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
-    if (scl_tensor_count(t) > 0x7fffffffu)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: %zu elements exceed the 31-bit index range", what,
-                        scl_tensor_count(t));
-    return SIAMCL_OK;
-}
-
 /* Strides of t over y's dims: the dense stride, or 0 where t broadcasts.
  * Returns 0 if some dim is neither y's extent nor 1. */
 static int bcast_strides(const scl_tensor *t, const scl_tensor *y, cl_int4 *s) {
@@ -37,9 +27,9 @@ siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_pa
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "binary: bad op %d", (int)op);
     if ((int)act->act < (int)SCL_ACT_NONE || (int)act->act > (int)SCL_ACT_EXP)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "binary: bad activation %d", (int)act->act);
-    SCL_TRY(check_tensor(a, "binary input a"));
-    SCL_TRY(check_tensor(b, "binary input b"));
-    SCL_TRY(check_tensor(y, "binary output"));
+    SCL_TRY(scl_tensor_check(a, "binary input a", 0x7fffffffu));
+    SCL_TRY(scl_tensor_check(b, "binary input b", 0x7fffffffu));
+    SCL_TRY(scl_tensor_check(y, "binary output", 0x7fffffffu));
     cl_int4 as, bs;
     if (!bcast_strides(a, y, &as) || !bcast_strides(b, y, &bs))
         return scl_fail(SIAMCL_ERR_SHAPE, "binary: %dx%dx%dx%d and %dx%dx%dx%d do not broadcast to %dx%dx%dx%d",

@@ -5,17 +5,10 @@ static int same_shape(const scl_tensor *a, const scl_tensor *b) {
     return a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w;
 }
 
-static siamcl_status check(const scl_tensor *t, const char *what) {
-    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
-    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
-    return SIAMCL_OK;
-}
-
 siamcl_status scl_eltwise_act_fwd(scl_device *dev, const scl_act_params *act, const scl_tensor *x, scl_tensor *y) {
     if (!dev || !act) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "eltwise_act: NULL argument");
-    SCL_TRY(check(x, "eltwise_act input"));
-    SCL_TRY(check(y, "eltwise_act output"));
+    SCL_TRY(scl_tensor_check(x, "eltwise_act input", 0xffffffffu));
+    SCL_TRY(scl_tensor_check(y, "eltwise_act output", 0xffffffffu));
     if (scl_tensor_count(x) != scl_tensor_count(y)) return scl_fail(SIAMCL_ERR_SHAPE, "eltwise_act: size mismatch");
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "eltwise", NULL, "eltwise_act", &k));
@@ -32,9 +25,9 @@ siamcl_status scl_eltwise_act_fwd(scl_device *dev, const scl_act_params *act, co
 siamcl_status scl_eltwise_add_fwd(scl_device *dev, const scl_act_params *act, const scl_tensor *a,
                                   const scl_tensor *b, scl_tensor *y) {
     if (!dev || !act) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "eltwise_add: NULL argument");
-    SCL_TRY(check(a, "eltwise_add input a"));
-    SCL_TRY(check(b, "eltwise_add input b"));
-    SCL_TRY(check(y, "eltwise_add output"));
+    SCL_TRY(scl_tensor_check(a, "eltwise_add input a", 0xffffffffu));
+    SCL_TRY(scl_tensor_check(b, "eltwise_add input b", 0xffffffffu));
+    SCL_TRY(scl_tensor_check(y, "eltwise_add output", 0xffffffffu));
     if (!same_shape(a, b) || !same_shape(a, y))
         return scl_fail(SIAMCL_ERR_SHAPE, "eltwise_add: shapes %dx%dx%dx%d + %dx%dx%dx%d -> %dx%dx%dx%d differ", a->n,
                         a->c, a->h, a->w, b->n, b->c, b->h, b->w, y->n, y->c, y->h, y->w);

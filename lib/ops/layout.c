@@ -2,16 +2,6 @@
  * one strided-copy kernel. Inputs and outputs must not overlap. */
 #include "ops/ops.h"
 
-static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
-    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
-    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
-    if (scl_tensor_count(t) > 0x7fffffffu)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: %zu elements exceed the 31-bit index range", what,
-                        scl_tensor_count(t));
-    return SIAMCL_OK;
-}
-
 /* Same buffer and intersecting element ranges: the copy would read what it writes. */
 static int overlap(const scl_tensor *a, const scl_tensor *b) {
     if (a->mem != b->mem) return 0;
@@ -51,8 +41,8 @@ static siamcl_status strided_copy(scl_device *dev, cl_mem x, size_t xoff, const 
 
 siamcl_status scl_transpose_fwd(scl_device *dev, const int perm[4], const scl_tensor *x, scl_tensor *y) {
     if (!dev || !perm) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "transpose: NULL argument");
-    SCL_TRY(check_tensor(x, "transpose input"));
-    SCL_TRY(check_tensor(y, "transpose output"));
+    SCL_TRY(scl_tensor_check(x, "transpose input", 0x7fffffffu));
+    SCL_TRY(scl_tensor_check(y, "transpose output", 0x7fffffffu));
     int seen = 0;
     for (int i = 0; i < 4; i++) {
         if (perm[i] < 0 || perm[i] > 3 || (seen >> perm[i] & 1))
@@ -78,8 +68,8 @@ siamcl_status scl_transpose_fwd(scl_device *dev, const int perm[4], const scl_te
 siamcl_status scl_slice_fwd(scl_device *dev, const int start[4], const int step[4], const scl_tensor *x,
                             scl_tensor *y) {
     if (!dev || !start || !step) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "slice: NULL argument");
-    SCL_TRY(check_tensor(x, "slice input"));
-    SCL_TRY(check_tensor(y, "slice output"));
+    SCL_TRY(scl_tensor_check(x, "slice input", 0x7fffffffu));
+    SCL_TRY(scl_tensor_check(y, "slice output", 0x7fffffffu));
     int xd[4], yd[4], xs[4], ys[4], ss[4];
     dims_of(x, xd);
     dims_of(y, yd);
@@ -104,13 +94,13 @@ siamcl_status scl_concat_fwd(scl_device *dev, int axis, const scl_tensor *const 
     if (!dev || !xs) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "concat: NULL argument");
     if (axis < 0 || axis > 3) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "concat: axis %d not in 0..3", axis);
     if (n < 1) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "concat: %d inputs", n);
-    SCL_TRY(check_tensor(y, "concat output"));
+    SCL_TRY(scl_tensor_check(y, "concat output", 0x7fffffffu));
     int yd[4], ys[4];
     dims_of(y, yd);
     dense_strides(yd, ys);
     long total = 0;
     for (int j = 0; j < n; j++) {
-        SCL_TRY(check_tensor(xs[j], "concat input"));
+        SCL_TRY(scl_tensor_check(xs[j], "concat input", 0x7fffffffu));
         int xd[4];
         dims_of(xs[j], xd);
         for (int i = 0; i < 4; i++)

@@ -28,6 +28,11 @@ static inline scl_tensor scl_tensor_make(cl_mem m, int n, int c, int h, int w) {
     return t;
 }
 
+/* Validate a launcher's tensor: non-NULL buffer, positive dims, at most
+ * max_count elements (the kernel's index range). SIAMCL_ERR_INVALID_ARGUMENT /
+ * SIAMCL_ERR_SHAPE with `what` in the message. */
+siamcl_status scl_tensor_check(const scl_tensor *t, const char *what, size_t max_count);
+
 /* Activations that can be fused into conv / eltwise. */
 typedef enum scl_act {
     SCL_ACT_NONE = 0,

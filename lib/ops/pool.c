@@ -2,16 +2,6 @@
  * average pool. */
 #include "ops/ops.h"
 
-static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
-    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
-    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
-    if (scl_tensor_count(t) > 0xffffffffu)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: %zu elements exceed the 32-bit index range", what,
-                        scl_tensor_count(t));
-    return SIAMCL_OK;
-}
-
 /* One axis: input n, kernel k, stride s, pads a (before) / b (after).
  * Ceil mode follows PyTorch/ONNX: the last window must start inside the
  * input or the leading padding, otherwise it is dropped. */
@@ -44,8 +34,8 @@ siamcl_status scl_pool_out_size(const scl_pool_params *p, int h, int w, int *oh,
 
 siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, scl_tensor *y) {
     if (!dev || !p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool: NULL argument");
-    SCL_TRY(check_tensor(x, "maxpool input"));
-    SCL_TRY(check_tensor(y, "maxpool output"));
+    SCL_TRY(scl_tensor_check(x, "maxpool input", 0xffffffffu));
+    SCL_TRY(scl_tensor_check(y, "maxpool output", 0xffffffffu));
     int oh, ow;
     SCL_TRY(scl_pool_out_size(p, x->h, x->w, &oh, &ow));
     if (y->n != x->n || y->c != x->c || y->h != oh || y->w != ow)
@@ -82,8 +72,8 @@ static size_t reduce_local_size(scl_device *dev, cl_kernel k, size_t want) {
 
 siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "global_avgpool: NULL device");
-    SCL_TRY(check_tensor(x, "global_avgpool input"));
-    SCL_TRY(check_tensor(y, "global_avgpool output"));
+    SCL_TRY(scl_tensor_check(x, "global_avgpool input", 0xffffffffu));
+    SCL_TRY(scl_tensor_check(y, "global_avgpool output", 0xffffffffu));
     if (y->n != x->n || y->c != x->c || y->h != 1 || y->w != 1)
         return scl_fail(SIAMCL_ERR_SHAPE, "global_avgpool: output %dx%dx%dx%d, expected %dx%dx1x1", y->n, y->c,
                         y->h, y->w, x->n, x->c);

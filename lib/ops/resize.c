@@ -2,10 +2,8 @@
 #include "ops/ops.h"
 
 static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
-    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
-    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
-    if (scl_tensor_count(t) > 0x7fffffffu || t->h > 65536 || t->w > 65536)
+    SCL_TRY(scl_tensor_check(t, what, 0x7fffffffu));
+    if (t->h > 65536 || t->w > 65536)
         return scl_fail(SIAMCL_ERR_SHAPE, "%s: %dx%dx%dx%d is too large", what, t->n, t->c, t->h, t->w);
     return SIAMCL_OK;
 }

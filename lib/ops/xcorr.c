@@ -2,20 +2,10 @@
  * summed, scale and bias) and the depthwise form. */
 #include "ops/ops.h"
 
-static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
-    if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL tensor", what);
-    if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: invalid shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
-    if (scl_tensor_count(t) > 0x7fffffffu)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: %zu elements exceed the 31-bit index range", what,
-                        scl_tensor_count(t));
-    return SIAMCL_OK;
-}
-
 /* Shared shape rules; oh, ow receive the correlation output size. */
 static siamcl_status check_pair(const scl_tensor *z, const scl_tensor *x, int *oh, int *ow, const char *what) {
-    SCL_TRY(check_tensor(z, what));
-    SCL_TRY(check_tensor(x, what));
+    SCL_TRY(scl_tensor_check(z, what, 0x7fffffffu));
+    SCL_TRY(scl_tensor_check(x, what, 0x7fffffffu));
     if ((z->n != 1 && z->n != x->n) || z->c != x->c || z->h > x->h || z->w > x->w)
         return scl_fail(SIAMCL_ERR_SHAPE, "%s: template %dx%dx%dx%d does not fit search %dx%dx%dx%d", what, z->n,
                         z->c, z->h, z->w, x->n, x->c, x->h, x->w);
@@ -38,7 +28,7 @@ siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "xcorr: NULL device");
     int oh = 0, ow = 0;
     SCL_TRY(check_pair(z, x, &oh, &ow, "xcorr"));
-    SCL_TRY(check_tensor(y, "xcorr output"));
+    SCL_TRY(scl_tensor_check(y, "xcorr output", 0x7fffffffu));
     if (y->n != x->n || y->c != 1 || y->h != oh || y->w != ow)
         return scl_fail(SIAMCL_ERR_SHAPE, "xcorr: output %dx%dx%dx%d, expected %dx1x%dx%d", y->n, y->c, y->h, y->w,
                         x->n, oh, ow);
@@ -67,7 +57,7 @@ siamcl_status scl_xcorr_dw_fwd(scl_device *dev, const scl_tensor *z, const scl_t
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "xcorr_dw: NULL device");
     int oh = 0, ow = 0;
     SCL_TRY(check_pair(z, x, &oh, &ow, "xcorr_dw"));
-    SCL_TRY(check_tensor(y, "xcorr_dw output"));
+    SCL_TRY(scl_tensor_check(y, "xcorr_dw output", 0x7fffffffu));
     if (y->n != x->n || y->c != x->c || y->h != oh || y->w != ow)
         return scl_fail(SIAMCL_ERR_SHAPE, "xcorr_dw: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h,
                         y->w, x->n, x->c, oh, ow);
