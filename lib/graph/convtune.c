@@ -31,14 +31,16 @@ int scl_conv_mode(const scl_device *dev) {
         if (!strcasecmp(e, "direct")) return SCL_CONV_MODE_DIRECT;
         if (!strcasecmp(e, "gemm")) return SCL_CONV_MODE_GEMM;
         if (!strcasecmp(e, "tune")) return SCL_CONV_MODE_TUNE;
+        if (!strcasecmp(e, "winograd")) return SCL_CONV_MODE_WINOGRAD;
         if (!strcasecmp(e, "auto")) return SCL_CONV_MODE_AUTO;
-        scl_log(SIAMCL_LOG_WARN, "SIAMCL_CONV=%s is not direct, gemm, auto or tune: using the default", e);
+        scl_log(SIAMCL_LOG_WARN, "SIAMCL_CONV=%s is not direct, gemm, winograd, auto or tune: using the default", e);
     }
     return dev && dev->info.type == SIAMCL_DEVICE_CPU ? SCL_CONV_MODE_AUTO : SCL_CONV_MODE_TUNE;
 }
 
 void scl_plan_conv_preset(siamcl_plan *p, int mode) {
-    scl_conv_algo a = mode == SCL_CONV_MODE_DIRECT ? SCL_CONV_DIRECT
+    scl_conv_algo a = mode == SCL_CONV_MODE_DIRECT     ? SCL_CONV_DIRECT
+                      : mode == SCL_CONV_MODE_WINOGRAD ? SCL_CONV_WINOGRAD
                       : mode == SCL_CONV_MODE_GEMM || mode == SCL_CONV_MODE_TUNE ? SCL_CONV_GEMM
                                                                                   : SCL_CONV_AUTO;
     for (int i = 0; i < p->nsteps; i++)

@@ -79,7 +79,7 @@ siamcl_status scl_plan_run_step(siamcl_plan *p, int i);
 
 /* Convolution algorithm per layer (convtune.c): SIAMCL_CONV = direct | gemm
  * | auto | tune; the default is tune on GPUs/accelerators, auto on CPUs. */
-enum { SCL_CONV_MODE_AUTO = 0, SCL_CONV_MODE_DIRECT, SCL_CONV_MODE_GEMM, SCL_CONV_MODE_TUNE };
+enum { SCL_CONV_MODE_AUTO = 0, SCL_CONV_MODE_DIRECT, SCL_CONV_MODE_GEMM, SCL_CONV_MODE_TUNE, SCL_CONV_MODE_WINOGRAD };
 int scl_conv_mode(const scl_device *dev);
 /* Set every conv step's algorithm for the mode (tune: GEMM, so that the
  * workspace is sized for the largest candidate until scl_plan_conv_tune). */

@@ -16,7 +16,8 @@ static siamcl_status check_params(const scl_conv_params *p) {
                         "conv2d: invalid parameters kernel %dx%d stride %dx%d dilation %dx%d pads %d,%d,%d,%d groups %d",
                         p->kh, p->kw, p->stride_h, p->stride_w, p->dil_h, p->dil_w, p->pad_t, p->pad_l, p->pad_b,
                         p->pad_r, p->groups);
-    if (p->algo != SCL_CONV_AUTO && p->algo != SCL_CONV_DIRECT && p->algo != SCL_CONV_GEMM)
+    if (p->algo != SCL_CONV_AUTO && p->algo != SCL_CONV_DIRECT && p->algo != SCL_CONV_GEMM &&
+        p->algo != SCL_CONV_WINOGRAD)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: unknown algorithm %d", (int)p->algo);
     if ((int)p->act.act < SCL_ACT_NONE || (int)p->act.act > SCL_ACT_EXP)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: unknown activation %d", (int)p->act.act);
@@ -63,6 +64,7 @@ static int is_pointwise(const scl_conv_params *p) {
  *  - everything else: direct. AUTO therefore never needs a workspace, on any
  *    device, and scl_conv2d_workspace_bytes (which has no device) stays exact. */
 static scl_conv_algo resolve(const scl_conv_params *p, const scl_device *dev) {
+    if (p->algo == SCL_CONV_WINOGRAD) return scl_conv_winograd_applies(p) ? SCL_CONV_WINOGRAD : SCL_CONV_DIRECT;
     if (p->algo != SCL_CONV_AUTO) return p->algo;
     if (is_pointwise(p) && dev && dev->info.type != SIAMCL_DEVICE_CPU) return SCL_CONV_GEMM;
     return SCL_CONV_DIRECT;
@@ -77,6 +79,7 @@ size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x,
     if (!p || !x || x->n <= 0 || x->c <= 0) return 0;
     int oh, ow;
     if (check_params(p) != SIAMCL_OK || scl_conv2d_out_size(p, x->h, x->w, &oh, &ow) != SIAMCL_OK) return 0;
+    if (resolve(p, NULL) == SCL_CONV_WINOGRAD) return scl_conv_winograd_workspace_bytes(p, x, y);
     if (resolve(p, NULL) != SCL_CONV_GEMM || is_pointwise(p)) return 0;
     return im2col_floats(p, x, oh, ow) * sizeof(float);
 }
@@ -323,5 +326,7 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
             return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: GEMM sizes out of range");
         return run_gemm(dev, p, x, w, woff, bias, boff, residual, workspace, y);
     }
+    if (algo == SCL_CONV_WINOGRAD)
+        return scl_conv_winograd_fwd(dev, p, x, w, woff, bias, boff, residual, workspace, buf_floats(workspace), y);
     return run_direct(dev, p, x, w, woff, bias, boff, residual, y);
 }

@@ -66,7 +66,8 @@ siamcl_status scl_eltwise_add_fwd(scl_device *dev, const scl_act_params *act, co
 typedef enum scl_conv_algo {
     SCL_CONV_AUTO = 0, /* launcher picks (1x1 -> GEMM, depthwise -> direct, ...) */
     SCL_CONV_DIRECT,   /* direct kernel */
-    SCL_CONV_GEMM      /* im2col + CLBlast SGEMM (1x1 stride-1 unpadded: GEMM straight on x) */
+    SCL_CONV_GEMM,     /* im2col + CLBlast SGEMM (1x1 stride-1 unpadded: GEMM straight on x) */
+    SCL_CONV_WINOGRAD  /* F(2x2,3x3) for 3x3 stride-1 dilation-1 dense convs (others: direct) */
 } scl_conv_algo;
 
 typedef struct scl_conv_params {
@@ -90,6 +91,17 @@ size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x,
 siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
                              cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
                              scl_tensor *y);
+
+/* ---- conv_winograd.c (+ cl/conv_winograd.cl): Winograd F(2x2,3x3) ---- */
+/* Nonzero for 3x3 stride-1 dilation-1 groups-1 convs (any padding). */
+int scl_conv_winograd_applies(const scl_conv_params *p);
+/* Workspace bytes of the Winograd path for x -> y (0 if it does not apply). */
+size_t scl_conv_winograd_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *y);
+/* The Winograd path of scl_conv2d_fwd (which checks shapes and buffers and
+ * dispatches here for SCL_CONV_WINOGRAD); workspace_floats: its size. */
+siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
+                                    size_t woff, cl_mem bias, size_t boff, const scl_tensor *residual,
+                                    cl_mem workspace, size_t workspace_floats, scl_tensor *y);
 
 /* ---- gemm.c (+ cl/conv_gemm.cl): CLBlast SGEMM, row-major ---- */
 /* C = alpha * op(A) * op(B) + beta * C for `batch` matrices at strides sa/sb/sc
