@@ -36,21 +36,25 @@ __kernel void wino_wtrans(__global const float *w, const ulong woff, __global fl
 }
 
 /* V = B^T d B, B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]. One work-item per
- * (tile, ci); tile t = (n*TH + ty)*TW + tx reads the 4x4 patch at
- * (2ty - pad_t, 2tx - pad_l), zero outside the input; tiles >= T are zero. */
-__kernel void wino_itrans(__global const float *x, const ulong xoff, __global float *V, const ulong voff, const int C, const int H,
-                          const int W, const int TH, const int TW, const int T, const int Tp, const int pad_t,
-                          const int pad_l) {
+ * (row of tiles r = n*TH + ty, ci), walking the row's TW tiles so that each of
+ * the 16 output streams is written sequentially; tile t = r*TW + tx reads the
+ * 4x4 patch at (2ty - pad_t, 2tx - pad_l), zero outside the input. The last
+ * row also zeroes the padding tiles T..Tp-1. */
+__kernel void wino_itrans(__global const float *x, const ulong xoff, __global float *V, const ulong voff, const int C,
+                          const int H, const int W, const int TH, const int TW, const int T, const int Tp,
+                          const int pad_t, const int pad_l) {
     V += voff;
-    int t = get_global_id(0), ci = get_global_id(1);
-    if (t >= Tp || ci >= C) return;
-    float d[16];
-    if (t >= T) {
-        for (int i = 0; i < 16; i++) d[i] = 0.0f;
-    } else {
-        int tx = t % TW, r = t / TW, ty = r % TH, n = r / TH;
-        int y0 = 2 * ty - pad_t, x0 = 2 * tx - pad_l;
-        __global const float *src = x + xoff + ((ulong)n * C + ci) * H * W;
+    int r = get_global_id(0), ci = get_global_id(1);
+    int NR = T / TW;
+    if (r >= NR || ci >= C) return;
+    int ty = r % TH, n = r / TH;
+    int y0 = 2 * ty - pad_t;
+    __global const float *src = x + xoff + ((ulong)n * C + ci) * H * W;
+    __global float *dst = V + (ulong)ci * Tp + (ulong)r * TW;
+    const ulong ps = (ulong)C * Tp; /* stride between positions */
+    for (int tx = 0; tx < TW; tx++) {
+        int x0 = 2 * tx - pad_l;
+        float d[16];
         for (int i = 0; i < 4; i++) {
             int yy = y0 + i;
             for (int j = 0; j < 4; j++) {
@@ -58,33 +62,36 @@ __kernel void wino_itrans(__global const float *x, const ulong xoff, __global fl
                 d[4 * i + j] = (yy >= 0 && yy < H && xx >= 0 && xx < W) ? src[yy * W + xx] : 0.0f;
             }
         }
+        float e[16];
+        for (int j = 0; j < 4; j++) { /* B^T d: columns */
+            float d0 = d[j], d1 = d[4 + j], d2 = d[8 + j], d3 = d[12 + j];
+            e[j] = d0 - d2;
+            e[4 + j] = d1 + d2;
+            e[8 + j] = d2 - d1;
+            e[12 + j] = d1 - d3;
+        }
+        for (int i = 0; i < 4; i++) { /* (B^T d) B: rows */
+            float d0 = e[4 * i], d1 = e[4 * i + 1], d2 = e[4 * i + 2], d3 = e[4 * i + 3];
+            dst[(4 * i) * ps + tx] = d0 - d2;
+            dst[(4 * i + 1) * ps + tx] = d1 + d2;
+            dst[(4 * i + 2) * ps + tx] = d2 - d1;
+            dst[(4 * i + 3) * ps + tx] = d1 - d3;
+        }
     }
-    float e[16];
-    for (int j = 0; j < 4; j++) { /* B^T d: columns */
-        float d0 = d[j], d1 = d[4 + j], d2 = d[8 + j], d3 = d[12 + j];
-        e[j] = d0 - d2;
-        e[4 + j] = d1 + d2;
-        e[8 + j] = d2 - d1;
-        e[12 + j] = d1 - d3;
-    }
-    for (int i = 0; i < 4; i++) { /* (B^T d) B: rows */
-        float d0 = e[4 * i], d1 = e[4 * i + 1], d2 = e[4 * i + 2], d3 = e[4 * i + 3];
-        d[4 * i] = d0 - d2;
-        d[4 * i + 1] = d1 + d2;
-        d[4 * i + 2] = d2 - d1;
-        d[4 * i + 3] = d1 - d3;
-    }
-    for (int pos = 0; pos < 16; pos++) V[((ulong)pos * C + ci) * Tp + t] = d[pos];
+    if (r == NR - 1)
+        for (int pos = 0; pos < 16; pos++)
+            for (int t = T; t < Tp; t++) V[(ulong)pos * ps + (ulong)ci * Tp + t] = 0.0f;
 }
 
 /* M[pos][co][t] = sum_ci U[pos][ci][co] * V[pos][ci][t]; each work-item a block
- * of 8 output channels x 16 tiles (8 float16 accumulators). */
+ * of 8 output channels x 16 tiles (8 float16 accumulators). Channel blocks run
+ * fastest so consecutive work-items reuse the same V columns from cache. */
 __kernel void wino_gemm(__global const float *U, const ulong uoff, __global const float *V, const ulong voff,
                         __global float *M, const ulong moff, const int C, const int Kp, const int Tp) {
     U += uoff;
     V += voff;
     M += moff;
-    int tb = get_global_id(0), cb = get_global_id(1), pos = get_global_id(2);
+    int cb = get_global_id(0), tb = get_global_id(1), pos = get_global_id(2);
     if (tb * 16 >= Tp || cb * 8 >= Kp) return;
     __global const float *u = U + (ulong)pos * C * Kp + cb * 8;
     __global const float *v = V + (ulong)pos * C * Tp + tb * 16;
@@ -113,39 +120,45 @@ __kernel void wino_gemm(__global const float *U, const ulong uoff, __global cons
 }
 
 /* Y = A^T m A, A^T = [1 1 1 0; 0 1 -1 -1], + bias + residual, activation; one
- * work-item per (tile, co), writing the tile's in-range outputs. */
-__kernel void wino_otrans(__global const float *M, const ulong moff, __global float *y, const ulong yoff, __global const float *bias,
-                          const ulong boff, const int has_bias, __global const float *res, const ulong roff,
-                          const int has_res, const int K, const int Kp, const int OH, const int OW, const int TH,
-                          const int TW, const int T, const int Tp, const int act, const float aa, const float ab) {
+ * work-item per (row of tiles r = n*TH + ty, co), walking the row's tiles and
+ * writing their in-range outputs (two output rows). */
+__kernel void wino_otrans(__global const float *M, const ulong moff, __global float *y, const ulong yoff,
+                          __global const float *bias, const ulong boff, const int has_bias, __global const float *res,
+                          const ulong roff, const int has_res, const int K, const int Kp, const int OH, const int OW,
+                          const int TH, const int TW, const int T, const int Tp, const int act, const float aa,
+                          const float ab) {
     M += moff;
-    int t = get_global_id(0), co = get_global_id(1);
-    if (t >= T || co >= K) return;
-    float m[16];
-    for (int pos = 0; pos < 16; pos++) m[pos] = M[((ulong)pos * Kp + co) * Tp + t];
-    float r[8]; /* A^T m: 2 x 4 */
-    for (int j = 0; j < 4; j++) {
-        r[j] = m[j] + m[4 + j] + m[8 + j];
-        r[4 + j] = m[4 + j] - m[8 + j] - m[12 + j];
-    }
-    float o[4];
-    for (int i = 0; i < 2; i++) {
-        o[2 * i] = r[4 * i] + r[4 * i + 1] + r[4 * i + 2];
-        o[2 * i + 1] = r[4 * i + 1] - r[4 * i + 2] - r[4 * i + 3];
-    }
-    int tx = t % TW, q = t / TW, ty = q % TH, n = q / TH;
+    int r = get_global_id(0), co = get_global_id(1);
+    if (r >= T / TW || co >= K) return;
+    int ty = r % TH, n = r / TH;
+    const ulong ps = (ulong)Kp * Tp;
+    __global const float *src = M + (ulong)co * Tp + (ulong)r * TW;
     float b = has_bias ? bias[boff + co] : 0.0f;
     ulong base = ((ulong)n * K + co) * OH * OW;
-    for (int i = 0; i < 2; i++) {
-        int oy = 2 * ty + i;
-        if (oy >= OH) break;
-        for (int j = 0; j < 2; j++) {
-            int ox = 2 * tx + j;
-            if (ox >= OW) break;
-            ulong idx = base + (ulong)oy * OW + ox;
-            float v = o[2 * i + j] + b;
-            if (has_res) v += res[roff + idx];
-            y[yoff + idx] = scl_act(v, act, aa, ab);
+    for (int tx = 0; tx < TW; tx++) {
+        float m[16];
+        for (int pos = 0; pos < 16; pos++) m[pos] = src[pos * ps + tx];
+        float q[8]; /* A^T m: 2 x 4 */
+        for (int j = 0; j < 4; j++) {
+            q[j] = m[j] + m[4 + j] + m[8 + j];
+            q[4 + j] = m[4 + j] - m[8 + j] - m[12 + j];
+        }
+        float o[4];
+        for (int i = 0; i < 2; i++) {
+            o[2 * i] = q[4 * i] + q[4 * i + 1] + q[4 * i + 2];
+            o[2 * i + 1] = q[4 * i + 1] - q[4 * i + 2] - q[4 * i + 3];
+        }
+        for (int i = 0; i < 2; i++) {
+            int oy = 2 * ty + i;
+            if (oy >= OH) break;
+            for (int j = 0; j < 2; j++) {
+                int ox = 2 * tx + j;
+                if (ox >= OW) break;
+                ulong idx = base + (ulong)oy * OW + ox;
+                float v = o[2 * i + j] + b;
+                if (has_res) v += res[roff + idx];
+                y[yoff + idx] = scl_act(v, act, aa, ab);
+            }
         }
     }
 }

@@ -69,6 +69,7 @@ static scl_conv_algo cache_lookup(const char *text, const char *key) {
         if (!strncmp(l, key, kl) && l[kl] == ' ') {
             if (!strncmp(l + kl + 1, "direct", 6)) return SCL_CONV_DIRECT;
             if (!strncmp(l + kl + 1, "gemm", 4)) return SCL_CONV_GEMM;
+            if (!strncmp(l + kl + 1, "winograd", 8)) return SCL_CONV_WINOGRAD;
         }
         l = nl ? nl + 1 : NULL;
     }
@@ -128,17 +129,24 @@ siamcl_status scl_plan_conv_tune(siamcl_plan *p) {
             s->conv.algo = a;
             continue;
         }
-        double md = 0, mg = 0;
+        double md = 0, mg = 0, mw = 1e30;
         st = time_step(p, i, SCL_CONV_DIRECT, &md);
         if (st == SIAMCL_OK) st = time_step(p, i, SCL_CONV_GEMM, &mg);
+        /* Winograd where it applies and fits the workspace sized for the GEMM preset */
+        scl_conv_params wp = s->conv;
+        wp.algo = SCL_CONV_WINOGRAD;
+        size_t wb = scl_conv_winograd_workspace_bytes(&wp, &p->vt[s->x], &p->vt[s->y]);
+        if (st == SIAMCL_OK && wb && wb <= p->workspace_bytes) st = time_step(p, i, SCL_CONV_WINOGRAD, &mw);
         if (st != SIAMCL_OK) break;
         s->conv.algo = mg < md ? SCL_CONV_GEMM : SCL_CONV_DIRECT;
-        scl_log(SIAMCL_LOG_DEBUG, "conv tune: %s: direct %.3f ms, gemm %.3f ms -> %s", p->g->nodes[s->node].name, md,
-                mg, s->conv.algo == SCL_CONV_GEMM ? "gemm" : "direct");
+        if (mw < md && mw < mg) s->conv.algo = SCL_CONV_WINOGRAD;
+        const char *an = s->conv.algo == SCL_CONV_GEMM ? "gemm" : s->conv.algo == SCL_CONV_WINOGRAD ? "winograd" : "direct";
+        scl_log(SIAMCL_LOG_DEBUG, "conv tune: %s: direct %.3f ms, gemm %.3f ms, winograd %.3f ms -> %s",
+                p->g->nodes[s->node].name, md, mg, mw < 1e29 ? mw : -1.0, an);
         if (path[0]) {
             FILE *f = fopen(path, "a");
             if (f) {
-                fprintf(f, "%s %s %.4f %.4f\n", key, s->conv.algo == SCL_CONV_GEMM ? "gemm" : "direct", md, mg);
+                fprintf(f, "%s %s %.4f %.4f %.4f\n", key, an, md, mg, mw < 1e29 ? mw : -1.0);
                 fclose(f);
             }
         }

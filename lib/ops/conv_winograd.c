@@ -82,14 +82,17 @@ siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, c
         SCL_ARG(ki, 5, H) | SCL_ARG(ki, 6, W) | SCL_ARG(ki, 7, TH) | SCL_ARG(ki, 8, TW) | SCL_ARG(ki, 9, T) |
         SCL_ARG(ki, 10, Tp) | SCL_ARG(ki, 11, pt) | SCL_ARG(ki, 12, pl);
     SCL_CL(e, "conv_winograd input transform arguments");
-    size_t gi[2] = {g.Tp, g.C};
-    SCL_TRY(scl_launch(dev, ki, 2, gi, NULL, "conv_winograd_itrans"));
+    size_t gi[2] = {(size_t)x->n * g.TH, g.C};
+    /* one row per work-group: PoCL would otherwise vectorise across rows (scatter) */
+    const size_t l1[2] = {1, 1};
+    SCL_TRY(scl_launch(dev, ki, 2, gi, l1, "conv_winograd_itrans"));
 
     e = SCL_ARG(kg, 0, U) | SCL_ARG(kg, 1, uo) | SCL_ARG(kg, 2, V) | SCL_ARG(kg, 3, vo) | SCL_ARG(kg, 4, M) |
         SCL_ARG(kg, 5, mo) | SCL_ARG(kg, 6, C) | SCL_ARG(kg, 7, Kp) | SCL_ARG(kg, 8, Tp);
     SCL_CL(e, "conv_winograd product arguments");
-    size_t gg[3] = {g.Tp / 16, g.Kp / 8, 16};
-    SCL_TRY(scl_launch(dev, kg, 3, gg, NULL, "conv_winograd_gemm"));
+    size_t gg[3] = {g.Kp / 8, g.Tp / 16, 16};
+    const size_t lg[3] = {1, 1, 1}; /* one 8x16 block per work-group: PoCL keeps the explicit vectors */
+    SCL_TRY(scl_launch(dev, kg, 3, gg, lg, "conv_winograd_gemm"));
 
     cl_int hb = bias != NULL, hr = residual != NULL, act = (cl_int)p->act.act;
     cl_mem bm = bias ? bias : y->mem, rmem = residual ? residual->mem : y->mem;
@@ -99,6 +102,6 @@ siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, c
         SCL_ARG(ko, 15, TW) | SCL_ARG(ko, 16, T) | SCL_ARG(ko, 17, Tp) | SCL_ARG(ko, 18, act) |
         SCL_ARG(ko, 19, p->act.a) | SCL_ARG(ko, 20, p->act.b);
     SCL_CL(e, "conv_winograd output transform arguments");
-    size_t go[2] = {g.T, g.K};
-    return scl_launch(dev, ko, 2, go, NULL, "conv_winograd_otrans");
+    size_t go[2] = {(size_t)x->n * g.TH, g.K};
+    return scl_launch(dev, ko, 2, go, l1, "conv_winograd_otrans");
 }
