@@ -202,5 +202,6 @@ int main(void) {
         scl_buffer_free(dev, dy);
         scl_buffer_free(dev, small);
     }
+    siamcl_context_free(ctx);
     return tu_finish("test-winograd");
 }
