@@ -99,7 +99,7 @@ static void usage(FILE *f) {
             "  SIAMCL_DEVICE       device index or name substring; comma list selects several\n"
             "  SIAMCL_DEVICE_TYPE  gpu | cpu | accelerator | all\n"
             "  SIAMCL_CACHE_DIR    kernel binary cache folder (0 disables; default ~/.cache/siamcl)\n"
-            "  SIAMCL_CONV         conv path: direct | gemm | auto | tune (default tune on GPUs, auto on CPUs)\n"
+            "  SIAMCL_CONV         conv path: direct | gemm | winograd | auto | tune (default tune on GPUs, auto on CPUs)\n"
             "  SIAMCL_SCHEDULE     multi-target placement: auto | single[:D] | split | twin[:Z,X]\n"
             "  SIAMCL_SHARED       data folder (models/, golden/, data/), like --shared\n"
             "\n'siamcl <command> --help' describes a command.\n",
