@@ -1,18 +1,7 @@
 /* Broadcasting add/mul/sub/div with fused activations against a plain C reference. */
 #include "ops/ops.h"
+#include "refops.h"
 #include "testutil.h"
-
-static float ref_act(float x, scl_act act, float a, float b) {
-    switch (act) {
-    case SCL_ACT_RELU: return x > 0 ? x : 0;
-    case SCL_ACT_CLIP: return x < a ? a : (x > b ? b : x);
-    case SCL_ACT_HARDSWISH: { float t = x / 6.0f + 0.5f; t = t < 0 ? 0 : (t > 1 ? 1 : t); return x * t; }
-    case SCL_ACT_HARDSIGMOID: { float t = a * x + b; return t < 0 ? 0 : (t > 1 ? 1 : t); }
-    case SCL_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x));
-    case SCL_ACT_EXP: return expf(x);
-    default: return x;
-    }
-}
 
 static float ref_op(float a, float b, scl_binary_op op) {
     switch (op) {

@@ -4,6 +4,7 @@
  * kernel, the im2col + CLBlast GEMM path and AUTO. Then bad inputs and a
  * failing-allocation walk. Tolerance: tu_close (1e-4 + 1e-3 |ref|). */
 #include "ops/ops.h"
+#include "refops.h"
 #include "testutil.h"
 
 typedef struct ccase {
@@ -14,45 +15,10 @@ typedef struct ccase {
     scl_act_params act;
 } ccase;
 
-static float ref_act(float x, scl_act act, float a, float b) {
-    switch (act) {
-    case SCL_ACT_RELU: return x > 0 ? x : 0;
-    case SCL_ACT_CLIP: return x < a ? a : (x > b ? b : x);
-    case SCL_ACT_HARDSWISH: { float t = x / 6.0f + 0.5f; t = t < 0 ? 0 : (t > 1 ? 1 : t); return x * t; }
-    case SCL_ACT_HARDSIGMOID: { float t = a * x + b; return t < 0 ? 0 : (t > 1 ? 1 : t); }
-    case SCL_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x));
-    case SCL_ACT_EXP: return expf(x);
-    default: return x;
-    }
-}
-
 static void ref_conv(const ccase *t, int oh, int ow, const float *x, const float *w, const float *bias,
                      const float *res, float *y) {
-    int cg = t->c / t->groups, ocg = t->oc / t->groups;
-    for (int n = 0; n < t->n; n++)
-        for (int o = 0; o < t->oc; o++) {
-            int g = o / ocg;
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++) {
-                    double acc = bias ? bias[o] : 0.0;
-                    for (int ci = 0; ci < cg; ci++) {
-                        int c = g * cg + ci;
-                        for (int u = 0; u < t->kh; u++) {
-                            int iy = i * t->sh - t->pt + u * t->dh;
-                            if (iy < 0 || iy >= t->h) continue;
-                            for (int v = 0; v < t->kw; v++) {
-                                int ix = j * t->sw - t->pl + v * t->dw;
-                                if (ix < 0 || ix >= t->w) continue;
-                                acc += (double)x[(((size_t)n * t->c + c) * t->h + iy) * t->w + ix] *
-                                       w[(((size_t)o * cg + ci) * t->kh + u) * t->kw + v];
-                            }
-                        }
-                    }
-                    size_t yi = (((size_t)n * t->oc + o) * oh + i) * ow + j;
-                    if (res) acc += res[yi];
-                    y[yi] = ref_act((float)acc, t->act.act, t->act.a, t->act.b);
-                }
-        }
+    scl_conv_params p = {t->kh, t->kw, t->sh, t->sw, t->pt, t->pl, t->pb, t->pr, t->dh, t->dw, t->groups, t->act, 0};
+    ref_conv2d(&p, t->n, t->c, t->h, t->w, t->oc, oh, ow, x, w, bias, res, y);
 }
 
 static scl_conv_params params_of(const ccase *t, scl_conv_algo algo) {

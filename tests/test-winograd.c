@@ -6,6 +6,7 @@
  * does not apply to fall back to direct with no workspace. Then workspace
  * sizing and bad inputs. Tolerance: tu_close (1e-4 + 1e-3 |ref|). */
 #include "ops/ops.h"
+#include "refops.h"
 #include "testutil.h"
 
 typedef struct wcase {
@@ -16,41 +17,10 @@ typedef struct wcase {
     scl_act_params act;
 } wcase;
 
-static float ref_act(float x, scl_act act, float a, float b) {
-    switch (act) {
-    case SCL_ACT_RELU: return x > 0 ? x : 0;
-    case SCL_ACT_CLIP: return x < a ? a : (x > b ? b : x);
-    case SCL_ACT_HARDSWISH: { float t = x / 6.0f + 0.5f; t = t < 0 ? 0 : (t > 1 ? 1 : t); return x * t; }
-    case SCL_ACT_HARDSIGMOID: { float t = a * x + b; return t < 0 ? 0 : (t > 1 ? 1 : t); }
-    case SCL_ACT_SIGMOID: return 1.0f / (1.0f + expf(-x));
-    case SCL_ACT_EXP: return expf(x);
-    default: return x;
-    }
-}
-
 static void ref_conv(const wcase *t, int oh, int ow, const float *x, const float *w, const float *bias,
                      const float *res, float *y) {
-    int k = t->kh;
-    for (int n = 0; n < t->n; n++)
-        for (int o = 0; o < t->oc; o++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++) {
-                    double acc = bias ? bias[o] : 0.0;
-                    for (int c = 0; c < t->c; c++)
-                        for (int u = 0; u < k; u++) {
-                            int iy = i * t->sh - t->pt + u * t->dil;
-                            if (iy < 0 || iy >= t->h) continue;
-                            for (int v = 0; v < k; v++) {
-                                int ix = j * t->sh - t->pl + v * t->dil;
-                                if (ix < 0 || ix >= t->w) continue;
-                                acc += (double)x[(((size_t)n * t->c + c) * t->h + iy) * t->w + ix] *
-                                       w[(((size_t)o * t->c + c) * k + u) * k + v];
-                            }
-                        }
-                    size_t yi = (((size_t)n * t->oc + o) * oh + i) * ow + j;
-                    if (res) acc += res[yi];
-                    y[yi] = ref_act((float)acc, t->act.act, t->act.a, t->act.b);
-                }
+    scl_conv_params p = {t->kh, t->kh, t->sh, t->sh, t->pt, t->pl, t->pb, t->pr, t->dil, t->dil, 1, t->act, 0};
+    ref_conv2d(&p, t->n, t->c, t->h, t->w, t->oc, oh, ow, x, w, bias, res, y);
 }
 
 static scl_conv_params params_of(const wcase *t) {
