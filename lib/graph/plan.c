@@ -455,14 +455,7 @@ siamcl_status scl_plan_run_step(siamcl_plan *p, int i) {
 
 siamcl_status siamcl_plan_run(siamcl_plan *p) {
     if (!p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_run: plan is NULL");
-    for (int i = 0; i < p->nsteps; i++) {
-        siamcl_status st = run_step(p, &p->steps[i]);
-        if (st != SIAMCL_OK) {
-            const scl_node *n = &p->g->nodes[p->steps[i].node];
-            return scl_fail(st, "%s: running node '%s' (%s) failed: %s", p->g->name, n->name, scl_gop_name(n->op),
-                            siamcl_status_string(st));
-        }
-    }
+    for (int i = 0; i < p->nsteps; i++) SCL_TRY(scl_plan_run_step(p, i));
     return SIAMCL_OK;
 }
 
