@@ -1,52 +1,81 @@
 /* Pooling: max pool (kernel/stride/padding, padded cells never win) and
  * global average pool (one work-group per [n,c] plane, local reduction). */
 
-/* One work-item per output element of [N*C, OH, OW] (row-major). */
-__kernel void maxpool(__global const float *x, const ulong xoff, __global float *y, const ulong yoff,
-                      const int H, const int W, const int OH, const int OW, const int kh, const int kw,
-                      const int sh, const int sw, const int pt, const int pl, const uint total) {
-    uint i = get_global_id(0);
-    if (i >= total) return;
-    int ow = (int)(i % (uint)OW);
-    uint t = i / (uint)OW;
-    int oh = (int)(t % (uint)OH);
-    uint plane = t / (uint)OH;
-    int h0 = oh * sh - pt, w0 = ow * sw - pl;
-    int hs = max(h0, 0), he = min(h0 + kh, H);
-    int ws = max(w0, 0), we = min(w0 + kw, W);
-    __global const float *p = x + xoff + (ulong)plane * (ulong)H * (ulong)W;
-    float m = -INFINITY;
-    for (int h = hs; h < he; h++)
-        for (int w = ws; w < we; w++) {
-            float v = p[h * W + w];
-            m = v > m ? v : m;
-        }
-    y[yoff + i] = m;
+/* Max pool of the h x w window at the start of each plane (x + xoff + plane *
+ * XP, rows XW floats apart: a spatial crop of a larger tensor is read in
+ * place). Work-item g pools output rows [g*RPI, g*RPI + RPI) of [N*C, OH]
+ * (row-major), each as runs of 8 outputs computed with vector loads where
+ * the whole window lies inside the row (no checks), the rest one by one.
+ * The geometry can be baked in with PKH/PKW/PSH/PSW (loops unroll). */
+#ifdef PKH
+#define KH_ PKH
+#else
+#define KH_ kh
+#endif
+#ifdef PKW
+#define KW_ PKW
+#else
+#define KW_ kw
+#endif
+#ifdef PSH
+#define SH_ PSH
+#else
+#define SH_ sh
+#endif
+#ifdef PSW
+#define SW_ PSW
+#else
+#define SW_ sw
+#endif
+
+/* 8 values at columns c, c + SW_, ..., c + 7*SW_ of a row (SW_ 2: one 16-wide load) */
+inline float8 pool_load8(__global const float *r, int sw) {
+    if (sw == 1) return vload8(0, r);
+    if (sw == 2) return vload16(0, r).even;
+    float t[8];
+    for (int l = 0; l < 8; l++) t[l] = r[l * sw];
+    return vload8(0, t);
 }
 
-/* The same with one work-item per output row [N*C, OH] (used when rows are
- * 8 or more wide): index arithmetic once per row, window rows reused along it. */
-__kernel void maxpool_rows(__global const float *x, const ulong xoff, __global float *y, const ulong yoff,
-                           const int H, const int W, const int OH, const int OW, const int kh, const int kw,
-                           const int sh, const int sw, const int pt, const int pl, const uint rows) {
-    uint r = get_global_id(0);
-    if (r >= rows) return;
-    int oh = (int)(r % (uint)OH);
-    uint plane = r / (uint)OH;
-    int h0 = oh * sh - pt;
-    int hs = max(h0, 0), he = min(h0 + kh, H);
-    __global const float *p = x + xoff + (ulong)plane * (ulong)H * (ulong)W;
-    __global float *q = y + yoff + (ulong)r * (ulong)OW;
-    for (int ow = 0; ow < OW; ow++) {
-        int w0 = ow * sw - pl;
-        int ws = max(w0, 0), we = min(w0 + kw, W);
-        float m = -INFINITY;
-        for (int h = hs; h < he; h++)
-            for (int w = ws; w < we; w++) {
-                float v = p[h * W + w];
-                m = v > m ? v : m;
+__kernel void maxpool(__global const float *x, const ulong xoff, __global float *y, const ulong yoff,
+                      const int H, const int W, const int XW, const ulong XP, const int OH, const int OW,
+                      const int kh, const int kw, const int sh, const int sw, const int pt, const int pl,
+                      const uint rows, const uint rpi) {
+    const uint r0 = get_global_id(0) * rpi, r1 = min(r0 + rpi, rows);
+    /* outputs [v0, v1) have their window inside the row (the vector loads included) */
+    const int v0 = (pl + SW_ - 1) / SW_;
+    const int reach = KW_ - 1 + (SW_ == 2 ? 1 : 0); /* last column read past a lane's start */
+    for (uint r = r0; r < r1; r++) {
+        const int oh = (int)(r % (uint)OH);
+        const uint plane = r / (uint)OH;
+        const int h0 = oh * SH_ - pt;
+        const int hs = max(h0, 0), he = min(h0 + KH_, H);
+        __global const float *p = x + xoff + (ulong)plane * XP;
+        __global float *q = y + yoff + (ulong)r * (ulong)OW;
+        int ow = 0;
+        while (ow < OW) {
+            const int c0 = ow * SW_ - pl;
+            if (ow >= v0 && ow + 8 <= OW && c0 + 7 * SW_ + reach < W) {
+                float8 m = (float8)(-INFINITY);
+                for (int hh = hs; hh < he; hh++) {
+                    __global const float *row = p + (long)hh * XW + c0;
+#pragma unroll
+                    for (int kx = 0; kx < KW_; kx++) m = fmax(m, pool_load8(row + kx, SW_));
+                }
+                vstore8(m, 0, q + ow);
+                ow += 8;
+            } else {
+                const int ws = max(c0, 0), we = min(c0 + KW_, W);
+                float m = -INFINITY;
+                for (int hh = hs; hh < he; hh++)
+                    for (int w = ws; w < we; w++) {
+                        const float v = p[(long)hh * XW + w];
+                        m = v > m ? v : m;
+                    }
+                q[ow] = m;
+                ow++;
             }
-        q[ow] = m;
+        }
     }
 }
 

@@ -586,6 +586,50 @@ static void test_layout_net(siamcl_context *ctx) {
     ob_free(&B);
 }
 
+static int count_steps(const siamcl_plan *p, scl_step_kind k) {
+    int c = 0;
+    for (int i = 0; p && i < p->nsteps; i++) c += p->steps[i].kind == k;
+    return c;
+}
+
+/* A spatial Slice read only by a MaxPool is folded into it (the pool reads the
+ * window in place); a slice with another consumer, a strided or a channel
+ * slice is not, and every form gives the reference. */
+static void test_crop_pool(siamcl_context *ctx) {
+    ob_init(&B, 13);
+    tu_seed(77);
+    const char *x = t_input("x", 2, 5, 21, 24);
+    const char *a = t_act("Relu", t_conv(x, 6, &C3), 0, 0);
+    /* CIResNet's form: one axis at a time (composed), then a padded 3x3/2 pool */
+    int64_t sth[1] = {2}, enh[1] = {-2}, axh[1] = {2}, one[1] = {1};
+    int64_t stw[1] = {1}, enw[1] = {-1}, axw[1] = {3};
+    const char *c1 = t_slice(t_slice(a, 1, sth, enh, axh, one), 1, stw, enw, axw, one); /* 17x22 at (2,1) */
+    const char *p1 = t_maxpool(c1, 3, 2, 1, 1, 1, 1, 0);
+    /* both axes at once, asymmetric, a 2x2/2 ceil pool */
+    int64_t st2[2] = {1, 3}, en2[2] = {20, 23}, ax2[2] = {2, 3}, sp2[2] = {1, 1};
+    const char *p2 = t_maxpool(t_slice(a, 2, st2, en2, ax2, sp2), 2, 2, 0, 0, 0, 0, 1);
+    /* the crop is also an output: not folded */
+    int64_t st3[2] = {1, 1}, en3[2] = {-1, -1};
+    const char *c3 = t_slice(a, 2, st3, en3, ax2, sp2);
+    const char *p3 = t_maxpool(c3, 2, 2, 0, 0, 0, 0, 0);
+    /* strided and channel slices: not folded */
+    int64_t sp4[2] = {1, 2};
+    const char *p4 = t_maxpool(t_slice(a, 2, st3, en3, ax2, sp4), 2, 2, 0, 0, 0, 0, 0);
+    int64_t st5[1] = {1}, en5[1] = {4}, ax5[1] = {1};
+    const char *p5 = t_maxpool(t_slice(a, 1, st5, en5, ax5, one), 3, 2, 1, 1, 1, 1, 0);
+    ob_output(&B, p1);
+    ob_output(&B, p2);
+    ob_output(&B, p3);
+    ob_output(&B, c3);
+    ob_output(&B, p4);
+    ob_output(&B, p5);
+    net_run r = run_net(ctx, "croppool");
+    CHECK(count_steps(r.p, SCL_STEP_MAXPOOL) == 5);
+    CHECK(count_steps(r.p, SCL_STEP_SLICE) == 3); /* c3, the strided and the channel slice */
+    net_free(&r);
+    ob_free(&B);
+}
+
 /* A deep chain: buffers are reused (a few places serve 40 intermediates). */
 static void test_liveness(siamcl_context *ctx) {
     ob_init(&B, 13);
@@ -771,6 +815,7 @@ int main(void) {
     test_conv_net(ctx);
     test_se_net(ctx);
     test_layout_net(ctx);
+    test_crop_pool(ctx);
     test_liveness(ctx);
     test_plans(ctx);
     test_failing_allocations(ctx);

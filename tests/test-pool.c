@@ -48,6 +48,40 @@ static void run_maxpool(scl_device *dev, int n, int c, int h, int w, scl_pool_pa
     scl_buffer_free(dev, dy);
 }
 
+/* The pool of the h x w window at (y0, x0) of a larger H x W tensor, against
+ * the reference on the window copied out. */
+static void run_maxpool_window(scl_device *dev, int n, int c, int H, int W, int y0, int x0, int h, int w,
+                               scl_pool_params p, float lo, float hi) {
+    int oh = 0, ow = 0;
+    CHECK_OK(scl_pool_out_size(&p, h, w, &oh, &ow));
+    if (oh <= 0 || ow <= 0) return;
+    size_t nx = (size_t)n * c * H * W, nw = (size_t)n * c * h * w, ny = (size_t)n * c * oh * ow;
+    float *x = malloc(nx * 4), *win = malloc(nw * 4), *ref = malloc(ny * 4);
+    tu_fill(x, nx, lo, hi);
+    for (int pl = 0; pl < n * c; pl++)
+        for (int i = 0; i < h; i++)
+            for (int j = 0; j < w; j++)
+                win[((size_t)pl * h + i) * w + j] = x[((size_t)pl * H + y0 + i) * W + x0 + j];
+    ref_maxpool(&p, win, n, c, h, w, ref, oh, ow);
+    const size_t xo = 5, yo = 2;
+    cl_mem dx = tu_upload(dev, NULL, nx + xo), dy = tu_upload(dev, NULL, ny + yo);
+    CHECK_OK(scl_buffer_write(dev, dx, xo * 4, nx * 4, x));
+    scl_tensor tx = {dx, xo, n, c, H, W}, ty = {dy, yo, n, c, oh, ow};
+    CHECK_OK(scl_maxpool_window_fwd(dev, &p, &tx, y0, x0, h, w, &ty));
+    float *all = tu_download(dev, dy, ny + yo);
+    char what[200];
+    snprintf(what, sizeof what, "maxpool window %dx%d at (%d,%d) of %dx%dx%dx%d k%dx%d s%dx%d p%d,%d,%d,%d %s", h, w,
+             y0, x0, n, c, H, W, p.kh, p.kw, p.stride_h, p.stride_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r,
+             p.ceil_mode ? "ceil" : "floor");
+    tu_compare(what, all + yo, ref, ny);
+    free(all);
+    free(x);
+    free(win);
+    free(ref);
+    scl_buffer_free(dev, dx);
+    scl_buffer_free(dev, dy);
+}
+
 static void run_gap(scl_device *dev, int n, int c, int h, int w) {
     size_t nx = (size_t)n * c * h * w, ny = (size_t)n * c;
     float *x = malloc(nx * 4), *ref = malloc(ny * 4);
@@ -108,6 +142,22 @@ int main(void) {
     run_maxpool(dev, 2, 4, 7, 9, pp(3, 3, 2, 2, 1, 1, 1, 1, 1), -9, -1);
     run_maxpool(dev, 1, 3, 6, 5, pp(2, 3, 1, 1, 1, 2, 1, 2, 0), -9, -1);
 
+    /* wide rows (the vector runs and their scalar edges), strides 1..3 */
+    run_maxpool(dev, 2, 3, 20, 124, pp(3, 3, 2, 2, 1, 1, 1, 1, 0), -4, 4);
+    run_maxpool(dev, 1, 2, 7, 53, pp(3, 3, 1, 1, 1, 1, 1, 1, 0), -9, -1);
+    run_maxpool(dev, 1, 3, 9, 71, pp(2, 3, 3, 3, 0, 2, 1, 2, 1), -4, 4);
+    run_maxpool(dev, 2, 4, 8, 33, pp(2, 2, 2, 2, 0, 0, 0, 0, 1), -4, 4);
+
+    /* windows read in place (a folded Slice): CIResNet's crops before its pools,
+     * then odd sizes and offsets, padding (cells outside the window never win,
+     * even where the larger tensor has bigger values) */
+    run_maxpool_window(dev, 3, 4, 64, 64, 2, 2, 60, 60, pp(3, 3, 2, 2, 1, 1, 1, 1, 0), -4, 4);
+    run_maxpool_window(dev, 3, 5, 28, 28, 1, 1, 26, 26, pp(2, 2, 2, 2, 0, 0, 0, 0, 0), -4, 4);
+    run_maxpool_window(dev, 2, 3, 31, 45, 3, 5, 25, 37, pp(3, 3, 2, 2, 1, 1, 1, 1, 1), -9, -1);
+    run_maxpool_window(dev, 1, 2, 17, 19, 0, 1, 17, 17, pp(2, 2, 2, 2, 0, 0, 0, 0, 1), -4, 4);
+    run_maxpool_window(dev, 2, 2, 12, 40, 4, 0, 7, 39, pp(3, 2, 1, 3, 2, 0, 1, 1, 0), -4, 4);
+    run_maxpool_window(dev, 1, 1, 9, 9, 8, 8, 1, 1, pp(1, 1, 1, 1, 0, 0, 0, 0, 0), -4, 4);
+
     run_gap(dev, 2, 48, 16, 16);
     run_gap(dev, 3, 5, 7, 9);
     run_gap(dev, 1, 9, 1, 1);
@@ -129,6 +179,14 @@ int main(void) {
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, &x, &wrong), SIAMCL_ERR_SHAPE);
     scl_tensor neg = scl_tensor_make(d, 1, -2, 8, 8);
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, &neg, &y), SIAMCL_ERR_SHAPE);
+    /* windows that leave the input */
+    CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 1, 0, 8, 8, &y), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 0, -1, 8, 8, &y), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 0, 0, 0, 8, &y), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 0, 0x7fffffff, 8, 8, &y), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 2, 2, 6, 6, &y), SIAMCL_ERR_SHAPE); /* output 3x3 */
+    scl_tensor y3 = scl_tensor_make(d, 1, 2, 3, 3);
+    CHECK_OK(scl_maxpool_window_fwd(dev, &p, &x, 2, 2, 6, 6, &y3));
     scl_pool_params bad = pp(2, 2, 0, 2, 0, 0, 0, 0, 0);
     CHECK_STATUS(scl_maxpool_fwd(dev, &bad, &x, &y), SIAMCL_ERR_INVALID_ARGUMENT);
     bad = pp(2, 2, 2, 2, 2, 0, 0, 0, 0);

@@ -1,7 +1,8 @@
 /* Plans: a graph specialised to one input shape on one device.
  *
  * Creation: shape inference -> steps (one launcher call each, with fusions:
- * conv + bias + activation, conv + residual Add, binary/eltwise + activation;
+ * conv + bias + activation, conv + residual Add, binary/eltwise + activation,
+ * a spatial Slice read in place by the MaxPool that consumes it;
  * Reshape/Flatten/Identity are views) -> storage: every intermediate gets a
  * place in a pool of buffers reused by liveness (a buffer is free once the last
  * step reading its current occupant has run); inputs and outputs have their own
@@ -181,6 +182,35 @@ static siamcl_status build_steps(siamcl_plan *p) {
             s->pool.pad_b = k4.pad[2];
             s->pool.pad_r = k4.pad[3];
             s->pool.ceil_mode = n->a.pool.ceil_mode;
+            s->win[2] = (int)dims[n->in[0]].d[2];
+            s->win[3] = (int)dims[n->in[0]].d[3];
+            /* a spatial crop read only by this pool: the pool reads the window in place */
+            int src = n->in[0], sp0 = p->value_step[src];
+            if (sp0 >= 0 && use_count(p, src) == 1) {
+                scl_step *t = &p->steps[sp0];
+                const scl_dims *sd = &dims[t->x];
+                int crop = t->kind == SCL_STEP_SLICE && t->y == src && t->nfused + 2 <= SCL_STEP_MAX_FUSED &&
+                           sd->rank == 4 && dims[src].rank == 4 && sd->d[0] == dims[src].d[0] &&
+                           sd->d[1] == dims[src].d[1];
+                for (int i = 0; i < 4 && crop; i++) crop = t->stepv[i] == 1 && (i >= 2 || t->start[i] == 0);
+                if (crop) {
+                    /* the slice step becomes the pool (its input is ready there); the
+                     * pool's node names it, the slices are listed as fused */
+                    int fz[SCL_STEP_MAX_FUSED], nf = 0;
+                    fz[nf++] = t->node;
+                    for (int i = 0; i < t->nfused; i++) fz[nf++] = t->fused[i];
+                    int tx = t->x, y0 = t->start[2], x0 = t->start[3];
+                    *t = *s;
+                    t->x = tx;
+                    t->win[0] = y0;
+                    t->win[1] = x0;
+                    memcpy(t->fused, fz, sizeof fz);
+                    t->nfused = nf;
+                    p->value_step[n->out] = sp0;
+                    p->node_step[ni] = sp0;
+                    fused = 1;
+                }
+            }
             break;
         }
         case SCL_GOP_GEMM: {
@@ -421,7 +451,8 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
         return scl_binary_fwd(dev, SCL_BIN_ADD, &s->act, y, &sh, y);
     }
     case SCL_STEP_GAP: return scl_global_avgpool_fwd(dev, x, y);
-    case SCL_STEP_MAXPOOL: return scl_maxpool_fwd(dev, &s->pool, x, y);
+    case SCL_STEP_MAXPOOL:
+        return scl_maxpool_window_fwd(dev, &s->pool, x, s->win[0], s->win[1], s->win[2], s->win[3], y);
     case SCL_STEP_GEMM: {
         const scl_tensor *b = &vt[s->in2];
         for (int l = 0; l < s->loops; l++)

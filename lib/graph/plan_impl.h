@@ -30,6 +30,7 @@ typedef struct scl_step {
     scl_act_params act;
     scl_conv_params conv;
     scl_pool_params pool;
+    int win[4];               /* maxpool: the window of x it pools (y0, x0, h, w) */
     scl_binary_op bop;
     int perm[4], start[4], stepv[4], axis;
     int ta, tb, m, n, k, lda, ldb, batch, loops;

@@ -123,6 +123,11 @@ typedef struct scl_pool_params {
 } scl_pool_params;
 siamcl_status scl_pool_out_size(const scl_pool_params *p, int h, int w, int *oh, int *ow);
 siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, scl_tensor *y);
+/* The same over the h x w window of x whose top-left cell is (y0, x0): a
+ * spatial crop of x pooled in place (x's own row and plane strides), cells
+ * outside the window are padding like those outside a tensor. */
+siamcl_status scl_maxpool_window_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, int y0,
+                                     int x0, int h, int w, scl_tensor *y);
 /* y [N,C,1,1] = mean over H,W */
 siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y);
 

@@ -1,5 +1,7 @@
 /* Pooling launchers (cl/pool.cl): max pool with floor/ceil mode and global
  * average pool. */
+#include <stdio.h>
+
 #include "ops/ops.h"
 
 /* One axis: input n, kernel k, stride s, pads a (before) / b (after).
@@ -32,29 +34,43 @@ siamcl_status scl_pool_out_size(const scl_pool_params *p, int h, int w, int *oh,
     return SIAMCL_OK;
 }
 
-siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, scl_tensor *y) {
+siamcl_status scl_maxpool_window_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, int y0,
+                                     int x0, int h, int w, scl_tensor *y) {
     if (!dev || !p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool: NULL argument");
     SCL_TRY(scl_tensor_check(x, "maxpool input", 0xffffffffu));
     SCL_TRY(scl_tensor_check(y, "maxpool output", 0xffffffffu));
+    if (y0 < 0 || x0 < 0 || h <= 0 || w <= 0 || h > x->h - y0 || w > x->w - x0)
+        return scl_fail(SIAMCL_ERR_SHAPE, "maxpool: window %dx%d at (%d, %d) does not lie inside the input %dx%d", h, w,
+                        y0, x0, x->h, x->w);
     int oh, ow;
-    SCL_TRY(scl_pool_out_size(p, x->h, x->w, &oh, &ow));
+    SCL_TRY(scl_pool_out_size(p, h, w, &oh, &ow));
     if (y->n != x->n || y->c != x->c || y->h != oh || y->w != ow)
         return scl_fail(SIAMCL_ERR_SHAPE, "maxpool: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h,
                         y->w, x->n, x->c, oh, ow);
+    /* the geometry is baked in (a handful of programs: the networks use one or two pools) */
+    char defs[128];
+    snprintf(defs, sizeof defs, "#define PKH %d\n#define PKW %d\n#define PSH %d\n#define PSW %d\n", p->kh, p->kw,
+             p->stride_h, p->stride_w);
     cl_kernel k;
-    int rows = ow >= 8; /* one work-item per output row (maxpool_rows) */
-    SCL_TRY(scl_kernel(dev, "pool", NULL, rows ? "maxpool_rows" : "maxpool", &k));
-    cl_ulong xo = x->off, yo = y->off;
-    cl_int H = x->h, W = x->w, OH = oh, OW = ow, kh = p->kh, kw = p->kw, sh = p->stride_h, sw = p->stride_w,
+    SCL_TRY(scl_kernel(dev, "pool", defs, "maxpool", &k));
+    cl_ulong xo = x->off + (size_t)y0 * (size_t)x->w + (size_t)x0, yo = y->off, XP = (cl_ulong)x->h * (cl_ulong)x->w;
+    cl_int H = h, W = w, XW = x->w, OH = oh, OW = ow, kh = p->kh, kw = p->kw, sh = p->stride_h, sw = p->stride_w,
            pt = p->pad_t, pl = p->pad_l;
-    cl_uint total = (cl_uint)(rows ? (size_t)y->n * y->c * y->h : scl_tensor_count(y));
+    /* a few output rows per work-item, enough work-items to fill the device */
+    cl_uint rows = (cl_uint)((size_t)y->n * y->c * y->h), rpi = 1;
+    while (rpi < 8 && (size_t)rpi * ow < 256 && rows / (rpi * 2) >= 64) rpi *= 2;
     int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, y->mem) | SCL_ARG(k, 3, yo) |
-            SCL_ARG(k, 4, H) | SCL_ARG(k, 5, W) | SCL_ARG(k, 6, OH) | SCL_ARG(k, 7, OW) | SCL_ARG(k, 8, kh) |
-            SCL_ARG(k, 9, kw) | SCL_ARG(k, 10, sh) | SCL_ARG(k, 11, sw) | SCL_ARG(k, 12, pt) | SCL_ARG(k, 13, pl) |
-            SCL_ARG(k, 14, total);
+            SCL_ARG(k, 4, H) | SCL_ARG(k, 5, W) | SCL_ARG(k, 6, XW) | SCL_ARG(k, 7, XP) | SCL_ARG(k, 8, OH) |
+            SCL_ARG(k, 9, OW) | SCL_ARG(k, 10, kh) | SCL_ARG(k, 11, kw) | SCL_ARG(k, 12, sh) | SCL_ARG(k, 13, sw) |
+            SCL_ARG(k, 14, pt) | SCL_ARG(k, 15, pl) | SCL_ARG(k, 16, rows) | SCL_ARG(k, 17, rpi);
     SCL_CL(e, "maxpool arguments");
-    size_t g = total, l = rows ? 8 : 64;
-    return scl_launch(dev, k, 1, &g, &l, "maxpool");
+    size_t g = (rows + rpi - 1) / rpi, l = 1;
+    return scl_launch(dev, k, 1, &g, dev->info.type == SIAMCL_DEVICE_CPU ? &l : NULL, "maxpool");
+}
+
+siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, scl_tensor *y) {
+    if (!x) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool: NULL input");
+    return scl_maxpool_window_fwd(dev, p, x, 0, 0, x->h, x->w, y);
 }
 
 /* Largest power of two <= min(want, what the kernel allows on this device). */
