@@ -356,6 +356,63 @@ int main(void) {
     }
     free(rgb2);
 
+    /* output sides below, at and above the vector width and band height, several
+     * requests per launch; tiny frames and windows on the frame's last row and
+     * column (where a pixel's channels cannot be read as one 4-byte word) */
+    const scl_crop_req edge[] = {
+        {W - 5, H - 5, 9}, {W - 1, H - 1, 2}, {W - 20, H - 3, 7}, {-2, H - 2, 5}, {W - 3, -1, 4}, {0, 0, 1},
+    };
+    const int sides[] = {1, 3, 5, 8, 9, 16, 33, 64, 65};
+    for (int k = 0; k < (int)(sizeof sides / sizeof sides[0]); k++) {
+        char what[48];
+        snprintf(what, sizeof what, "edges rgb S%d", sides[k]);
+        run_random(dev, &f3, edge, 6, sides[k], 1, pad, what);
+        snprintf(what, sizeof what, "edges gray S%d", sides[k]);
+        run_random(dev, &f1, edge, 6, sides[k], 1, pad, what);
+    }
+    for (int w = 1; w <= 3; w++) /* frames of 1..3 pixels per row, 1 and 3 channels */
+        for (int h = 1; h <= 2; h++) {
+            frame_t t3 = {rgb, w, h, 3}, t1 = {gray, w, h, 1};
+            const scl_crop_req tiny[] = {{0, 0, w}, {-1, -1, w + 2}, {w - 1, h - 1, 1}, {-3, -2, 9}};
+            char what[48];
+            snprintf(what, sizeof what, "tiny %dx%d rgb", w, h);
+            run_random(dev, &t3, tiny, 4, 7, 1, pad, what);
+            snprintf(what, sizeof what, "tiny %dx%d gray", w, h);
+            run_random(dev, &t1, tiny, 4, 7, 1, pad, what);
+        }
+    /* huge down- and upscaling */
+    const scl_crop_req scale[] = {{-500, -400, 1000}, {30, 20, 2}, {-3000, -3000, 6067}, {66, 44, 1}};
+    run_random(dev, &f3, scale, 4, 40, 1, pad, "huge scale S40");
+
+    /* other work-item tiles (columns x rows) than the device's default (each
+     * one more program to build: the non-CPU default and the widest) */
+    const char *tiles[] = {"4x8", "16x5"};
+    for (int k = 0; k < (int)(sizeof tiles / sizeof tiles[0]); k++) {
+        setenv("SIAMCL_CROP_TILE", tiles[k], 1);
+        char what[48];
+        snprintf(what, sizeof what, "tile %s rgb S31", tiles[k]);
+        run_random(dev, &f3, reqs, m, 31, 1, pad, what);
+        snprintf(what, sizeof what, "tile %s rgb->bgr edges S65", tiles[k]);
+        run_random(dev, &f3, edge, 6, 65, 1, pad, what);
+    }
+    {
+        cl_mem fb = NULL, rb = NULL, yb = NULL;
+        CHECK_OK(scl_buffer_alloc(dev, (size_t)W * H * 3, &fb));
+        CHECK_OK(scl_buffer_alloc(dev, sizeof(scl_crop_req), &rb));
+        yb = tu_upload(dev, NULL, (size_t)3 * 17 * 17);
+        scl_tensor t1 = scl_tensor_make(yb, 1, 3, 17, 17);
+        scl_crop_params pt = {17, 0, {0, 0, 0}, 1};
+        const char *badtiles[] = {"3x8", "8x0", "8x257", "8", "8x8x", "x"};
+        for (int k = 0; k < (int)(sizeof badtiles / sizeof badtiles[0]); k++) {
+            setenv("SIAMCL_CROP_TILE", badtiles[k], 1);
+            CHECK_STATUS(scl_crop_fwd(dev, &pt, fb, 0, W, H, 3, reqs, 1, rb, &t1), SIAMCL_ERR_INVALID_ARGUMENT);
+        }
+        scl_buffer_free(dev, fb);
+        scl_buffer_free(dev, rb);
+        scl_buffer_free(dev, yb);
+    }
+    unsetenv("SIAMCL_CROP_TILE");
+
     /* bad inputs */
     cl_mem dframe = NULL, dreq = NULL, dy = NULL;
     CHECK_OK(scl_buffer_alloc(dev, (size_t)W * H * 3, &dframe));

@@ -1,15 +1,19 @@
 /* Crop launcher (cl/crop.cl): M square sub-windows of an 8-bit frame on the
  * device, resampled to S x S floats in one launch. */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "ops/ops.h"
 
 /* Largest window side accepted: keeps every index of the kernels in int range. */
 #define CROP_MAX_SIDE (1 << 20)
 #define CROP_MAX_OUT 8192
-/* work-group shape (the kernel's sampling-table sizes) */
+/* CPU: a work-item's output columns (vector width) and rows (band) */
+#define CROP_V 8
+#define CROP_B 32
+/* largest work-group (along a band's column groups) */
 #define CROP_LX 64
-#define CROP_LY 4
 
 static size_t mem_size(cl_mem m) {
     size_t n = 0;
@@ -22,7 +26,7 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
                            scl_tensor *y) {
     if (!dev || !p || !frame || !reqs || !reqbuf || !y || !y->mem)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "crop: NULL argument");
-    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3))
+    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3) || width > INT_MAX / channels)
         return scl_fail(SIAMCL_ERR_SHAPE, "crop: invalid frame %dx%dx%d", width, height, channels);
     if (m <= 0) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "crop: %d requests", m);
     if (p->out <= 0 || p->out > CROP_MAX_OUT)
@@ -46,12 +50,23 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
             return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "crop: request %d (x0 %d, y0 %d, side %d) out of range", i,
                             r->x0, r->y0, r->side);
     }
-    /* one program per (u8, channels, swap): no per-pixel branches on them; a
-     * wider work-group computes each sampling table entry for more pixels */
+    /* a work-item: cv columns (vectors along the row) x cb rows; on a CPU the
+     * widest that measured fastest, elsewhere smaller for more work-items */
+    const int cpu = dev->info.type == SIAMCL_DEVICE_CPU;
+    int cv = cpu ? CROP_V : 4, cb = cpu ? CROP_B : 8;
+    const char *tile = getenv("SIAMCL_CROP_TILE"); /* "VxB": tuning and tests */
+    if (tile && *tile) {
+        char tail = 0;
+        if (sscanf(tile, "%dx%d%c", &cv, &cb, &tail) != 2 || (cv != 4 && cv != 8 && cv != 16) || cb < 1 ||
+            cb > 256)
+            return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT,
+                            "crop: SIAMCL_CROP_TILE=%s is not VxB (V 4, 8 or 16; B 1..256)", tile);
+    }
+    /* one program per (tile, u8, channels, swap): no per-pixel branches on them */
     char defs[160];
     snprintf(defs, sizeof defs,
-             "#define CROP_LX %d\n#define CROP_LY %d\n#define CROP_U8 %d\n#define CROP_CH %d\n#define CROP_SWAP %d\n",
-             CROP_LX, CROP_LY, p->u8_exact ? 1 : 0, channels, p->swap_rb ? 1 : 0);
+             "#define CROP_V %d\n#define CROP_B %d\n#define CROP_U8 %d\n#define CROP_CH %d\n#define CROP_SWAP %d\n",
+             cv, cb, p->u8_exact ? 1 : 0, channels, p->swap_rb ? 1 : 0);
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "crop", defs, "crop", &k));
     SCL_TRY(scl_buffer_write(dev, reqbuf, 0, (size_t)m * sizeof(scl_crop_req), reqs));
@@ -62,18 +77,14 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
             SCL_ARG(k, 9, swap) | SCL_ARG(k, 10, p->pad[0]) | SCL_ARG(k, 11, p->pad[1]) | SCL_ARG(k, 12, p->pad[2]) |
             SCL_ARG(k, 13, u8);
     SCL_CL(e, "crop arguments");
-    /* local size within the kernel's sampling tables (CROP_LX x CROP_LY) */
+    /* a work-group: the column groups of one band */
     size_t kmax = 0;
     if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) != CL_SUCCESS ||
         kmax == 0)
         kmax = 1;
-    size_t l[3] = {p->out < CROP_LX ? (size_t)p->out : CROP_LX, p->out < CROP_LY ? (size_t)p->out : CROP_LY, 1};
-    while (l[0] * l[1] > kmax) {
-        if (l[1] > 1)
-            l[1] /= 2;
-        else
-            l[0] /= 2;
-    }
-    size_t g[3] = {(size_t)p->out, (size_t)p->out, (size_t)m};
+    size_t ng = ((size_t)p->out + cv - 1) / cv, lx = ng < CROP_LX ? ng : CROP_LX;
+    if (lx > kmax) lx = kmax;
+    size_t l[3] = {lx, 1, 1};
+    size_t g[3] = {(ng + lx - 1) / lx * lx, ((size_t)p->out + cb - 1) / cb, (size_t)m};
     return scl_launch(dev, k, 3, g, l, "crop");
 }
