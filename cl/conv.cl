@@ -19,7 +19,14 @@
  * Specialisation (#define preamble): VW (4, 8 or 16), OCB, RB, XB, and
  * optionally FKH/FKW/FSH/FSW/FDH/FDW/FCG to bake the geometry and the input
  * channels per group in (loops unroll, weight offsets become immediates);
- * without them they come from the arguments. */
+ * without them they come from the arguments.
+ *
+ * DUAL (groups 1): the sum of two convolutions of one geometry into one
+ * output, y = act(conv(x, w) + bias + conv(x2, w2) + bias2 + res), the second
+ * input's channels C2 (FCG2 when baked in) accumulated after the first into
+ * the same registers; extra arguments after `ocf`. A residual unit's 1x1
+ * expansion and its 1x1 downsampling shortcut run this way as one launch
+ * over K = C + C2, without writing and re-reading the first one's output. */
 #ifndef VW
 #define VW 16
 #endif
@@ -90,6 +97,11 @@ typedef int4 vi;
 #else
 #define CG_ Cg
 #endif
+#ifdef FCG2
+#define CG2_ FCG2
+#else
+#define CG2_ C2
+#endif
 
 /* VW input values of one row at columns ix0 + l*sw (l = 0..VW-1), zero where
  * the column falls outside [0, W). `idx` is the element index of column ix0
@@ -151,10 +163,11 @@ inline vf act_v(vf x, int act, float a, float b) {
 /* One input vector for lane columns base[0], base[SW_], ... (SW_ 1 or 2). */
 #define LOADX(ptr) (SW_ == 1 ? VLOAD(0, (ptr)) : (vf)(VLOAD(0, (ptr)).even, VLOAD(0, (ptr) + VW).even))
 
-/* The accumulation loop. MASKED: lanes whose column lies outside the row are
- * zeroed (their loads still stay inside the tensor, checked by the caller). */
-#define CONV_BODY(MASKED)                                                                           \
-    for (int ic = 0; ic < CG_; ic++) {                                                              \
+/* The accumulation loop over CGV input channels (weights of output channel o
+ * are o * CGV * KK further). MASKED: lanes whose column lies outside the row
+ * are zeroed (their loads still stay inside the tensor, checked by the caller). */
+#define CONV_BODY(MASKED, CGV)                                                                      \
+    for (int ic = 0; ic < (CGV); ic++) {                                                            \
         __global const float *xc = xt + xg + (long)ic * H * W;                                     \
         __global const float *wc = wb + ic * KK;                                                    \
         for (int ky = 0; ky < KH_; ky++) {                                                          \
@@ -176,7 +189,32 @@ inline vf act_v(vf x, int act, float a, float b) {
                             v = select((vf)(0.0f), v, (ix >= (vi)(0)) & (ix < (vi)(W)));            \
                         }                                                                           \
                         _Pragma("unroll") for (int o = 0; o < OCB; o++) acc[o][r][j] =              \
-                            fma((vf)(wk[o * CG_ * KK + kx]), v, acc[o][r][j]);                      \
+                            fma((vf)(wk[o * (CGV) * KK + kx]), v, acc[o][r][j]);                   \
+                    }                                                                               \
+                }                                                                                   \
+            }                                                                                       \
+        }                                                                                           \
+    }
+
+/* The general loop (any stride, a partial channel block, loads that would
+ * leave the tensor) over CGV input channels. */
+#define GENERAL_BODY(CGV)                                                                           \
+    for (int ic = 0; ic < (CGV); ic++) {                                                            \
+        const long xc = xg + (long)ic * H * W;                                                      \
+        for (int ky = 0; ky < KH_; ky++) {                                                          \
+            const int wk = (ic * KH_ + ky) * KW_;                                                   \
+            for (int kx = 0; kx < KW_; kx++) {                                                      \
+                float wv[OCB];                                                                      \
+                _Pragma("unroll") for (int o = 0; o < OCB; o++)                                     \
+                    wv[o] = wb[min(o, OCg - 1 - oc0) * (CGV) * KK + wk + kx];                       \
+                _Pragma("unroll") for (int r = 0; r < RB; r++) {                                    \
+                    const int iy = (oy0 + r) * SH_ - PT + ky * DH_;                                 \
+                    if (iy < 0 || iy >= H || oy0 + r >= OH) continue;                               \
+                    _Pragma("unroll") for (int j = 0; j < XB; j++) {                                \
+                        const int ix0 = ixb + j * VW * SW_ + kx * DW_;                              \
+                        const vf v = load_row(xt, xc + (long)iy * W + ix0, ix0, W, total, SW_);     \
+                        _Pragma("unroll") for (int o = 0; o < OCB; o++) acc[o][r][j] =              \
+                            fma((vf)(wv[o]), v, acc[o][r][j]);                                      \
                     }                                                                               \
                 }                                                                                   \
             }                                                                                       \
@@ -224,7 +262,13 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
                             const ulong yoff, const int N, const int C, const int H, const int W, const int OC,
                             const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
                             const int PT, const int PL, const int DH, const int DW, const int G, const int act,
-                            const float a, const float b, const int ocf) {
+                            const float a, const float b, const int ocf
+#ifdef DUAL
+                            ,
+                            __global const float *x2, const ulong x2off, const int C2, __global const float *w2,
+                            const ulong w2off, __global const float *bias2, const ulong b2off, const int has_bias2
+#endif
+) {
     const int Cg = C / G, OCg = OC / G;
     const int ocblocks = (OCg + OCB - 1) / OCB;
     int ox0, oy0, n, g, oc0;
@@ -279,35 +323,31 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
     } else {
 #else
     if (vec_ok && inside) {
-        CONV_BODY(0)
+        CONV_BODY(0, CG_)
     } else if (vec_ok) {
-        CONV_BODY(1)
+        CONV_BODY(1, CG_)
     } else {
 #endif
-        for (int ic = 0; ic < Cg; ic++) {
-            const long xc = xg + (long)ic * H * W;
-            for (int ky = 0; ky < KH_; ky++) {
-                const int wk = (ic * KH_ + ky) * KW_;
-                for (int kx = 0; kx < KW_; kx++) {
-                    float wv[OCB];
-#pragma unroll
-                    for (int o = 0; o < OCB; o++) wv[o] = wb[min(o, OCg - 1 - oc0) * Cg * KK + wk + kx];
-#pragma unroll
-                    for (int r = 0; r < RB; r++) {
-                        const int iy = (oy0 + r) * SH_ - PT + ky * DH_;
-                        if (iy < 0 || iy >= H || oy0 + r >= OH) continue;
-#pragma unroll
-                        for (int j = 0; j < XB; j++) {
-                            const int ix0 = ixb + j * VW * SW_ + kx * DW_;
-                            const vf v = load_row(xt, xc + (long)iy * W + ix0, ix0, W, total, SW_);
-#pragma unroll
-                            for (int o = 0; o < OCB; o++) acc[o][r][j] = fma((vf)(wv[o]), v, acc[o][r][j]);
-                        }
-                    }
-                }
-            }
+        GENERAL_BODY(Cg)
+    }
+#ifdef DUAL
+    /* the second input (groups 1): x2 [N, C2, H, W] with its weights w2 [OC, C2, KH, KW] */
+    {
+        __global const float *xt = x2 + x2off;
+        const long total = (long)N * C2 * H * W;
+        const long xg = (long)n * C2 * H * W;
+        __global const float *wb = w2 + w2off + (long)oc0 * CG2_ * KK;
+        const long lo = xg + (long)iy_lo * W + ixb, hi = xg + (long)(CG2_ - 1) * H * W + (long)iy_hi * W + ixb + span;
+        const bool vec_ok = (SW_ == 1 || SW_ == 2) && oc0 + OCB <= OCg && lo >= 0 && hi <= total;
+        if (vec_ok && inside) {
+            CONV_BODY(0, CG2_)
+        } else if (vec_ok) {
+            CONV_BODY(1, CG2_)
+        } else {
+            GENERAL_BODY(CG2_)
         }
     }
+#endif
 
 /* Epilogue: one (not unrolled) loop over the block's vectors keeps the
      * activation switch and the tail stores from being instantiated for every
@@ -326,6 +366,9 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
         const int oc = g * OCg + oc0 + o;
         const long yrow = (((long)n * OC + oc) * OH + oy) * OW;
         vf v = outv[q] + (has_bias ? bias[boff + oc] : 0.0f);
+#ifdef DUAL
+        if (has_bias2) v += bias2[b2off + oc];
+#endif
         if (ox + VW <= OW) {
             if (has_res) v += VLOAD(0, res + roff + yrow + ox);
             VSTORE(act_v(v, act, a, b), 0, y + yoff + yrow + ox);

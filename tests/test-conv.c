@@ -90,6 +90,60 @@ static void run_case(scl_device *dev, const ccase *t, scl_conv_algo algo) {
     free(ref);
 }
 
+/* The dual form: y = act(conv1x1(x, w) + b + conv1x1(x2, w2) + b2), against
+ * the reference of the two convs (the first's output fed as the residual of
+ * the second, activation last). */
+static void run_dual(scl_device *dev, int n, int c, int c2, int h, int w, int oc, int bias, int bias2,
+                     scl_act_params act) {
+    size_t nx = (size_t)n * c * h * w, nx2 = (size_t)n * c2 * h * w, ny = (size_t)n * oc * h * w;
+    float *x = malloc(nx * 4), *x2 = malloc(nx2 * 4), *wt = malloc((size_t)oc * c * 4), *wt2 = malloc((size_t)oc * c2 * 4);
+    float *b = malloc((size_t)oc * 4), *b2 = malloc((size_t)oc * 4), *t = malloc(ny * 4), *ref = malloc(ny * 4);
+    tu_fill(x, nx, -1, 1);
+    tu_fill(x2, nx2, -1, 1);
+    tu_fill(wt, (size_t)oc * c, -0.3f, 0.3f);
+    tu_fill(wt2, (size_t)oc * c2, -0.3f, 0.3f);
+    tu_fill(b, (size_t)oc, -1, 1);
+    tu_fill(b2, (size_t)oc, -1, 1);
+    scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
+    ref_conv2d(&p, n, c, h, w, oc, h, w, x, wt, bias ? b : NULL, NULL, t);
+    p.act = act;
+    ref_conv2d(&p, n, c2, h, w, oc, h, w, x2, wt2, bias2 ? b2 : NULL, t, ref);
+    /* everything at odd offsets inside larger buffers; the second input shares the first's buffer */
+    const size_t XO = 3, X2O = XO + nx + 5, WO = 7, W2O = 2, BO = 1, B2O = 4, YO = 9;
+    cl_mem dx = tu_upload(dev, NULL, X2O + nx2), dw = tu_upload(dev, NULL, WO + (size_t)oc * c),
+           dw2 = tu_upload(dev, NULL, W2O + (size_t)oc * c2), db = tu_upload(dev, NULL, BO + (size_t)oc),
+           db2 = tu_upload(dev, NULL, B2O + (size_t)oc), dy = tu_upload(dev, NULL, YO + ny);
+    CHECK_OK(scl_buffer_write(dev, dx, XO * 4, nx * 4, x));
+    CHECK_OK(scl_buffer_write(dev, dx, X2O * 4, nx2 * 4, x2));
+    CHECK_OK(scl_buffer_write(dev, dw, WO * 4, (size_t)oc * c * 4, wt));
+    CHECK_OK(scl_buffer_write(dev, dw2, W2O * 4, (size_t)oc * c2 * 4, wt2));
+    CHECK_OK(scl_buffer_write(dev, db, BO * 4, (size_t)oc * 4, b));
+    CHECK_OK(scl_buffer_write(dev, db2, B2O * 4, (size_t)oc * 4, b2));
+    scl_tensor tx = {dx, XO, n, c, h, w}, tx2 = {dx, X2O, n, c2, h, w}, ty = {dy, YO, n, oc, h, w};
+    CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &tx, dw, WO, bias ? db : NULL, BO, &tx2, dw2, W2O, bias2 ? db2 : NULL, B2O,
+                                 &ty));
+    float *got = tu_download(dev, dy, YO + ny);
+    char what[160];
+    snprintf(what, sizeof what, "dual 1x1 %dx(%d+%d)x%dx%d->%d bias%d%d act%d", n, c, c2, h, w, oc, bias, bias2,
+             (int)act.act);
+    if (got) tu_compare(what, got + YO, ref, ny);
+    free(got);
+    scl_buffer_free(dev, dx);
+    scl_buffer_free(dev, dw);
+    scl_buffer_free(dev, dw2);
+    scl_buffer_free(dev, db);
+    scl_buffer_free(dev, db2);
+    scl_buffer_free(dev, dy);
+    free(x);
+    free(x2);
+    free(wt);
+    free(wt2);
+    free(b);
+    free(b2);
+    free(t);
+    free(ref);
+}
+
 #define NOACT {SCL_ACT_NONE, 0, 0}
 #define RELU {SCL_ACT_RELU, 0, 0}
 
@@ -154,6 +208,47 @@ int main(void) {
         ccase d = {"act dw", 1, 4, 8, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 1, 1, acts[i]};
         run_case(dev, &d, SCL_CONV_DIRECT);
         run_case(dev, &d, SCL_CONV_GEMM);
+    }
+
+    /* ---- the dual (two-input pointwise) form ---- */
+    {
+        const scl_act_params relu = {SCL_ACT_RELU, 0, 0}, none = {SCL_ACT_NONE, 0, 0};
+        /* odd H*W (a partial last column tile), C and C2 not multiples of the block, OC with a tail block */
+        run_dual(dev, 3, 13, 21, 7, 9, 19, 1, 1, relu);
+        run_dual(dev, 3, 5, 3, 11, 13, 8, 1, 0, none);
+        run_dual(dev, 1, 16, 40, 9, 9, 24, 0, 1, relu);
+        run_dual(dev, 2, 1, 7, 1, 3, 5, 0, 0, (scl_act_params){SCL_ACT_CLIP, -0.5f, 0.5f});
+        /* a layer-sized one: the specialised program (both channel counts baked in) */
+        run_dual(dev, 3, 64, 96, 19, 17, 40, 1, 1, relu);
+        /* bad inputs */
+        cl_mem d = tu_upload(dev, NULL, 4096), dwt = tu_upload(dev, NULL, 64);
+        scl_tensor x = {d, 0, 1, 4, 4, 4}, x2 = {d, 64, 1, 2, 4, 4}, y = {d, 1024, 1, 4, 4, 4};
+        scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
+        CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 16, NULL, 0, &y));
+        CHECK_STATUS(scl_conv2d_dual_fwd(NULL, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &y),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, NULL, dwt, 0, NULL, 0, &y),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, NULL, 0, NULL, 0, &y),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        scl_tensor x2bad = {d, 64, 1, 2, 4, 5};
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2bad, dwt, 0, NULL, 0, &y), SIAMCL_ERR_SHAPE);
+        scl_tensor yover = {d, 70, 1, 4, 4, 4};
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &yover),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 60, NULL, 0, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, dwt, 62, &x2, dwt, 0, NULL, 0, &y), SIAMCL_ERR_SHAPE);
+        scl_conv_params p3 = p;
+        p3.kh = p3.kw = 3;
+        p3.pad_t = p3.pad_l = p3.pad_b = p3.pad_r = 1;
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p3, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &y),
+                     SIAMCL_ERR_UNSUPPORTED);
+        scl_conv_params pg = p;
+        pg.groups = 2;
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &pg, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &y),
+                     SIAMCL_ERR_UNSUPPORTED);
+        scl_buffer_free(dev, d);
+        scl_buffer_free(dev, dwt);
     }
 
     /* ---- output size and workspace queries ---- */

@@ -630,6 +630,67 @@ static void test_crop_pool(siamcl_context *ctx) {
     ob_free(&B);
 }
 
+static int count_dual(const siamcl_plan *p) {
+    int c = 0;
+    for (int i = 0; p && i < p->nsteps; i++) c += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].x2 >= 0;
+    return c;
+}
+
+static const convp PW = {1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, PW0 = {1, 1, 1, 0, 0, 0, 0, 1, 1, 0};
+
+/* Residual units whose two 1x1 convs meet in an Add run as one dual conv
+ * (where 1x1 runs direct); when a condition fails the plan falls back to the
+ * residual fusion; every form gives the reference. */
+static void build_units(void) {
+    ob_init(&B, 13);
+    tu_seed(88);
+    const char *x = t_input("x", 3, 21, 7, 9);
+    /* CIResNet's downsampling unit: expansion of the bottleneck + shortcut, then Relu */
+    const char *a = t_act("Relu", t_conv(x, 13, &PW), 0, 0);
+    const char *u1 = t_act("Relu", t_bin("Add", t_conv(a, 19, &PW), t_conv(x, 19, &PW)), 0, 0);
+    /* shortcut first in the graph, no biases, no activation after */
+    const char *d = t_conv(u1, 11, &PW0);
+    const char *u2 = t_bin("Add", d, t_conv(t_act("Relu", t_conv(u1, 5, &PW), 0, 0), 11, &PW0));
+    /* the expansion is read twice: no dual (residual fusion instead) */
+    const char *e3 = t_conv(u2, 11, &PW);
+    const char *u3 = t_act("Relu", t_bin("Add", e3, t_conv(u2, 11, &PW)), 0, 0);
+    const char *o3 = t_bin("Mul", u3, e3);
+    /* a 3x3 addend: no dual */
+    const char *u4 = t_bin("Add", t_conv(o3, 11, &C3), t_conv(o3, 11, &PW));
+    ob_output(&B, u4);
+}
+
+static void test_dual_units(siamcl_context *ctx) {
+    build_units();
+    net_run r = run_net(ctx, "dual");
+    if (r.p) {
+        int want = scl_conv_mode_pointwise_direct(r.p->dev, r.p->conv_mode) ? 2 : 0;
+        CHECK(count_dual(r.p) == want);
+        /* 10 convs, 2 dual pairs; the Mul runs alone */
+        CHECK(r.st.launches == 10 - want + 1);
+    }
+    net_free(&r);
+    ob_free(&B);
+    /* forced GEMM: never dual, same results */
+    const char *old = getenv("SIAMCL_CONV");
+    char *keep = old ? strdup(old) : NULL;
+    setenv("SIAMCL_CONV", "gemm", 1);
+    build_units();
+    r = run_net(ctx, "dual-gemm");
+    CHECK(count_dual(r.p) == 0);
+    net_free(&r);
+    ob_free(&B);
+    setenv("SIAMCL_CONV", "direct", 1);
+    build_units();
+    r = run_net(ctx, "dual-direct");
+    CHECK(count_dual(r.p) == 2);
+    net_free(&r);
+    ob_free(&B);
+    if (keep) setenv("SIAMCL_CONV", keep, 1);
+    else unsetenv("SIAMCL_CONV");
+    free(keep);
+}
+
 /* A deep chain: buffers are reused (a few places serve 40 intermediates). */
 static void test_liveness(siamcl_context *ctx) {
     ob_init(&B, 13);
@@ -816,6 +877,7 @@ int main(void) {
     test_se_net(ctx);
     test_layout_net(ctx);
     test_crop_pool(ctx);
+    test_dual_units(ctx);
     test_liveness(ctx);
     test_plans(ctx);
     test_failing_allocations(ctx);

@@ -38,13 +38,19 @@ int scl_conv_mode(const scl_device *dev) {
     return dev && dev->info.type == SIAMCL_DEVICE_CPU ? SCL_CONV_MODE_AUTO : SCL_CONV_MODE_TUNE;
 }
 
+int scl_conv_mode_pointwise_direct(const scl_device *dev, int mode) {
+    /* AUTO: direct on CPUs (scl_conv2d_fwd's rule); Winograd does not apply to 1x1 */
+    return mode == SCL_CONV_MODE_DIRECT || mode == SCL_CONV_MODE_WINOGRAD ||
+           (mode == SCL_CONV_MODE_AUTO && dev && dev->info.type == SIAMCL_DEVICE_CPU);
+}
+
 void scl_plan_conv_preset(siamcl_plan *p, int mode) {
     scl_conv_algo a = mode == SCL_CONV_MODE_DIRECT     ? SCL_CONV_DIRECT
                       : mode == SCL_CONV_MODE_WINOGRAD ? SCL_CONV_WINOGRAD
                       : mode == SCL_CONV_MODE_GEMM || mode == SCL_CONV_MODE_TUNE ? SCL_CONV_GEMM
                                                                                   : SCL_CONV_AUTO;
     for (int i = 0; i < p->nsteps; i++)
-        if (p->steps[i].kind == SCL_STEP_CONV) p->steps[i].conv.algo = a;
+        if (p->steps[i].kind == SCL_STEP_CONV) p->steps[i].conv.algo = p->steps[i].x2 >= 0 ? SCL_CONV_DIRECT : a;
 }
 
 static void layer_key(const siamcl_plan *p, const scl_step *s, char *key, size_t cap) {
@@ -121,7 +127,7 @@ siamcl_status scl_plan_conv_tune(siamcl_plan *p) {
     siamcl_status st = SIAMCL_OK;
     for (int i = 0; i < p->nsteps && st == SIAMCL_OK; i++) {
         scl_step *s = &p->steps[i];
-        if (s->kind != SCL_STEP_CONV) continue;
+        if (s->kind != SCL_STEP_CONV || s->x2 >= 0) continue; /* dual steps only exist where 1x1 runs direct */
         char key[600];
         layer_key(p, s, key, sizeof key);
         scl_conv_algo a = cache ? cache_lookup(cache, key) : SCL_CONV_AUTO;

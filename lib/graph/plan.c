@@ -2,7 +2,9 @@
  *
  * Creation: shape inference -> steps (one launcher call each, with fusions:
  * conv + bias + activation, conv + residual Add, binary/eltwise + activation,
- * a spatial Slice read in place by the MaxPool that consumes it;
+ * a spatial Slice read in place by the MaxPool that consumes it, two 1x1 convs
+ * summed by an Add as one dual conv where 1x1 runs direct (a residual unit's
+ * expansion + downsampling shortcut);
  * Reshape/Flatten/Identity are views) -> storage: every intermediate gets a
  * place in a pool of buffers reused by liveness (a buffer is free once the last
  * step reading its current occupant has run); inputs and outputs have their own
@@ -65,6 +67,17 @@ static int ready_step(const siamcl_plan *p, int v) {
 /* Consumers of value v among live nodes, plus one if it is a graph output. */
 static int use_count(const siamcl_plan *p, int v) { return p->uses[v] + scl_graph_is_output(p->g, v); }
 
+/* Step sp is a lone 1x1 stride-1 unpadded dense conv writing v, read only
+ * by the node being built (no residual, activation or second input yet). */
+static int pointwise_alone(const siamcl_plan *p, int sp, int v) {
+    const scl_step *t = &p->steps[sp];
+    const scl_conv_params *c = &t->conv;
+    return t->kind == SCL_STEP_CONV && !t->dead && t->y == v && use_count(p, v) == 1 && t->res < 0 &&
+           t->x2 < 0 && t->act.act == SCL_ACT_NONE && t->nfused + 3 <= SCL_STEP_MAX_FUSED && c->kh == 1 &&
+           c->kw == 1 && c->stride_h == 1 && c->stride_w == 1 && c->pad_t == 0 && c->pad_l == 0 && c->pad_b == 0 &&
+           c->pad_r == 0 && c->dil_h == 1 && c->dil_w == 1 && c->groups == 1 && p->dims[t->x].rank == 4;
+}
+
 static siamcl_status build_steps(siamcl_plan *p) {
     const scl_graph *g = p->g;
     const scl_dims *dims = p->dims;
@@ -81,7 +94,7 @@ static siamcl_status build_steps(siamcl_plan *p) {
         s->node = ni;
         s->y = n->out;
         s->x = n->in[0];
-        s->w = s->b = s->res = s->in2 = -1;
+        s->w = s->b = s->res = s->in2 = s->x2 = s->w2 = s->b2 = -1;
         s->act.act = SCL_ACT_NONE;
         int fused = 0;
         switch (n->op) {
@@ -132,7 +145,29 @@ static siamcl_status build_steps(siamcl_plan *p) {
         case SCL_GOP_ADD: {
             int a = n->in[0], b = n->in[1];
             int same = scl_dims_equal(&dims[a], &dims[b]) && scl_dims_equal(&dims[a], &dims[n->out]);
-            if (same) {
+            if (same && scl_conv_mode_pointwise_direct(p->dev, p->conv_mode)) {
+                /* both addends 1x1 convs used only here: one dual step over both inputs (the later conv's
+                 * step, where both inputs are ready); the earlier conv's output is never written */
+                int sa = p->value_step[a], sb = p->value_step[b];
+                if (a != b && sa >= 0 && sb >= 0 && sa != sb && pointwise_alone(p, sa, a) &&
+                    pointwise_alone(p, sb, b)) {
+                    int first = sa < sb ? sa : sb, last = sa < sb ? sb : sa;
+                    scl_step *t = &p->steps[last], *f = &p->steps[first];
+                    t->x2 = f->x;
+                    t->w2 = f->w;
+                    t->b2 = f->b;
+                    t->fused[t->nfused++] = f->node;
+                    t->fused[t->nfused++] = ni;
+                    t->y = n->out;
+                    f->dead = 1;
+                    p->value_step[f->y] = last;
+                    p->node_step[f->node] = last;
+                    p->value_step[n->out] = last;
+                    p->node_step[ni] = last;
+                    fused = 1;
+                }
+            }
+            if (same && !fused) {
                 /* residual fusion: one addend is a conv output used only here, the other is ready before that conv */
                 int best = -1, other = -1;
                 for (int side = 0; side < 2; side++) {
@@ -307,6 +342,17 @@ static siamcl_status build_steps(siamcl_plan *p) {
         p->node_step[ni] = p->nsteps;
         p->nsteps++;
     }
+    /* drop the steps folded into later ones, renumbering what points at steps */
+    int *map = p->scratch, k = 0;
+    for (int i = 0; i < p->nsteps; i++) {
+        map[i] = p->steps[i].dead ? -1 : k;
+        if (!p->steps[i].dead) p->steps[k++] = p->steps[i];
+    }
+    for (int v = 0; v < g->nvals; v++)
+        if (p->value_step[v] >= 0) p->value_step[v] = map[p->value_step[v]];
+    for (int i = 0; i < g->nnodes; i++)
+        if (p->node_step[i] >= 0) p->node_step[i] = map[p->node_step[i]];
+    p->nsteps = k;
     /* views: a Reshape's output is its input's storage */
     return SIAMCL_OK;
 }
@@ -328,8 +374,8 @@ static siamcl_status plan_storage(siamcl_plan *p) {
         const scl_step *st = &p->steps[s];
         int rv = p->root[st->y];
         if (first[rv] < 0) first[rv] = s;
-        int reads[5] = {st->x, st->w, st->b, st->res, st->in2};
-        for (int i = 0; i < 5; i++)
+        int reads[8] = {st->x, st->w, st->b, st->res, st->in2, st->x2, st->w2, st->b2};
+        for (int i = 0; i < 8; i++)
             if (reads[i] >= 0) last[p->root[reads[i]]] = s;
         if (st->kind == SCL_STEP_CONCAT) {
             const scl_node *n = &g->nodes[st->node];
@@ -431,6 +477,10 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
         scl_conv_params c = s->conv;
         c.act = s->act;
         const scl_tensor *w = &vt[s->w];
+        if (s->x2 >= 0)
+            return scl_conv2d_dual_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
+                                       s->b >= 0 ? vt[s->b].off : 0, &vt[s->x2], vt[s->w2].mem, vt[s->w2].off,
+                                       s->b2 >= 0 ? vt[s->b2].mem : NULL, s->b2 >= 0 ? vt[s->b2].off : 0, y);
         return scl_conv2d_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
                               s->b >= 0 ? vt[s->b].off : 0, s->res >= 0 ? &vt[s->res] : NULL, p->workspace, y);
     }
@@ -629,8 +679,9 @@ siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *
     scl_model_retain(m);
     p->g = m->g;
     p->dev = &ctx->dev[device];
-    siamcl_status st = plan_build(p, shapes);
     int mode = scl_conv_mode(p->dev);
+    p->conv_mode = mode;
+    siamcl_status st = plan_build(p, shapes);
     if (st == SIAMCL_OK) scl_plan_conv_preset(p, mode);
     if (st == SIAMCL_OK) st = plan_allocate(p);
     if (st == SIAMCL_OK) {

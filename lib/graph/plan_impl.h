@@ -27,6 +27,8 @@ typedef struct scl_step {
     int node;                 /* the graph node it comes from */
     int fused[SCL_STEP_MAX_FUSED], nfused; /* nodes folded into it (residual Add, activation) */
     int x, w, b, res, in2, y; /* value indices, -1 if unused */
+    int x2, w2, b2;           /* conv: a second 1x1 conv summed in (input, weights, bias), -1 if none */
+    int dead;                 /* folded into a later step (removed once the steps are built) */
     scl_act_params act;
     scl_conv_params conv;
     scl_pool_params pool;
@@ -61,6 +63,7 @@ struct siamcl_plan {
     scl_tensor *vt;       /* per value: current device view */
     scl_step *steps;
     int nsteps;
+    int conv_mode;        /* SCL_CONV_MODE_* for this plan's device */
     /* places: [0, ndedicated) inputs and outputs, then the reused pool */
     int nplaces, ndedicated;
     size_t *place_bytes;
@@ -82,6 +85,9 @@ siamcl_status scl_plan_run_step(siamcl_plan *p, int i);
  * | auto | tune; the default is tune on GPUs/accelerators, auto on CPUs. */
 enum { SCL_CONV_MODE_AUTO = 0, SCL_CONV_MODE_DIRECT, SCL_CONV_MODE_GEMM, SCL_CONV_MODE_TUNE, SCL_CONV_MODE_WINOGRAD };
 int scl_conv_mode(const scl_device *dev);
+/* Nonzero when the mode runs a 1x1 stride-1 conv with the direct kernel on
+ * this device (then two of them summed may run as one dual step). */
+int scl_conv_mode_pointwise_direct(const scl_device *dev, int mode);
 /* Set every conv step's algorithm for the mode (tune: GEMM, so that the
  * workspace is sized for the largest candidate until scl_plan_conv_tune). */
 void scl_plan_conv_preset(siamcl_plan *p, int mode);

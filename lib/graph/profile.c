@@ -24,6 +24,7 @@ static void describe(const siamcl_plan *p, const scl_step *s, scl_layer_prof *o)
     scl_dims_str(&p->dims[s->y], o->shape, sizeof o->shape);
     snprintf(o->node, sizeof o->node, "%s", n->name ? n->name : "");
     o->macs = scl_graph_node_macs(g, n, p->dims);
+    for (int f = 0; f < s->nfused; f++) o->macs += scl_graph_node_macs(g, &g->nodes[s->fused[f]], p->dims);
 }
 
 siamcl_status scl_plan_profile(siamcl_plan *p, scl_layer_prof *out) {

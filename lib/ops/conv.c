@@ -148,8 +148,10 @@ static direct_cfg direct_config(int ocg, int cg, int kk, int sh, int spec, int o
     return c;
 }
 
+/* x2 (with w2, bias2): the second input of the dual form (groups 1), or NULL. */
 static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
-                                size_t woff, cl_mem bias, size_t boff, const scl_tensor *res, scl_tensor *y) {
+                                size_t woff, cl_mem bias, size_t boff, const scl_tensor *res, const scl_tensor *x2,
+                                cl_mem w2, size_t w2off, cl_mem bias2, size_t b2off, scl_tensor *y) {
     /* a 1x1 stride-1 unpadded conv is a conv on the 1 x (H*W) image */
     int flat = is_pointwise(p);
     cl_int N = x->n, C = x->c, H = flat ? 1 : x->h, W = flat ? x->h * x->w : x->w, OC = y->c, OH = flat ? 1 : y->h,
@@ -160,22 +162,26 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
      * ~1.5-2x), and so do depthwise layers (few geometries; the row-reusing
      * body needs it). Small ones share one generic program per blocking: each
      * specialisation costs a compile (~0.5-4 s on PoCL, then cached on disk). */
-    double macs = (double)N * OC * OH * OW * (C / G) * KH * KW;
+    const cl_int C2 = x2 ? x2->c : 0;
+    double macs = (double)N * OC * OH * OW * (C / G + C2) * KH * KW;
     int dw = C == G && OC == G;
     int spec = macs >= SPECIALISE_MACS || (dw && DH == 1 && DW == 1);
-    direct_cfg cfg = direct_config(OC / G, C / G, KH * KW, SH, spec, OH, OW);
+    direct_cfg cfg = direct_config(OC / G, C / G + C2, KH * KW, SH, spec, OH, OW);
 #ifdef SCL_CONV_TUNING /* scratch benchmarks only: CONV_CFG=vw,ocb,rb,xb,ocf */
     const char *ce = getenv("CONV_CFG");
     if (ce) sscanf(ce, "%d,%d,%d,%d,%d", &cfg.vw, &cfg.ocb, &cfg.rb, &cfg.xb, &cfg.ocf);
 #endif
-    char defs[320];
+    char defs[384];
     int n = snprintf(defs, sizeof defs, "#define VW %d\n#define OCB %d\n#define RB %d\n#define XB %d\n",
                      cfg.vw, cfg.ocb, cfg.rb, cfg.xb);
-    if (spec)
-        snprintf(defs + n, sizeof defs - (size_t)n,
-                 "#define FKH %d\n#define FKW %d\n#define FSH %d\n#define FSW %d\n#define FDH %d\n#define FDW %d\n"
-                 "#define FCG %d\n",
-                 KH, KW, SH, SW, DH, DW, C / G);
+    if (x2) n += snprintf(defs + n, sizeof defs - (size_t)n, "#define DUAL 1\n");
+    if (spec) {
+        n += snprintf(defs + n, sizeof defs - (size_t)n,
+                      "#define FKH %d\n#define FKW %d\n#define FSH %d\n#define FSW %d\n#define FDH %d\n"
+                      "#define FDW %d\n#define FCG %d\n",
+                      KH, KW, SH, SW, DH, DW, C / G);
+        if (x2) snprintf(defs + n, sizeof defs - (size_t)n, "#define FCG2 %d\n", C2);
+    }
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "conv", defs, "conv2d_direct", &k));
     cl_ulong xo = x->off, wo = woff, bo = boff, ro = res ? res->off : 0, yo = y->off;
@@ -188,6 +194,13 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
             SCL_ARG(k, 20, KW) | SCL_ARG(k, 21, SH) | SCL_ARG(k, 22, SW) | SCL_ARG(k, 23, PT) | SCL_ARG(k, 24, PL) |
             SCL_ARG(k, 25, DH) | SCL_ARG(k, 26, DW) | SCL_ARG(k, 27, G) | SCL_ARG(k, 28, act) |
             SCL_ARG(k, 29, p->act.a) | SCL_ARG(k, 30, p->act.b) | SCL_ARG(k, 31, ocf);
+    if (x2) {
+        cl_ulong x2o = x2->off, w2o = w2off, b2o = b2off;
+        cl_int hb2 = bias2 != NULL;
+        cl_mem b2m = bias2 ? bias2 : x2->mem;
+        e |= SCL_ARG(k, 32, x2->mem) | SCL_ARG(k, 33, x2o) | SCL_ARG(k, 34, C2) | SCL_ARG(k, 35, w2) |
+             SCL_ARG(k, 36, w2o) | SCL_ARG(k, 37, b2m) | SCL_ARG(k, 38, b2o) | SCL_ARG(k, 39, hb2);
+    }
     SCL_CL(e, "conv2d_direct arguments");
     size_t xt = (size_t)cfg.vw * cfg.xb, ocg = (size_t)(OC / G);
     size_t xtiles = ((size_t)OW + xt - 1) / xt, rblocks = ((size_t)OH + cfg.rb - 1) / cfg.rb,
@@ -328,5 +341,31 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
     }
     if (algo == SCL_CONV_WINOGRAD)
         return scl_conv_winograd_fwd(dev, p, x, w, woff, bias, boff, residual, workspace, buf_floats(workspace), y);
-    return run_direct(dev, p, x, w, woff, bias, boff, residual, y);
+    return run_direct(dev, p, x, w, woff, bias, boff, residual, NULL, NULL, 0, NULL, 0, y);
+}
+
+siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
+                                  size_t woff, cl_mem bias, size_t boff, const scl_tensor *x2, cl_mem w2,
+                                  size_t w2off, cl_mem bias2, size_t b2off, scl_tensor *y) {
+    if (!dev || !w || !w2) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d dual: NULL device or weights");
+    SCL_TRY(check_params(p));
+    if (!is_pointwise(p) || p->dil_h != 1 || p->dil_w != 1 || p->groups != 1)
+        return scl_fail(SIAMCL_ERR_UNSUPPORTED,
+                        "conv2d dual: only 1x1 stride-1 unpadded groups-1 convolutions (kernel %dx%d stride %dx%d "
+                        "groups %d)",
+                        p->kh, p->kw, p->stride_h, p->stride_w, p->groups);
+    SCL_TRY(check_tensor(x, "input"));
+    SCL_TRY(check_tensor(x2, "second input"));
+    SCL_TRY(check_tensor(y, "output"));
+    if (x2->n != x->n || x2->h != x->h || x2->w != x->w || y->n != x->n || y->h != x->h || y->w != x->w)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d dual: inputs %dx%dx%dx%d and %dx%dx%dx%d, output %dx%dx%dx%d",
+                        x->n, x->c, x->h, x->w, x2->n, x2->c, x2->h, x2->w, y->n, y->c, y->h, y->w);
+    if (overlaps(x, y) || overlaps(x2, y))
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d dual: output overlaps an input");
+    if (woff + (size_t)y->c * x->c > buf_floats(w) || w2off + (size_t)y->c * x2->c > buf_floats(w2))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d dual: weights [%d,%d] / [%d,%d] exceed their buffers", y->c, x->c,
+                        y->c, x2->c);
+    if ((bias && boff + (size_t)y->c > buf_floats(bias)) || (bias2 && b2off + (size_t)y->c > buf_floats(bias2)))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d dual: bias [%d] exceeds its buffer", y->c);
+    return run_direct(dev, p, x, w, woff, bias, boff, NULL, x2, w2, w2off, bias2, b2off, y);
 }

@@ -92,6 +92,16 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
                              cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
                              scl_tensor *y);
 
+/* y = act(conv(x, w) + bias + conv(x2, w2) + bias2) for two 1x1 stride-1
+ * unpadded groups-1 convolutions of inputs with one batch and spatial size
+ * (channels C and C2, weights [C_out, C] and [C_out, C2]): one direct launch
+ * over K = C + C2 (p->algo is not consulted). Biases may be NULL. A residual
+ * unit's expansion conv plus its downsampling shortcut and the Add between
+ * them, without the first conv's output ever being written. */
+siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
+                                  size_t woff, cl_mem bias, size_t boff, const scl_tensor *x2, cl_mem w2,
+                                  size_t w2off, cl_mem bias2, size_t b2off, scl_tensor *y);
+
 /* ---- conv_winograd.c (+ cl/conv_winograd.cl): Winograd F(2x2,3x3) ---- */
 /* Nonzero for 3x3 stride-1 dilation-1 groups-1 convs (any padding). */
 int scl_conv_winograd_applies(const scl_conv_params *p);
