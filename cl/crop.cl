@@ -119,7 +119,7 @@ inline void crop_pos(int d, int n, int S, int *idx, float *frac) {
 #define CROP_V 8
 #endif
 #ifndef CROP_B
-#define CROP_B 32
+#define CROP_B 64
 #endif
 #define CROP_CAT_(a, b) a##b
 #define CROP_CAT(a, b) CROP_CAT_(a, b)
@@ -180,6 +180,7 @@ __attribute__((always_inline)) inline void crop_hrow(__global const uchar *f, in
             p1[sc] = CROP_GATHER(CROP_L1, o1);
         }
     }
+#pragma unroll
     for (int c = 0; c < 3; c++) {
         const int sc = CROP_SRC(c);
 #if CROP_U8
@@ -311,6 +312,7 @@ __kernel void crop(__global const uchar *frame, const ulong foff, const int W, c
             }
             rb = r1;
         }
+#pragma unroll
         for (int c = 0; c < 3; c++) {
             floatV v;
             if (copy) {

@@ -11,7 +11,7 @@
 #define CROP_MAX_OUT 8192
 /* CPU: a work-item's output columns (vector width) and rows (band) */
 #define CROP_V 8
-#define CROP_B 32
+#define CROP_B 64
 /* largest work-group (along a band's column groups) */
 #define CROP_LX 64
 
