@@ -30,8 +30,12 @@ static void run(scl_device *dev, xc_case t, float lo, float hi, float scale, flo
     tu_fill(z, nz, lo, hi);
     tu_fill(x, nx, lo, hi);
     ref_xcorr(&t, z, x, scale, bias, dw, ref);
-    const size_t zo = 3, xo = 5, yo = 7;
-    cl_mem dz = tu_upload(dev, NULL, nz + zo), dx = tu_upload(dev, NULL, nx + xo), dy = tu_upload(dev, NULL, ny + yo);
+    /* odd offsets; y sits between guard floats that must come back untouched */
+    const size_t zo = 3, xo = 5, yo = 7, guard = 40;
+    float *fill = malloc((ny + yo + guard) * 4);
+    for (size_t i = 0; i < ny + yo + guard; i++) fill[i] = 12345.0f;
+    cl_mem dz = tu_upload(dev, NULL, nz + zo), dx = tu_upload(dev, NULL, nx + xo),
+           dy = tu_upload(dev, fill, ny + yo + guard);
     CHECK_OK(scl_buffer_write(dev, dz, zo * 4, nz * 4, z));
     CHECK_OK(scl_buffer_write(dev, dx, xo * 4, nx * 4, x));
     scl_tensor tz = {dz, zo, t.zn, t.c, t.kh, t.kw}, tx = {dx, xo, t.n, t.c, t.h, t.w},
@@ -44,13 +48,18 @@ static void run(scl_device *dev, xc_case t, float lo, float hi, float scale, flo
     const scl_prof_record *rec;
     int nrec = 0;
     CHECK_OK(scl_profile_end(dev, &rec, &nrec));
-    float *all = tu_download(dev, dy, ny + yo);
+    float *all = tu_download(dev, dy, ny + yo + guard);
     char what[160];
     snprintf(what, sizeof what, "%s z %dx%dx%dx%d x %dx%dx%dx%d", dw ? "xcorr_dw" : "xcorr", t.zn, t.c, t.kh, t.kw,
              t.n, t.c, t.h, t.w);
     tu_compare(what, all + yo, ref, ny);
+    long stray = 0;
+    for (size_t i = 0; i < yo; i++) stray += all[i] != 12345.0f;
+    for (size_t i = ny + yo; i < ny + yo + guard; i++) stray += all[i] != 12345.0f;
+    CHECK(stray == 0);
     printf("%s: rel L2 %.2e, %.3f ms\n", what, tu_rel_l2(all + yo, ref, ny), nrec ? rec[0].ms : -1.0);
     free(all);
+    free(fill);
     free(z);
     free(x);
     free(ref);
@@ -67,11 +76,28 @@ int main(void) {
     run(dev, (xc_case){1, 256, 6, 6, 3, 22, 22}, 0, 1, 1.0f, 0.0f, 0);
     /* CIResNet-22 (SiamFC+): 512x5x5 over 3x512x21x21 -> 17x17 */
     run(dev, (xc_case){1, 512, 5, 5, 3, 21, 21}, -1, 1, 0.001f, 0.5f, 0);
+    /* the same heads with one template per search item (tracker groups), and a
+     * group-sized batch of 16 targets x 3 scales */
+    run(dev, (xc_case){3, 512, 5, 5, 3, 21, 21}, -1, 1, 0.001f, 0.5f, 0);
+    run(dev, (xc_case){3, 256, 6, 6, 3, 22, 22}, -1, 1, 0.001f, -2.1483638f, 0);
+    run(dev, (xc_case){48, 256, 6, 6, 48, 22, 22}, -1, 1, 0.001f, -2.1483638f, 0);
     /* one template per search item; odd sizes; template = search (1x1 output); wide rows */
     run(dev, (xc_case){3, 37, 4, 3, 3, 11, 9}, -2, 2, 1.0f, 0.25f, 0);
     run(dev, (xc_case){1, 1, 3, 5, 2, 9, 7}, -2, 2, 0.5f, 0.0f, 0);
     run(dev, (xc_case){2, 5, 7, 7, 2, 7, 7}, -2, 2, 1.0f, -1.0f, 0);
     run(dev, (xc_case){1, 6, 3, 3, 1, 40, 50}, -2, 2, 1.0f, 0.0f, 0);
+    /* rows of 1, 3, 15, 33 and 70 outputs (vectors of 1..16, a row of 3 chunks
+     * split over 2 work-items, 5 chunks), one output row, tall outputs whose
+     * last row block overlaps, a 16x1 template, a search just one column wider */
+    run(dev, (xc_case){1, 3, 2, 2, 2, 30, 2}, -2, 2, 1.0f, 0.5f, 0);
+    run(dev, (xc_case){2, 9, 3, 3, 2, 5, 5}, -2, 2, 2.0f, 0.0f, 0);
+    run(dev, (xc_case){1, 11, 2, 4, 3, 9, 18}, -2, 2, 1.0f, 0.0f, 0);
+    run(dev, (xc_case){3, 8, 5, 5, 3, 5, 37}, -2, 2, 1.0f, 0.0f, 0);
+    run(dev, (xc_case){1, 4, 3, 3, 1, 61, 72}, -2, 2, 1.0f, 0.0f, 0);
+    run(dev, (xc_case){2, 7, 16, 1, 2, 29, 17}, -2, 2, 1.0f, 0.0f, 0);
+    run(dev, (xc_case){1, 16, 6, 6, 2, 23, 7}, -2, 2, 1.0f, 0.0f, 0);
+    /* templates too big for the CPU kernel's unrolled taps (generic kernel) */
+    run(dev, (xc_case){2, 10, 9, 9, 2, 14, 13}, -2, 2, 1.0f, 0.0f, 0);
     /* depthwise: NanoTrack-like 48x8x8 over 48x16x16, batched templates, odd sizes */
     run(dev, (xc_case){1, 48, 8, 8, 1, 16, 16}, -2, 2, 1, 0, 1);
     run(dev, (xc_case){3, 7, 3, 4, 3, 9, 11}, -2, 2, 1, 0, 1);
