@@ -221,6 +221,8 @@ static siamcl_status device_open(scl_device *d, const found *f, const scl_config
     SCL_CL(e, "clCreateContext");
     d->queue = clCreateCommandQueue(d->ctx, f->d, CL_QUEUE_PROFILING_ENABLE, &e);
     SCL_CL(e, "clCreateCommandQueue");
+    d->lane = clCreateCommandQueue(d->ctx, f->d, CL_QUEUE_PROFILING_ENABLE, &e);
+    SCL_CL(e, "clCreateCommandQueue (second queue)");
     scl_log(SIAMCL_LOG_INFO, "siamcl: device %d = platform %d device %d: %s (%s, %s, %u CUs)", index,
             f->info.platform_index, f->info.device_index, f->info.name, f->info.platform_name,
             type_name(f->info.type), f->info.compute_units);
@@ -229,6 +231,10 @@ static siamcl_status device_open(scl_device *d, const found *f, const scl_config
 
 static void device_close(scl_device *d) {
     scl_programs_release(d);
+    if (d->lane) {
+        clFinish(d->lane);
+        clReleaseCommandQueue(d->lane);
+    }
     if (d->queue) {
         clFinish(d->queue);
         clReleaseCommandQueue(d->queue);

@@ -52,6 +52,8 @@ typedef struct scl_device {
     size_t bytes_allocated, bytes_peak; /* device buffers alive through scl_buffer_* */
     int index;              /* position in its context */
     void *blas_ready;       /* ops/gemm.c bookkeeping */
+    cl_command_queue lane;  /* a second in-order queue, same properties (lib/sched: template jobs and
+                               frame uploads that overlap a search pass on `queue`) */
 } scl_device;
 
 struct siamcl_context {
