@@ -217,8 +217,10 @@ static siamcl_status build_steps(siamcl_plan *p) {
             s->pool.pad_b = k4.pad[2];
             s->pool.pad_r = k4.pad[3];
             s->pool.ceil_mode = n->a.pool.ceil_mode;
-            s->win[2] = (int)dims[n->in[0]].d[2];
-            s->win[3] = (int)dims[n->in[0]].d[3];
+            int xd[4];
+            dims4(&dims[n->in[0]], xd);
+            s->win[2] = xd[2];
+            s->win[3] = xd[3];
             /* a spatial crop read only by this pool: the pool reads the window in place */
             int src = n->in[0], sp0 = p->value_step[src];
             if (sp0 >= 0 && use_count(p, src) == 1) {
