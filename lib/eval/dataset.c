@@ -319,6 +319,7 @@ siamcl_status scl_eval_attributes(const char *dir, const char *name, int prefer_
 /* ---- files ---- */
 
 int scl_eval_find_flat(const char *dir, const char *name, char *out, size_t cap) {
+    if (!out || cap == 0) return -1;
     DIR *d = opendir(dir);
     if (!d) return -1;
     struct dirent *e;
