@@ -2,7 +2,7 @@
  * NanoTrack ones) tracked in one batched search pass per frame give every
  * target the boxes of a siamcl_tracker tracking it alone (tu_close on each
  * coordinate; the count of bit-identical boxes is printed). Also: schedule
- * parsing, argument/state errors, remove and re-add, async submit/wait.
+ * parsing, argument/state errors, remove and re-add, submit/wait.
  *
  * `test-group multi` (CTest test-group-multi, POCL_DEVICES="pthread pthread"):
  * twin placement (templates on device 0, searches on device 1) and split
@@ -131,10 +131,9 @@ static void api(siamcl_context *ctx, const siamcl_tracker_desc *d) {
     CHECK_STATUS(siamcl_group_remove(g, 1), SIAMCL_ERR_OUT_OF_RANGE);
     CHECK_OK(siamcl_group_add(g, &g_frames[0], g_boxes[3], &id));
     CHECK(id == 3 && siamcl_group_count(g) == 3);
-    /* asynchronous form */
+    /* asynchronous form (depth 2 and adding in flight: test-group-async) */
     CHECK_OK(siamcl_group_submit(g, &g_frames[1]));
-    CHECK_STATUS(siamcl_group_submit(g, &g_frames[1]), SIAMCL_ERR_STATE);
-    CHECK_STATUS(siamcl_group_add(g, &g_frames[0], g_boxes[4], &id), SIAMCL_ERR_STATE);
+    CHECK_STATUS(siamcl_group_update(g, &g_frames[1], r, MAXT, &n), SIAMCL_ERR_STATE);
     CHECK_OK(siamcl_group_wait(g, r, MAXT, &n));
     CHECK(n == 3 && r[0].id == 0 && r[1].id == 2 && r[2].id == 3);
     if (n == 3) {

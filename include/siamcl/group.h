@@ -24,6 +24,10 @@
  * devices compute concurrently. Every target's boxes equal (fp32 tolerance)
  * those of a siamcl_tracker tracking it alone.
  *
+ * Each device has two queues: search passes run on one, template branches
+ * (siamcl_group_add) and frame uploads on the other, so adding a target while
+ * a frame is in flight overlaps that frame's search pass.
+ *
  * Schedules (siamcl_schedule, or the SIAMCL_SCHEDULE environment variable in
  * the text form of siamcl_schedule_parse):
  *   single[:D]  everything on device D (default 0);
@@ -87,9 +91,13 @@ SIAMCL_API void siamcl_group_free(siamcl_group *g);
 SIAMCL_API siamcl_status siamcl_group_schedule(const siamcl_group *g, siamcl_schedule *out);
 
 /* Start tracking `box` of `frame` (box rules of siamcl_tracker_init). *id
- * receives the target's id (0, 1, 2, ... in order of addition, never reused). */
+ * receives the target's id (0, 1, 2, ... in order of addition, never reused).
+ * Allowed while frames are in flight (see siamcl_group_submit): the template
+ * branch then runs alongside their search, and the target is searched from the
+ * next frame submitted after this call on. */
 SIAMCL_API siamcl_status siamcl_group_add(siamcl_group *g, const siamcl_image *frame, siamcl_box box, int *id);
-/* Stop tracking target id (SIAMCL_ERR_OUT_OF_RANGE if there is none). */
+/* Stop tracking target id (SIAMCL_ERR_OUT_OF_RANGE if there is none). Allowed
+ * while frames are in flight: they report no result for it. */
 SIAMCL_API siamcl_status siamcl_group_remove(siamcl_group *g, int id);
 SIAMCL_API int siamcl_group_count(const siamcl_group *g); /* targets tracked */
 /* Where target id runs. */
@@ -106,14 +114,27 @@ typedef struct siamcl_group_result {
 /* Track every target into `frame`. One result per target, in id order, up to
  * cap of them (*count receives the number of targets). Returns SIAMCL_OK when
  * every target was tracked, else the first target error (the other results
- * are still filled in), or an argument error (nothing tracked). */
+ * are still filled in), or an argument error (nothing tracked).
+ * SIAMCL_ERR_STATE while frames submitted with siamcl_group_submit are not
+ * all waited for. */
 SIAMCL_API siamcl_status siamcl_group_update(siamcl_group *g, const siamcl_image *frame,
                                              siamcl_group_result *results, int cap, int *count);
 
-/* Asynchronous form: submit enqueues the work of `frame` on every device and
- * returns; wait blocks for it and fills the results (as update). A frame is
- * copied at submit, so the caller may reuse it at once. SIAMCL_ERR_STATE for
- * a wait without a submit or a second submit before wait. */
+/* Asynchronous form, up to two frames in flight. submit(t) with nothing in
+ * flight enqueues frame t's search on every device and returns. submit(t+1)
+ * while t is in flight copies the frame and starts its upload (frame t+1's
+ * crops depend on frame t's boxes, so its search cannot start yet). wait()
+ * blocks for the oldest frame in flight and fills its results (as update; the
+ * targets searched in it that are still tracked); when a second frame is in
+ * flight, wait enqueues its search, from the boxes just computed, before
+ * returning, so the devices work on it while the caller prepares the next:
+ *     submit(f0); submit(f1); wait(f0); submit(f2); wait(f1); ... wait(fN)
+ * Boxes equal those of synchronous updates. A frame is copied (or uploaded)
+ * at submit, so the caller may reuse it at once. SIAMCL_ERR_STATE for a wait
+ * with nothing in flight or a third submit before a wait. If the second
+ * frame's search cannot be started inside wait, the next wait returns that
+ * error with no results. siamcl_group_free with frames in flight waits for
+ * the devices and drops them. */
 SIAMCL_API siamcl_status siamcl_group_submit(siamcl_group *g, const siamcl_image *frame);
 SIAMCL_API siamcl_status siamcl_group_wait(siamcl_group *g, siamcl_group_result *results, int cap, int *count);
 

@@ -1,6 +1,18 @@
 /* Branch jobs on the devices of a context: per-device plans (template batch 1,
  * search backbones per power-of-two slot capacity, NanoTrack head), template
- * banks, batched search passes, placement and the device-failure test hook. */
+ * banks, batched search passes, placement and the device-failure test hook.
+ *
+ * Two in-order queues per device: search passes run on dev->queue; template
+ * jobs and the upload of a staged frame run on dev->lane, so they overlap a
+ * pass in flight. A template job runs its plan "on the lane" by pointing
+ * dev->queue at the lane for its duration (lane_enter/lane_leave): plans and
+ * ops enqueue on dev->queue, and everything is host-serial (one thread per
+ * context), so the plans, kernels and program cache stay those of the device.
+ * Jobs on the lane use their own frame and request buffers and the template
+ * plan, which no pass touches. While a pass is in flight, attach never writes
+ * to a bank the pass reads: the slot is marked dirty (used 2) and written at
+ * collect; a bank that must grow grows into new buffers and the pass's ones
+ * are retired until collect. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +28,19 @@ typedef struct sdev {
     siamcl_plan *zplan, *hplan, *xplan[NCAPS];
     cl_mem frame;
     size_t frame_cap;
+    cl_mem frame2;        /* staged next frame (uploaded on the lane), swapped with frame when used */
+    size_t frame2_cap;
+    int staged;
+    cl_mem zframe, zreqbuf; /* template jobs (lane) */
+    size_t zframe_cap;
+    cl_mem oldz, oldout;  /* the bank and outputs of the pass in flight, retired by a grow */
+    float *oldhost;
     cl_mem reqbuf;        /* SCL_SCHED_CHUNK * per requests */
     cl_mem zbank;         /* slots x per x zcount: each template repeated per search item */
     cl_mem out;           /* slots x ocount head outputs */
     float *zhost;         /* slots x zcount: host copy of the bank (regrowth) */
     float *host;          /* slots x ocount: outputs read back */
-    unsigned char *used;
+    unsigned char *used;  /* 0 free, 1 attached, 2 attached and not yet written to the bank */
     int slots, load;
     scl_crop_req *reqs;   /* SCL_SCHED_CHUNK * per: requests of one chunk */
     int fail_at, passes;  /* test hook */
@@ -63,14 +82,21 @@ static void sdev_release(sdev *v) {
     siamcl_plan_free(v->zplan);
     for (int i = 0; i < NCAPS; i++) siamcl_plan_free(v->xplan[i]);
     if (v->dev) {
-        if (v->pending) clFinish(v->dev->queue);
+        clFinish(v->dev->queue);
+        if (v->dev->lane) clFinish(v->dev->lane);
         scl_buffer_free(v->dev, v->frame);
+        scl_buffer_free(v->dev, v->frame2);
+        scl_buffer_free(v->dev, v->zframe);
+        scl_buffer_free(v->dev, v->zreqbuf);
+        scl_buffer_free(v->dev, v->oldz);
+        scl_buffer_free(v->dev, v->oldout);
         scl_buffer_free(v->dev, v->reqbuf);
         scl_buffer_free(v->dev, v->zbank);
         scl_buffer_free(v->dev, v->out);
     }
     scl_free(v->zhost);
     scl_free(v->host);
+    scl_free(v->oldhost);
     scl_free(v->used);
     scl_free(v->reqs);
 }
@@ -323,17 +349,30 @@ void scl_sched_place(const scl_sched *s, int *zdev, int *xdev) {
 }
 
 /* ---- template jobs and banks ---- */
+/* Make *buf hold at least `bytes` (contents not kept). */
+static siamcl_status ensure(sdev *v, cl_mem *buf, size_t *cap, size_t bytes) {
+    if (bytes <= *cap) return SIAMCL_OK;
+    scl_buffer_free(v->dev, *buf);
+    *buf = NULL;
+    *cap = 0;
+    SCL_TRY(scl_buffer_alloc(v->dev, bytes, buf));
+    *cap = bytes;
+    return SIAMCL_OK;
+}
+
 static siamcl_status upload_frame(sdev *v, const siamcl_image *f) {
     size_t bytes = (size_t)f->width * f->height * 3;
-    if (bytes > v->frame_cap) {
-        scl_buffer_free(v->dev, v->frame);
-        v->frame = NULL;
-        v->frame_cap = 0;
-        SCL_TRY(scl_buffer_alloc(v->dev, bytes, &v->frame));
-        v->frame_cap = bytes;
-    }
+    SCL_TRY(ensure(v, &v->frame, &v->frame_cap, bytes));
     return scl_buffer_write(v->dev, v->frame, 0, bytes, f->data);
 }
+
+/* Everything enqueued through dev between the two goes to its second queue. */
+static cl_command_queue lane_enter(scl_device *dev) {
+    cl_command_queue q = dev->queue;
+    if (dev->lane) dev->queue = dev->lane;
+    return q;
+}
+static void lane_leave(scl_device *dev, cl_command_queue q) { dev->queue = q; }
 
 static siamcl_status get_reqbuf(scl_sched *s, sdev *v) {
     if (!v->reqbuf) {
@@ -345,34 +384,48 @@ static siamcl_status get_reqbuf(scl_sched *s, sdev *v) {
     return SIAMCL_OK;
 }
 
+/* The template job proper, on the lane: plan (built on first need), crop, run,
+ * features read back (blocking on the lane only). */
+static siamcl_status template_job(scl_sched *s, sdev *v, const siamcl_image *frame, const float pad[3],
+                                  scl_crop_req req) {
+    siamcl_plan *zp = NULL;
+    SCL_TRY(get_zplan(s, v, &zp));
+    if (!v->zreqbuf) SCL_TRY(scl_buffer_alloc(v->dev, sizeof(scl_crop_req), &v->zreqbuf));
+    if (!s->zbuf) {
+        s->zbuf = scl_malloc(s->zcount * sizeof(float));
+        if (!s->zbuf) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sched: out of memory");
+    }
+    size_t bytes = (size_t)frame->width * frame->height * 3;
+    SCL_TRY(ensure(v, &v->zframe, &v->zframe_cap, bytes));
+    SCL_TRY(scl_buffer_write(v->dev, v->zframe, 0, bytes, frame->data));
+    scl_tensor in, f;
+    SCL_TRY(scl_plan_input_view(zp, 0, &in));
+    scl_crop_params cp = s->crop;
+    cp.out = in.h;
+    memcpy(cp.pad, pad, sizeof cp.pad);
+    SCL_TRY(scl_crop_fwd(v->dev, &cp, v->zframe, 0, frame->width, frame->height, 3, &req, 1, v->zreqbuf, &in));
+    SCL_TRY(siamcl_plan_run(zp));
+    SCL_TRY(scl_plan_output_view(zp, 0, &f));
+    return scl_buffer_read(v->dev, f.mem, f.off * sizeof(float), s->zcount * sizeof(float), s->zbuf);
+}
+
 siamcl_status scl_sched_template(scl_sched *s, int zdev, const siamcl_image *frame, const float pad[3],
                                  scl_crop_req req, const float **zf) {
     if (zdev < 0 || zdev >= s->ndev) return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "sched: no device %d", zdev);
     sdev *v = &s->devs[zdev];
     if (v->dead != SIAMCL_OK)
         return scl_fail(v->dead, "sched: device %d (%s) has failed", zdev, v->dev->info.name);
-    siamcl_plan *zp = NULL;
-    SCL_TRY(get_zplan(s, v, &zp));
-    SCL_TRY(get_reqbuf(s, v));
-    if (!s->zbuf) {
-        s->zbuf = scl_malloc(s->zcount * sizeof(float));
-        if (!s->zbuf) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sched: out of memory");
-    }
-    SCL_TRY(upload_frame(v, frame));
-    scl_tensor in, f;
-    SCL_TRY(scl_plan_input_view(zp, 0, &in));
-    scl_crop_params cp = s->crop;
-    cp.out = in.h;
-    memcpy(cp.pad, pad, sizeof cp.pad);
-    SCL_TRY(scl_crop_fwd(v->dev, &cp, v->frame, 0, frame->width, frame->height, 3, &req, 1, v->reqbuf, &in));
-    SCL_TRY(siamcl_plan_run(zp));
-    SCL_TRY(scl_plan_output_view(zp, 0, &f));
-    SCL_TRY(scl_buffer_read(v->dev, f.mem, f.off * sizeof(float), s->zcount * sizeof(float), s->zbuf));
+    cl_command_queue q = lane_enter(v->dev);
+    siamcl_status st = template_job(s, v, frame, pad, req);
+    lane_leave(v->dev, q);
+    SCL_TRY(st);
     *zf = s->zbuf;
     return SIAMCL_OK;
 }
 
-/* Grow device v's banks to `slots` (a power of two), keeping the templates. */
+/* Grow device v's banks to `slots` (a power of two), keeping the templates.
+ * With a pass in flight the new bank is written at collect (slots marked
+ * dirty) and the pass's bank, outputs and host outputs are retired, not freed. */
 static siamcl_status grow(scl_sched *s, sdev *v, int slots) {
     size_t zc = s->zcount, per = (size_t)s->per;
     float *zhost = scl_calloc((size_t)slots * zc, sizeof(float));
@@ -386,7 +439,9 @@ static siamcl_status grow(scl_sched *s, sdev *v, int slots) {
     if (st == SIAMCL_OK && v->slots) {
         memcpy(zhost, v->zhost, (size_t)v->slots * zc * sizeof(float));
         memcpy(used, v->used, (size_t)v->slots);
-        for (int k = 0; k < v->slots && st == SIAMCL_OK; k++)
+        for (int k = 0; k < v->slots && v->pending; k++)
+            if (used[k]) used[k] = 2;
+        for (int k = 0; k < v->slots && st == SIAMCL_OK && !v->pending; k++)
             for (size_t r = 0; r < per && st == SIAMCL_OK; r++)
                 st = scl_buffer_write(v->dev, zbank, ((size_t)k * per + r) * zc * sizeof(float), zc * sizeof(float),
                                       zhost + (size_t)k * zc);
@@ -399,11 +454,17 @@ static siamcl_status grow(scl_sched *s, sdev *v, int slots) {
         scl_buffer_free(v->dev, out);
         return st;
     }
+    if (v->pending && !v->oldhost) { /* the pass in flight uses these */
+        v->oldhost = v->host;
+        v->oldz = v->zbank;
+        v->oldout = v->out;
+    } else {
+        scl_free(v->host);
+        scl_buffer_free(v->dev, v->zbank);
+        scl_buffer_free(v->dev, v->out);
+    }
     scl_free(v->zhost);
-    scl_free(v->host);
     scl_free(v->used);
-    scl_buffer_free(v->dev, v->zbank);
-    scl_buffer_free(v->dev, v->out);
     v->zhost = zhost;
     v->host = host;
     v->used = used;
@@ -416,7 +477,6 @@ static siamcl_status grow(scl_sched *s, sdev *v, int slots) {
 siamcl_status scl_sched_attach(scl_sched *s, int xdev, const float *zf, int *slot) {
     if (xdev < 0 || xdev >= s->ndev) return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "sched: no device %d", xdev);
     sdev *v = &s->devs[xdev];
-    if (v->pending) return scl_fail(SIAMCL_ERR_STATE, "sched: attach while a search pass is in flight");
     int k = 0;
     while (k < v->slots && v->used[k]) k++;
     if (k >= v->slots) {
@@ -424,11 +484,12 @@ siamcl_status scl_sched_attach(scl_sched *s, int xdev, const float *zf, int *slo
         SCL_TRY(grow(s, v, n));
     }
     size_t zc = s->zcount;
-    for (int r = 0; r < s->per; r++)
-        SCL_TRY(scl_buffer_write(v->dev, v->zbank, ((size_t)k * s->per + r) * zc * sizeof(float), zc * sizeof(float),
-                                 zf));
     memcpy(v->zhost + (size_t)k * zc, zf, zc * sizeof(float));
-    v->used[k] = 1;
+    if (!v->pending) /* else written at collect: the pass in flight reads this bank */
+        for (int r = 0; r < s->per; r++)
+            SCL_TRY(scl_buffer_write(v->dev, v->zbank, ((size_t)k * s->per + r) * zc * sizeof(float),
+                                     zc * sizeof(float), zf));
+    v->used[k] = v->pending ? 2 : 1;
     v->load++;
     *slot = k;
     return SIAMCL_OK;
@@ -530,7 +591,16 @@ static siamcl_status submit_device(scl_sched *s, sdev *v, const siamcl_image *f,
     v->top = top;
     if (!top) return SIAMCL_OK;
     SCL_TRY(get_reqbuf(s, v));
-    SCL_TRY(upload_frame(v, f));
+    if (v->staged) { /* uploaded on the lane at stage: the frame is f */
+        v->staged = 0;
+        SCL_CL(clFinish(v->dev->lane), "staged frame upload");
+        cl_mem m = v->frame;
+        size_t c = v->frame_cap;
+        v->frame = v->frame2, v->frame_cap = v->frame2_cap;
+        v->frame2 = m, v->frame2_cap = c;
+    } else {
+        SCL_TRY(upload_frame(v, f));
+    }
     for (int c0 = 0; c0 < top; c0 += SCL_SCHED_CHUNK)
         SCL_TRY(run_chunk(s, v, f, bySlot, c0, top - c0 < SCL_SCHED_CHUNK ? top - c0 : SCL_SCHED_CHUNK));
     SCL_CL(clEnqueueReadBuffer(v->dev->queue, v->out, CL_FALSE, 0, (size_t)top * s->ocount * sizeof(float), v->host,
@@ -565,7 +635,49 @@ siamcl_status scl_sched_submit(scl_sched *s, const siamcl_image *frame, scl_sche
         v->pst = v->dead != SIAMCL_OK ? v->dead : submit_device(s, v, frame, bySlot);
         if (v->pst != SIAMCL_OK) v->dead = v->pst; /* retire the device */
     }
+    scl_sched_unstage(s); /* staged devices that got no pass */
     scl_free(bySlot);
+    return SIAMCL_OK;
+}
+
+void scl_sched_unstage(scl_sched *s) {
+    for (int d = 0; d < s->ndev; d++) {
+        sdev *v = &s->devs[d];
+        if (!v->staged) continue;
+        clFinish(v->dev->lane); /* the upload reads the caller's copy */
+        v->staged = 0;
+    }
+}
+
+siamcl_status scl_sched_stage(scl_sched *s, const siamcl_image *frame) {
+    size_t bytes = (size_t)frame->width * frame->height * 3;
+    siamcl_status st = SIAMCL_OK;
+    scl_sched_unstage(s);
+    for (int d = 0; d < s->ndev && st == SIAMCL_OK; d++) {
+        sdev *v = &s->devs[d];
+        if (v->dead != SIAMCL_OK || v->load == 0) continue;
+        st = ensure(v, &v->frame2, &v->frame2_cap, bytes);
+        if (st != SIAMCL_OK) break;
+        cl_int e = clEnqueueWriteBuffer(v->dev->lane, v->frame2, CL_FALSE, 0, bytes, frame->data, 0, NULL, NULL);
+        if (e != CL_SUCCESS)
+            st = scl_fail((siamcl_status)e, "device %d (%s): staging the next frame failed: %s", d, v->dev->info.name,
+                          siamcl_status_string((siamcl_status)e));
+        v->staged = st == SIAMCL_OK;
+    }
+    if (st != SIAMCL_OK) scl_sched_unstage(s);
+    return st;
+}
+
+/* Write the slots attached while a pass was in flight (used 2) to the bank. */
+static siamcl_status flush_bank(scl_sched *s, sdev *v) {
+    size_t zc = s->zcount;
+    for (int k = 0; k < v->slots; k++) {
+        if (v->used[k] != 2) continue;
+        v->used[k] = 1;
+        for (int r = 0; r < s->per; r++)
+            SCL_TRY(scl_buffer_write(v->dev, v->zbank, ((size_t)k * s->per + r) * zc * sizeof(float),
+                                     zc * sizeof(float), v->zhost + (size_t)k * zc));
+    }
     return SIAMCL_OK;
 }
 
@@ -581,6 +693,20 @@ void scl_sched_collect(scl_sched *s, scl_sched_item *items, int n) {
         } else {
             clFinish(v->dev->queue); /* nothing of the failed pass may still run */
         }
+    }
+    for (int d = 0; d < s->ndev; d++) {
+        sdev *v = &s->devs[d];
+        if (!v->pending) continue;
+        if (v->oldhost) { /* the bank grew during the pass: its outputs went to the retired host array */
+            if (v->pst == SIAMCL_OK) memcpy(v->host, v->oldhost, (size_t)v->top * s->ocount * sizeof(float));
+            scl_free(v->oldhost);
+            scl_buffer_free(v->dev, v->oldz);
+            scl_buffer_free(v->dev, v->oldout);
+            v->oldhost = NULL;
+            v->oldz = v->oldout = NULL;
+        }
+        siamcl_status st = flush_bank(s, v);
+        if (st != SIAMCL_OK && v->dead == SIAMCL_OK) v->dead = st;
     }
     for (int i = 0; i < n; i++) {
         if (items[i].status != SIAMCL_OK) continue;

@@ -42,11 +42,14 @@ int scl_sched_per(const scl_sched *s); /* search items per target */
 void scl_sched_place(const scl_sched *s, int *zdev, int *xdev);
 /* Template job on device zdev: crop `req` from frame with `pad`, run the
  * template branch, features to the host: *zf points at scl_sched_zcount
- * floats owned by the engine, valid until the next template job. */
+ * floats owned by the engine, valid until the next template job. Runs on the
+ * device's second queue, so it overlaps a search pass in flight. */
 size_t scl_sched_zcount(const scl_sched *s);
 siamcl_status scl_sched_template(scl_sched *s, int zdev, const siamcl_image *frame, const float pad[3],
                                  scl_crop_req req, const float **zf);
-/* Put features zf in a free slot of device xdev (grows the bank); *slot gets it. */
+/* Put features zf in a free slot of device xdev (grows the bank); *slot gets it.
+ * Allowed with a pass in flight: the slot is written to the bank at collect
+ * and searched from the next submit on. */
 siamcl_status scl_sched_attach(scl_sched *s, int xdev, const float *zf, int *slot);
 void scl_sched_detach(scl_sched *s, int xdev, int slot);
 
@@ -55,6 +58,13 @@ void scl_sched_detach(scl_sched *s, int xdev, int slot);
  * stay valid until the next submit. */
 siamcl_status scl_sched_submit(scl_sched *s, const siamcl_image *frame, scl_sched_item *items, int n);
 void scl_sched_collect(scl_sched *s, scl_sched_item *items, int n);
+/* Start uploading `frame` (non-blocking, on the second queue) to every live
+ * device with targets; the next submit, which must be for this same frame and
+ * whose caller keeps frame->data alive and unchanged until then, uses it. */
+siamcl_status scl_sched_stage(scl_sched *s, const siamcl_image *frame);
+/* Drop a staged frame: waits for its uploads, after which the caller's copy
+ * may change. submit does it for the devices it did not use. */
+void scl_sched_unstage(scl_sched *s);
 
 /* Test hook: fail every search pass of device d from the n-th on. */
 siamcl_status scl_sched_fail_device(scl_sched *s, int d, int n);

@@ -2,7 +2,15 @@
  * host decoders of siamfc.c / nanotrack.c, exactly as the single tracker uses
  * them); device work through lib/sched: one template job per target, one
  * batched search pass per device and frame. Each target keeps only its state;
- * the decoders' work areas (windows, maps) are shared by all targets. */
+ * the decoders' work areas (windows, maps) are shared by all targets.
+ *
+ * Frames in flight: at most two. The first submitted is enqueued at once (its
+ * search requests come from the boxes of the last waited frame); a second one
+ * is copied and its upload started (scl_sched_stage), and wait(), once it has
+ * the first frame's boxes, enqueues the second frame's pass before returning,
+ * so the devices compute it while the caller prepares the next. A target added
+ * or removed meanwhile joins at the next submitted frame / leaves at once (no
+ * result for it from frames still in flight). */
 #include <math.h>
 #include <string.h>
 
@@ -16,6 +24,7 @@ typedef struct gtarget {
     scl_sfc sfc;   /* state only: the pointers are the group's work areas */
     scl_nano nano;
     scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
+    long from;     /* the first frame (submit number) it is searched in */
 } gtarget;
 
 struct siamcl_group {
@@ -25,10 +34,17 @@ struct siamcl_group {
     int nt, cap, count;
     scl_sfc wsfc;      /* shared work areas */
     scl_nano wnano;
-    scl_sched_item *items;
+    scl_sched_item *items; /* the pass in flight: nin items, target of each */
     int *item_target;
-    int nitems;
-    int submitted, fw, fh;
+    int nitems, nin;
+    long seq;              /* frames submitted so far */
+    int inflight;          /* a frame's pass is enqueued (or failed to: ierr) */
+    int fw, fh;            /* its size */
+    siamcl_status ierr;
+    int queued;            /* a second frame is submitted: staged, not yet enqueued */
+    long qseq;
+    siamcl_image qframe;   /* its copy (qcap bytes) */
+    size_t qcap;
 };
 
 static int is_fc(const siamcl_group *g) { return g->d.kind == SIAMCL_TRACKER_SIAMFC; }
@@ -56,6 +72,7 @@ void siamcl_group_free(siamcl_group *g) {
     scl_free(g->t);
     scl_free(g->items);
     scl_free(g->item_target);
+    scl_free(g->qframe.data);
     scl_free(g);
 }
 
@@ -100,7 +117,6 @@ static siamcl_status check_frame(const siamcl_image *f) {
 
 siamcl_status siamcl_group_add(siamcl_group *g, const siamcl_image *frame, siamcl_box box, int *id) {
     if (!g || !id) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_add: NULL argument");
-    if (g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_add: a frame is in flight (wait first)");
     SCL_TRY(check_frame(frame));
     SCL_TRY(scl_box_check(box, frame->width, frame->height));
     if (g->nt == g->cap) {
@@ -133,6 +149,7 @@ siamcl_status siamcl_group_add(siamcl_group *g, const siamcl_image *frame, siamc
     SCL_TRY(scl_sched_template(g->s, t->zdev, frame, t->pad, z, &zf));
     SCL_TRY(scl_sched_attach(g->s, t->xdev, zf, &t->slot));
     t->active = 1;
+    t->from = g->seq;
     *id = g->nt++;
     g->count++;
     return SIAMCL_OK;
@@ -140,7 +157,6 @@ siamcl_status siamcl_group_add(siamcl_group *g, const siamcl_image *frame, siamc
 
 siamcl_status siamcl_group_remove(siamcl_group *g, int id) {
     if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_remove: NULL group");
-    if (g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_remove: a frame is in flight (wait first)");
     if (id < 0 || id >= g->nt || !g->t[id].active)
         return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "group_remove: no target %d", id);
     scl_sched_detach(g->s, g->t[id].xdev, g->t[id].slot);
@@ -158,10 +174,9 @@ siamcl_status siamcl_group_target_devices(const siamcl_group *g, int id, int *te
     return SIAMCL_OK;
 }
 
-siamcl_status siamcl_group_submit(siamcl_group *g, const siamcl_image *frame) {
-    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_submit: NULL group");
-    if (g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_submit: the previous frame was not waited for");
-    SCL_TRY(check_frame(frame));
+/* Compute the search requests of every target searched in frame `seq` and
+ * enqueue the pass. */
+static siamcl_status enqueue(siamcl_group *g, const siamcl_image *frame, long seq) {
     if (g->count > g->nitems) {
         scl_sched_item *items = scl_realloc(g->items, (size_t)g->count * sizeof *items);
         if (!items) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_submit: out of memory");
@@ -174,7 +189,7 @@ siamcl_status siamcl_group_submit(siamcl_group *g, const siamcl_image *frame) {
     int n = 0;
     for (int i = 0; i < g->nt; i++) {
         gtarget *t = &g->t[i];
-        if (!t->active) continue;
+        if (!t->active || t->from > seq) continue;
         if (is_fc(g)) {
             scl_sfc_search(&t->sfc, t->reqs);
         } else {
@@ -192,23 +207,55 @@ siamcl_status siamcl_group_submit(siamcl_group *g, const siamcl_image *frame) {
         g->item_target[n++] = i;
     }
     SCL_TRY(scl_sched_submit(g->s, frame, g->items, n));
-    g->submitted = 1;
+    g->nin = n;
+    g->inflight = 1;
+    g->ierr = SIAMCL_OK;
     g->fw = frame->width;
     g->fh = frame->height;
     return SIAMCL_OK;
 }
 
+siamcl_status siamcl_group_submit(siamcl_group *g, const siamcl_image *frame) {
+    if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_submit: NULL group");
+    if (g->queued) return scl_fail(SIAMCL_ERR_STATE, "group_submit: two frames are already in flight (wait first)");
+    SCL_TRY(check_frame(frame));
+    if (!g->inflight) {
+        SCL_TRY(enqueue(g, frame, g->seq));
+        g->seq++;
+        return SIAMCL_OK;
+    }
+    /* a second frame: copy it and start its upload; wait() enqueues its pass */
+    scl_sched_unstage(g->s); /* no upload may still read the copy */
+    size_t bytes = (size_t)frame->width * frame->height * 3;
+    if (bytes > g->qcap) {
+        uint8_t *d = scl_malloc(bytes);
+        if (!d) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_submit: out of memory");
+        scl_free(g->qframe.data);
+        g->qframe.data = d;
+        g->qcap = bytes;
+    }
+    memcpy(g->qframe.data, frame->data, bytes);
+    g->qframe.width = frame->width;
+    g->qframe.height = frame->height;
+    SCL_TRY(scl_sched_stage(g->s, &g->qframe));
+    g->queued = 1;
+    g->qseq = g->seq++;
+    return SIAMCL_OK;
+}
+
 siamcl_status siamcl_group_wait(siamcl_group *g, siamcl_group_result *results, int cap, int *count) {
     if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_wait: NULL group");
-    if (!g->submitted) return scl_fail(SIAMCL_ERR_STATE, "group_wait: nothing submitted");
+    if (!g->inflight) return scl_fail(SIAMCL_ERR_STATE, "group_wait: nothing submitted");
     if (cap > 0 && !results) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_wait: NULL results");
-    int n = g->count;
-    scl_sched_collect(g->s, g->items, n);
-    g->submitted = 0;
-    siamcl_status first = SIAMCL_OK;
+    siamcl_status first = g->ierr;
+    int n = g->ierr == SIAMCL_OK ? g->nin : 0, m = 0;
+    if (n) scl_sched_collect(g->s, g->items, n);
+    g->inflight = 0;
+    g->ierr = SIAMCL_OK;
     int nn = g->d.score_size * g->d.score_size;
     for (int k = 0; k < n; k++) {
         gtarget *t = &g->t[g->item_target[k]];
+        if (!t->active) continue; /* removed while in flight */
         scl_sched_item *it = &g->items[k];
         siamcl_group_result r = {g->item_target[k], it->status, {0, 0, 0, 0}, 0.0f};
         if (it->status == SIAMCL_OK) {
@@ -230,9 +277,19 @@ siamcl_status siamcl_group_wait(siamcl_group *g, siamcl_group_result *results, i
         } else if (first == SIAMCL_OK) {
             first = it->status;
         }
-        if (k < cap) results[k] = r;
+        if (m < cap) results[m] = r;
+        m++;
     }
-    if (count) *count = n;
+    if (count) *count = m;
+    if (g->queued) { /* the next frame's requests follow from these boxes: start it now */
+        g->queued = 0;
+        siamcl_status st = enqueue(g, &g->qframe, g->qseq);
+        if (st != SIAMCL_OK) { /* reported by the next wait */
+            g->inflight = 1;
+            g->ierr = st;
+            g->nin = 0;
+        }
+    }
     return first;
 }
 
@@ -240,6 +297,8 @@ siamcl_status siamcl_group_update(siamcl_group *g, const siamcl_image *frame, si
                                   int *count) {
     if (!g) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_update: NULL group");
     if (cap > 0 && !results) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_update: NULL results");
+    if (g->inflight || g->queued)
+        return scl_fail(SIAMCL_ERR_STATE, "group_update: frames are in flight (wait for them first)");
     SCL_TRY(siamcl_group_submit(g, frame));
     return siamcl_group_wait(g, results, cap, count);
 }
