@@ -2,7 +2,9 @@
  * targets (boxes on a grid over the first frame of a sequence) the group
  * tracks --frames frames after one warm-up frame; printed: targets x frames
  * per second and ms per frame. The device set is the context's
- * (SIAMCL_DEVICE=0,1 for two), the schedule --schedule or SIAMCL_SCHEDULE. */
+ * (SIAMCL_DEVICE=0,1 for two), the schedule --schedule or SIAMCL_SCHEDULE.
+ * --async: frames go through the depth-2 pipeline (submit f+1 before waiting
+ * for f) instead of siamcl_group_update. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +23,8 @@ static double now_ms(void) {
 #define NFRAMES 4 /* distinct frames cycled through */
 
 static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, const siamcl_schedule *sc, int n,
-                         int frames, const siamcl_image *img, double *tps, double *ms, siamcl_schedule *used) {
+                         int frames, int async, const siamcl_image *img, double *tps, double *ms,
+                         siamcl_schedule *used) {
     siamcl_group *g = NULL;
     siamcl_status st = siamcl_group_create(ctx, d, sc, &g);
     if (st != SIAMCL_OK) return st;
@@ -41,7 +44,16 @@ static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, cons
     int cnt;
     if (st == SIAMCL_OK) st = siamcl_group_update(g, &img[1], r, n, &cnt); /* warm-up: builds the batch plans */
     double t0 = now_ms();
-    for (int f = 0; f < frames && st == SIAMCL_OK; f++) st = siamcl_group_update(g, &img[f % NFRAMES], r, n, &cnt);
+    if (!async) {
+        for (int f = 0; f < frames && st == SIAMCL_OK; f++) st = siamcl_group_update(g, &img[f % NFRAMES], r, n, &cnt);
+    } else if (st == SIAMCL_OK) {
+        st = siamcl_group_submit(g, &img[0]);
+        for (int f = 0; f < frames && st == SIAMCL_OK; f++) {
+            if (f + 1 < frames) st = siamcl_group_submit(g, &img[(f + 1) % NFRAMES]);
+            siamcl_status w = siamcl_group_wait(g, r, n, &cnt);
+            if (st == SIAMCL_OK) st = w;
+        }
+    }
     double t = now_ms() - t0;
     *ms = t / frames;
     *tps = t > 0 ? n * frames * 1e3 / t : 0;
@@ -51,7 +63,7 @@ static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, cons
 }
 
 int cli_bench_targets(int argc, char **argv) {
-    int maxn = 64, frames = 5;
+    int maxn = 64, frames = 5, async = 0;
     const char *model = "siamfc-alexnet", *models = NULL, *seq = NULL, *sched = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -68,10 +80,12 @@ int cli_bench_targets(int argc, char **argv) {
             seq = argv[++i];
         } else if (!strcmp(a, "--schedule") && more) {
             sched = argv[++i];
+        } else if (!strcmp(a, "--async")) {
+            async = 1;
         } else {
             fprintf(stderr,
                     "siamcl bench --targets N [--frames F] [--model NAME|FILE] [--models DIR] [--sequence DIR] "
-                    "[--schedule auto|single[:D]|split|twin[:Z,X]]: unknown option %s\n",
+                    "[--schedule auto|single[:D]|split|twin[:Z,X]] [--async]: unknown option %s\n",
                     a);
             return 2;
         }
@@ -119,13 +133,13 @@ int cli_bench_targets(int argc, char **argv) {
             siamcl_device_info di;
             if (siamcl_context_device_info(ctx, i, &di) == SIAMCL_OK) printf(" [%d] %s", i, di.name);
         }
-        printf("; %d timed frames after 1 warm-up\n%8s %10s %12s %12s\n", frames, "targets", "schedule",
+        printf("; %d timed frames after 1 warm-up%s\n%8s %10s %12s %12s\n", frames, async ? ", depth-2 pipeline" : "", "targets", "schedule",
                "ms/frame", "targets*fps");
         static const char *names[] = {"auto", "single", "split", "twin"};
         for (int n = 1; n <= maxn && rc == 0; n *= 2) {
             double tps = 0, ms = 0;
             siamcl_schedule used = {SIAMCL_SCHEDULE_AUTO, 0, 0, 0};
-            st = run(ctx, &d, scp, n, frames, img, &tps, &ms, &used);
+            st = run(ctx, &d, scp, n, frames, async, img, &tps, &ms, &used);
             if (st != SIAMCL_OK) {
                 rc = cli_fail(st, "bench --targets");
                 break;

@@ -47,7 +47,7 @@ static void usage(FILE *f) {
             "  --sgemm N    size of the square SGEMM ceiling (default 1024; 0 skips it)\n"
             "  --json       one JSON document on stdout instead of the tables\n"
             "  --targets N  instead: tracker-group throughput (targets x frames / s) for 1, 2, 4 .. N\n"
-            "               targets on the context's devices [--frames F --schedule S --sequence DIR]\n");
+            "               targets on the context's devices [--frames F --schedule S --sequence DIR --async]\n");
 }
 
 static double now_ms(void) {
