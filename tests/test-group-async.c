@@ -12,7 +12,8 @@
  *  - the failing allocator walked over create / add / submit / submit / add in
  *    flight / wait / wait: every failure gives a clean status, no crash, no
  *    leak (LeakSanitizer);
- *  - SiamFC+ (CIResNet-22) through a group == siamcl_tracker alone.
+ *  - SiamFC+ (CIResNet-22) through a group == siamcl_tracker alone;
+ *  - NanoTrack through the depth-2 pipeline == synchronous updates.
  *
  * `test-group-async multi` (POCL_DEVICES="pthread pthread", SIAMCL_DEVICE=0,1):
  * the script under the split and twin schedules. */
@@ -282,6 +283,46 @@ static void siamfc_plus(siamcl_context *ctx) {
     siamcl_group_free(g);
 }
 
+/* NanoTrack (batched backbone, head per target) through the depth-2 pipeline
+ * == synchronous updates */
+static void nanotrack_depth2(siamcl_context *ctx) {
+    siamcl_tracker_desc d;
+    desc_for("nanotrack-v2", &d);
+    enum { T = 3, F = 6 };
+    siamcl_box sync[T][F + 1];
+    siamcl_group *g = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        CHECK_OK(siamcl_group_create(ctx, &d, NULL, &g));
+        if (!g) return;
+        int id, n;
+        siamcl_group_result r[T];
+        for (int k = 0; k < T; k++) CHECK_OK(siamcl_group_add(g, &g_frames[0], g_boxes[k], &id));
+        if (pass == 0) {
+            for (int f = 1; f <= F; f++) {
+                CHECK_OK(siamcl_group_update(g, &g_frames[f], r, T, &n));
+                for (int k = 0; k < T && k < n; k++) sync[k][f] = r[k].box;
+            }
+        } else {
+            CHECK_OK(siamcl_group_submit(g, &g_frames[1]));
+            for (int f = 1; f <= F; f++) {
+                if (f < F) CHECK_OK(siamcl_group_submit(g, &g_frames[f + 1]));
+                n = 0;
+                CHECK_OK(siamcl_group_wait(g, r, T, &n));
+                CHECK(n == T);
+                for (int k = 0; k < T && k < n; k++) {
+                    g_compared++;
+                    if (!memcmp(&r[k].box, &sync[k][f], sizeof r[k].box)) g_exact++;
+                    if (!close_box(r[k].box, sync[k][f])) {
+                        fprintf(stderr, "NanoTrack depth 2: target %d frame %d differs\n", k, f);
+                        CHECK(0);
+                    }
+                }
+            }
+        }
+        siamcl_group_free(g);
+    }
+}
+
 int main(int argc, char **argv) {
     siamcl_context *ctx = tu_context();
     siamcl_log_set(NULL, NULL, SIAMCL_LOG_ERROR);
@@ -304,6 +345,7 @@ int main(int argc, char **argv) {
         script(ctx, &d, NULL, &ref);
         failing_allocator(ctx, &d);
         siamfc_plus(ctx);
+        nanotrack_depth2(ctx);
     }
     printf("boxes compared %ld, bit-identical %ld\n", g_compared, g_exact);
     for (int f = 0; f < NF; f++) siamcl_image_free(&g_frames[f]);
