@@ -101,6 +101,7 @@ static void usage(FILE *f) {
             "  SIAMCL_CACHE_DIR    kernel binary cache folder (0 disables; default ~/.cache/siamcl)\n"
             "  SIAMCL_CONV         conv path: direct | gemm | winograd | auto | tune (default tune on GPUs, auto on CPUs)\n"
             "  SIAMCL_SCHEDULE     multi-target placement: auto | single[:D] | split | twin[:Z,X]\n"
+            "  SIAMCL_CROP_TILE    crop kernel tile VxB (V 4|8|16 columns, B 1..256 rows; default 8x64 on CPUs, 4x8 else)\n"
             "  SIAMCL_SHARED       data folder (models/, golden/, data/), like --shared\n"
             "\n'siamcl <command> --help' describes a command.\n",
             SIAMCL_SHARED_DEFAULT);
