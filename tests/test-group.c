@@ -23,9 +23,7 @@ static long g_exact, g_compared;
 
 static void desc_for(const char *name, siamcl_tracker_desc *d) {
     char mp[1200], models[1100];
-    snprintf(mp, sizeof mp, "%s", __FILE__);
-    char *slash = strrchr(mp, '/');
-    snprintf(slash ? slash + 1 : mp, 200, "../models/%s.model", name);
+    tu_model_path(mp, sizeof mp, name);
     snprintf(models, sizeof models, "%s/models", tu_shared());
     CHECK_OK(siamcl_tracker_desc_load(mp, models, d));
 }

@@ -7,13 +7,6 @@
 
 static char g_models[1000];
 
-static void model_path(char *out, size_t cap, const char *name) {
-    snprintf(out, cap, "%s", __FILE__);
-    char *slash = strrchr(out, '/');
-    size_t at = slash ? (size_t)(slash + 1 - out) : 0;
-    snprintf(out + at, cap - at, "../models/%s.model", name);
-}
-
 static int box_ok(siamcl_box b) {
     return isfinite(b.x) && isfinite(b.y) && isfinite(b.w) && isfinite(b.h) && b.w > 0 && b.h > 0;
 }
@@ -34,7 +27,7 @@ int main(void) {
     siamcl_log_set(NULL, NULL, SIAMCL_LOG_ERROR);
     snprintf(g_models, sizeof g_models, "%s/models", tu_shared());
     char mp[1200], path[1200];
-    model_path(mp, sizeof mp, "nanotrack-v2");
+    tu_model_path(mp, sizeof mp, "nanotrack-v2");
     siamcl_tracker_desc d;
     CHECK_OK(siamcl_tracker_desc_load(mp, g_models, &d));
     siamcl_image f1, f2;

@@ -12,9 +12,7 @@ typedef struct job {
 
 static void run(siamcl_context *ctx, const job *j) {
     char mp[1200], models[1000], path[1200];
-    snprintf(mp, sizeof mp, "%s", __FILE__);
-    char *slash = strrchr(mp, '/');
-    snprintf(slash ? slash + 1 : mp, 100, "../models/%s.model", j->model);
+    tu_model_path(mp, sizeof mp, j->model);
     snprintf(models, sizeof models, "%s/models", tu_shared());
     siamcl_tracker_desc d;
     CHECK_OK(siamcl_tracker_desc_load(mp, models, &d));

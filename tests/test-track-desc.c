@@ -6,18 +6,10 @@
 
 static char g_models[900]; /* ../shared/models */
 
-/* <repo>/models/<name>.model, found from this file's path. */
-static void repo_model(char *out, size_t cap, const char *name) {
-    snprintf(out, cap, "%s", __FILE__);
-    char *slash = strrchr(out, '/');
-    size_t at = slash ? (size_t)(slash + 1 - out) : 0;
-    snprintf(out + at, cap - at, "../models/%s.model", name);
-}
-
 static void repo_descs(void) {
     char path[1200];
     siamcl_tracker_desc d;
-    repo_model(path, sizeof path, "siamfc-alexnet");
+    tu_model_path(path, sizeof path, "siamfc-alexnet");
     CHECK_OK(siamcl_tracker_desc_load(path, g_models, &d));
     CHECK(!strcmp(d.name, "siamfc-alexnet") && d.kind == SIAMCL_TRACKER_SIAMFC);
     CHECK(d.flavour == SIAMCL_SIAMFC_ORIGINAL && d.bgr == 1);
@@ -28,20 +20,20 @@ static void repo_descs(void) {
     CHECK(d.context == 0.5 && d.head[0] == 0);
     CHECK(strstr(d.backbone, "siamfc-alexnet/backbone.onnx") != NULL);
 
-    repo_model(path, sizeof path, "ciresnet22");
+    tu_model_path(path, sizeof path, "ciresnet22");
     CHECK_OK(siamcl_tracker_desc_load(path, g_models, &d));
     CHECK(d.kind == SIAMCL_TRACKER_SIAMFC && d.flavour == SIAMCL_SIAMFC_SIAMDW);
     CHECK(d.head_scale == 0.1 && d.head_bias == 0 && d.scale_step == 1.1897 && d.scale_lr == 0.2226);
     CHECK(d.scale_penalty == 0.937 && d.window_influence == 0.2897 && d.min_size == 10);
     CHECK(strstr(d.backbone, "ciresnet22-random/backbone.onnx") != NULL);
 
-    repo_model(path, sizeof path, "nanotrack-v2");
+    tu_model_path(path, sizeof path, "nanotrack-v2");
     CHECK_OK(siamcl_tracker_desc_load(path, g_models, &d));
     CHECK(d.kind == SIAMCL_TRACKER_NANOTRACK && d.score_size == 16 && d.stride == 16);
     CHECK(d.penalty_k == 0.15 && d.window_influence == 0.49 && d.lr == 0.385 && d.bgr == 1);
     CHECK(strstr(d.head, "nanotrack-v2/head.onnx") != NULL);
 
-    repo_model(path, sizeof path, "nanotrack-v3");
+    tu_model_path(path, sizeof path, "nanotrack-v3");
     CHECK_OK(siamcl_tracker_desc_load(path, g_models, &d));
     CHECK(d.kind == SIAMCL_TRACKER_NANOTRACK && d.score_size == 15);
     CHECK(d.penalty_k == 0.138 && d.window_influence == 0.455 && d.lr == 0.348);
@@ -132,7 +124,7 @@ static void bad_inputs(void) {
 
 static void failing_allocator(void) {
     char path[1200];
-    repo_model(path, sizeof path, "nanotrack-v3");
+    tu_model_path(path, sizeof path, "nanotrack-v3");
     siamcl_tracker_desc d;
     int ok = 0;
     for (long i = 1; i < 50 && !ok; i++) {

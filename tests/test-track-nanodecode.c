@@ -22,9 +22,7 @@ static void run(const char *version, const char *model) {
     snprintf(mdir, sizeof mdir, "%s/models", tu_shared());
     /* the repo's description gives the hyperparameters */
     char desc_path[1024];
-    snprintf(desc_path, sizeof desc_path, "%s", __FILE__);
-    char *slash = strrchr(desc_path, '/');
-    snprintf(slash ? slash + 1 : desc_path, 200, "../models/%s.model", model);
+    tu_model_path(desc_path, sizeof desc_path, model);
     siamcl_tracker_desc d;
     CHECK_OK(siamcl_tracker_desc_load(desc_path, mdir, &d));
     snprintf(path, sizeof path, "%s/frames.jsonl", dir);

@@ -114,6 +114,14 @@ static inline siamcl_context *tu_context(void) {
 static inline scl_device *tu_dev(siamcl_context *ctx) { return &ctx->dev[0]; }
 
 /* ../shared by default; SIAMCL_SHARED overrides (CTest sets it from the CMake option). */
+/* The path of the repository's models/<name>.model (tests/ sits beside models/). */
+static inline void tu_model_path(char *out, size_t cap, const char *name) {
+    snprintf(out, cap, "%s", __FILE__);
+    char *slash = strrchr(out, '/');
+    size_t at = slash ? (size_t)(slash + 1 - out) : 0;
+    snprintf(out + at, cap - at, "../models/%s.model", name);
+}
+
 static inline const char *tu_shared(void) {
     const char *s = getenv("SIAMCL_SHARED");
     return s && *s ? s : SIAMCL_SHARED_DEFAULT;

@@ -9,13 +9,6 @@
 #include "testutil.h"
 #include "track/track.h"
 
-static void model_path(char *out, size_t cap, const char *name) {
-    snprintf(out, cap, "%s", __FILE__); /* tests/track_siamfc_golden.h -> models/ */
-    char *slash = strrchr(out, '/');
-    size_t at = slash ? (size_t)(slash + 1 - out) : 0;
-    snprintf(out + at, cap - at, "../models/%s.model", name);
-}
-
 static void run(siamcl_tracker *t, const char *seqname) {
     char path[1200];
     snprintf(path, sizeof path, "%s/golden/tracking/siamfc_%s_first30.txt", tu_shared(), seqname);
@@ -63,7 +56,7 @@ static void run(siamcl_tracker *t, const char *seqname) {
 int main(void) {
     siamcl_context *ctx = tu_context();
     char mp[1200], models[1000];
-    model_path(mp, sizeof mp, "siamfc-alexnet");
+    tu_model_path(mp, sizeof mp, "siamfc-alexnet");
     snprintf(models, sizeof models, "%s/models", tu_shared());
     siamcl_tracker_desc d;
     CHECK_OK(siamcl_tracker_desc_load(mp, models, &d));
