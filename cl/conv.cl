@@ -26,7 +26,15 @@
  * input's channels C2 (FCG2 when baked in) accumulated after the first into
  * the same registers; extra arguments after `ocf`. A residual unit's 1x1
  * expansion and its 1x1 downsampling shortcut run this way as one launch
- * over K = C + C2, without writing and re-reading the first one's output. */
+ * over K = C + C2, without writing and re-reading the first one's output.
+ *
+ * The residual is read in the epilogue only, at row stride `rrow` and channel
+ * plane stride `rplane` (batch stride OC * rplane) from `roff`: the host
+ * passes the output's own layout, or a window of a larger tensor (a centre
+ * crop of a residual unit's input, so that the crop after the Add is never
+ * run as its own pass). A flattened 1x1 conv with a windowed residual passes
+ * the window's width as `rcols` (0 otherwise): pixel q of the flat row is
+ * window row q / rcols, and a vector that crosses a row end is two loads. */
 #ifndef VW
 #define VW 16
 #endif
@@ -262,7 +270,8 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
                             const ulong yoff, const int N, const int C, const int H, const int W, const int OC,
                             const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
                             const int PT, const int PL, const int DH, const int DW, const int G, const int act,
-                            const float a, const float b, const int ocf
+                            const float a, const float b, const int ocf, const int rrow, const int rplane,
+                            const int rcols
 #ifdef DUAL
                             ,
                             __global const float *x2, const ulong x2off, const int C2, __global const float *w2,
@@ -359,25 +368,49 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
         for (int r = 0; r < RB; r++)
 #pragma unroll
             for (int j = 0; j < XB; j++) outv[(o * RB + r) * XB + j] = acc[o][r][j];
+    /* flattened 1x1 with a windowed residual: the window row of each column
+     * vector's first pixel, divided once per vector rather than per channel */
+    int rq[XB];
+#pragma unroll
+    for (int j = 0; j < XB; j++) rq[j] = rcols ? (ox0 + j * VW) / rcols : 0;
     for (int q = 0; q < OCB * RB * XB; q++) {
         const int o = q / (RB * XB), r = (q / XB) % RB, j = q % XB;
         const int oy = oy0 + r, ox = ox0 + j * VW;
         if (oc0 + o >= OCg || oy >= OH || ox >= OW) continue;
         const int oc = g * OCg + oc0 + o;
         const long yrow = (((long)n * OC + oc) * OH + oy) * OW;
+        /* the residual's row; a flattened 1x1 (rcols > 0) maps pixel q to
+         * window row q / rcols, each row rrow - rcols floats further on */
+        const long rrw = ((long)n * OC + oc) * rplane + (long)oy * rrow;
+        const int rgap = rrow - rcols;
         vf v = outv[q] + (has_bias ? bias[boff + oc] : 0.0f);
 #ifdef DUAL
         if (has_bias2) v += bias2[b2off + oc];
 #endif
         if (ox + VW <= OW) {
-            if (has_res) v += VLOAD(0, res + roff + yrow + ox);
+            if (has_res && !rcols) {
+                v += VLOAD(0, res + roff + rrw + ox);
+            } else if (has_res) {
+                const int q0 = rq[j], c0 = ox - q0 * rcols;
+                __global const float *rp = res + roff + rrw + ox + (long)q0 * rgap;
+                if (c0 + VW <= rcols) {
+                    v += VLOAD(0, rp);
+                } else if (rcols >= VW) { /* one row break inside the vector */
+                    const vf ra = VLOAD(0, rp), rb = VLOAD(0, rp + rgap);
+                    v += select(ra, rb, LANES >= (vi)(rcols - c0));
+                } else {
+                    float tr[VW];
+                    for (int l = 0; l < VW; l++) tr[l] = rp[l + (long)((c0 + l) / rcols) * rgap];
+                    v += VLOAD(0, tr);
+                }
+            }
             VSTORE(act_v(v, act, a, b), 0, y + yoff + yrow + ox);
         } else {
             float tv[VW];
             VSTORE(v, 0, tv);
             for (int l = 0; l < OW - ox; l++) {
                 float sv = tv[l];
-                if (has_res) sv += res[roff + yrow + ox + l];
+                if (has_res) sv += res[roff + rrw + ox + l + (rcols ? (long)((ox + l) / rcols) * rgap : 0)];
                 y[yoff + yrow + ox + l] = scl_act(sv, act, a, b);
             }
         }

@@ -1,7 +1,8 @@
 /* scl_conv2d_fwd against a plain C reference (double accumulation) on random
  * inputs: odd shapes, strides, asymmetric padding, dilation, groups, depthwise,
  * batches, bias, fused residual and every activation, through the direct
- * kernel, the im2col + CLBlast GEMM path and AUTO. Then bad inputs and a
+ * kernel, the im2col + CLBlast GEMM path and AUTO; the dual form and a
+ * residual read as a window of a larger tensor. Then bad inputs and a
  * failing-allocation walk. Tolerance: tu_close (1e-4 + 1e-3 |ref|). */
 #include "ops/ops.h"
 #include "refops.h"
@@ -144,6 +145,64 @@ static void run_dual(scl_device *dev, int n, int c, int c2, int h, int w, int oc
     free(ref);
 }
 
+/* A residual window: y = act(conv(x) + bias + r[:, :, y0:y0+oh, x0:x0+ow]) with
+ * r an n x oc x rh x rw tensor (row stride rw, plane stride rh*rw), against
+ * the reference fed the window copied out. k: 1 (1x1) or 3 (3x3, pad). */
+static void run_reswin(scl_device *dev, int n, int c, int h, int w, int oc, int k, int pad, int bias, int y0,
+                       int x0, int rh, int rw, scl_act_params act) {
+    scl_conv_params p = {k, k, 1, 1, pad, pad, pad, pad, 1, 1, 1, act, SCL_CONV_AUTO};
+    int oh = 0, ow = 0;
+    CHECK_OK(scl_conv2d_out_size(&p, h, w, &oh, &ow));
+    CHECK(y0 + oh <= rh && x0 + ow <= rw);
+    const size_t XO = 3, WO = 5, BO = 7, YO = 11, RO = 2;
+    size_t nx = (size_t)n * c * h * w, nw = (size_t)oc * c * k * k, ny = (size_t)n * oc * oh * ow,
+           nr = (size_t)n * oc * rh * rw;
+    float *x = malloc((XO + nx) * 4), *wt = malloc((WO + nw) * 4), *b = malloc((BO + oc) * 4),
+          *r = malloc((RO + nr) * 4), *win = malloc(ny * 4), *y0v = malloc((YO + ny) * 4), *ref = malloc(ny * 4);
+    tu_fill(x, XO + nx, -1, 1);
+    tu_fill(wt, WO + nw, -0.5f, 0.5f);
+    tu_fill(b, BO + oc, -1, 1);
+    tu_fill(r, RO + nr, -2, 2);
+    for (size_t i = 0; i < YO + ny; i++) y0v[i] = NAN;
+    for (int q = 0; q < n * oc; q++)
+        for (int i = 0; i < oh; i++)
+            for (int j = 0; j < ow; j++)
+                win[((size_t)q * oh + i) * ow + j] = r[RO + ((size_t)q * rh + y0 + i) * rw + x0 + j];
+    ref_conv2d(&p, n, c, h, w, oc, oh, ow, x + XO, wt + WO, bias ? b + BO : NULL, win, ref);
+    cl_mem dx = tu_upload(dev, x, XO + nx), dw = tu_upload(dev, wt, WO + nw), db = tu_upload(dev, b, BO + oc),
+           dr = tu_upload(dev, r, RO + nr), dy = tu_upload(dev, y0v, YO + ny);
+    scl_tensor tx = {dx, XO, n, c, h, w}, ty = {dy, YO, n, oc, oh, ow},
+               tr = {dr, RO + (size_t)y0 * rw + x0, n, oc, oh, ow};
+    char what[200];
+    snprintf(what, sizeof what, "residual window %dx%dx%dx%d->%d k%d p%d bias%d at (%d,%d) of %dx%d act%d", n, c, h,
+             w, oc, k, pad, bias, y0, x0, rh, rw, (int)act.act);
+    siamcl_status st = scl_conv2d_reswin_fwd(dev, &p, &tx, dw, WO, bias ? db : NULL, BO, &tr, rw, rh * rw, &ty);
+    if (st != SIAMCL_OK) {
+        fprintf(stderr, "%s: %s: %s\n", what, siamcl_status_string(st), siamcl_last_error());
+        tu_failures++;
+    } else {
+        float *got = tu_download(dev, dy, YO + ny);
+        CHECK(got != NULL);
+        if (got) {
+            tu_compare(what, got + YO, ref, ny);
+            for (size_t i = 0; i < YO; i++) CHECK(isnan(got[i]));
+        }
+        free(got);
+    }
+    scl_buffer_free(dev, dx);
+    scl_buffer_free(dev, dw);
+    scl_buffer_free(dev, db);
+    scl_buffer_free(dev, dr);
+    scl_buffer_free(dev, dy);
+    free(x);
+    free(wt);
+    free(b);
+    free(r);
+    free(win);
+    free(y0v);
+    free(ref);
+}
+
 #define NOACT {SCL_ACT_NONE, 0, 0}
 #define RELU {SCL_ACT_RELU, 0, 0}
 
@@ -208,6 +267,52 @@ int main(void) {
         ccase d = {"act dw", 1, 4, 8, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 1, 1, acts[i]};
         run_case(dev, &d, SCL_CONV_DIRECT);
         run_case(dev, &d, SCL_CONV_GEMM);
+    }
+
+    /* ---- a residual window (a centre crop of a larger tensor, read in place) ---- */
+    {
+        const scl_act_params relu = {SCL_ACT_RELU, 0, 0}, none = {SCL_ACT_NONE, 0, 0};
+        /* 1x1: rows of >= 16 (a vector crosses one row end), of < 16 (several), odd sizes,
+         * channel counts with a tail block; the centre crop (1,1) and a (0,0) window of a
+         * wider, taller tensor */
+        run_reswin(dev, 3, 13, 9, 21, 19, 1, 0, 1, 1, 1, 11, 23, relu);
+        run_reswin(dev, 3, 13, 9, 21, 19, 1, 0, 0, 0, 0, 10, 24, none);
+        run_reswin(dev, 3, 7, 5, 5, 11, 1, 0, 1, 1, 1, 7, 7, relu);
+        run_reswin(dev, 3, 7, 7, 3, 9, 1, 0, 1, 0, 0, 9, 5, none);
+        run_reswin(dev, 3, 16, 7, 16, 8, 1, 0, 1, 1, 1, 9, 18, relu);
+        run_reswin(dev, 2, 5, 11, 37, 12, 1, 0, 0, 0, 0, 12, 40, relu);
+        run_reswin(dev, 2, 5, 6, 11, 7, 1, 0, 1, 0, 0, 9, 11, none); /* rows contiguous, planes apart */
+        /* layer-sized 1x1 (the specialised program), CIResNet-like 25 -> 23 */
+        run_reswin(dev, 3, 64, 23, 23, 40, 1, 0, 1, 1, 1, 25, 25, relu);
+        /* 3x3 pad 1 and pad 0: the 2-D form, rows of several tiles */
+        run_reswin(dev, 3, 6, 9, 11, 10, 3, 1, 1, 1, 1, 11, 13, relu);
+        run_reswin(dev, 3, 6, 13, 37, 10, 3, 1, 0, 0, 0, 14, 40, none);
+        run_reswin(dev, 3, 9, 13, 41, 17, 3, 0, 1, 1, 1, 13, 41, relu);
+        /* bad inputs */
+        cl_mem d = tu_upload(dev, NULL, 4096), dwt = tu_upload(dev, NULL, 64);
+        scl_tensor x = {d, 0, 1, 4, 4, 4}, y = {d, 1024, 1, 4, 4, 4}, r = {d, 2048 + 7, 1, 4, 4, 4};
+        scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
+        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 6, 36, &y));
+        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 0, 0, &y)); /* y's own layout */
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, NULL, 6, 36, &y),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(NULL, &p, &x, dwt, 0, NULL, 0, &r, 6, 36, &y),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 3, 36, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 6, 20, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, -6, 36, &y), SIAMCL_ERR_SHAPE);
+        scl_tensor rbig = r;
+        rbig.off = 4096 - 100; /* the window's planes run past the buffer */
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rbig, 6, 36, &y), SIAMCL_ERR_SHAPE);
+        scl_tensor rsh = r;
+        rsh.h = 3;
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rsh, 6, 36, &y), SIAMCL_ERR_SHAPE);
+        scl_tensor rov = r;
+        rov.off = 1024 - 60; /* the window's span reaches into y */
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rov, 6, 36, &y),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        scl_buffer_free(dev, d);
+        scl_buffer_free(dev, dwt);
     }
 
     /* ---- the dual (two-input pointwise) form ---- */

@@ -155,11 +155,15 @@ static direct_cfg direct_config(int ocg, int cg, int kk, int sh, int spec, int o
     return c;
 }
 
-/* x2 (with w2, bias2): the second input of the dual form (groups 1), or NULL. */
+/* x2 (with w2, bias2): the second input of the dual form (groups 1), or NULL.
+ * rrow/rplane: the residual's row and channel plane strides, 0 for y's layout. */
 static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
-                                size_t woff, cl_mem bias, size_t boff, const scl_tensor *res, const scl_tensor *x2,
-                                cl_mem w2, size_t w2off, cl_mem bias2, size_t b2off, scl_tensor *y) {
-    /* a 1x1 stride-1 unpadded conv is a conv on the 1 x (H*W) image */
+                                size_t woff, cl_mem bias, size_t boff, const scl_tensor *res, int rrow, int rplane,
+                                const scl_tensor *x2, cl_mem w2, size_t w2off, cl_mem bias2, size_t b2off,
+                                scl_tensor *y) {
+    /* a 1x1 stride-1 unpadded conv is a conv on the 1 x (H*W) image (a
+     * windowed residual then maps each flat pixel back to its window row) */
+    int windowed = res && ((rrow && rrow != y->w) || (rplane && rplane != y->h * y->w));
     int flat = is_pointwise(p);
     cl_int N = x->n, C = x->c, H = flat ? 1 : x->h, W = flat ? x->h * x->w : x->w, OC = y->c, OH = flat ? 1 : y->h,
            OW = flat ? y->h * y->w : y->w, KH = p->kh, KW = p->kw, SH = p->stride_h, SW = p->stride_w,
@@ -201,12 +205,16 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
             SCL_ARG(k, 20, KW) | SCL_ARG(k, 21, SH) | SCL_ARG(k, 22, SW) | SCL_ARG(k, 23, PT) | SCL_ARG(k, 24, PL) |
             SCL_ARG(k, 25, DH) | SCL_ARG(k, 26, DW) | SCL_ARG(k, 27, G) | SCL_ARG(k, 28, act) |
             SCL_ARG(k, 29, p->act.a) | SCL_ARG(k, 30, p->act.b) | SCL_ARG(k, 31, ocf);
+    cl_int rr = windowed && rrow ? rrow : windowed ? y->w : OW, rp = windowed && rplane ? rplane : OH * OW,
+           rc = windowed && flat ? y->w : 0;
+    if (windowed && flat && rr == rc) rc = 0; /* rows contiguous: only the planes are apart */
+    e |= SCL_ARG(k, 32, rr) | SCL_ARG(k, 33, rp) | SCL_ARG(k, 34, rc);
     if (x2) {
         cl_ulong x2o = x2->off, w2o = w2off, b2o = b2off;
         cl_int hb2 = bias2 != NULL;
         cl_mem b2m = bias2 ? bias2 : x2->mem;
-        e |= SCL_ARG(k, 32, x2->mem) | SCL_ARG(k, 33, x2o) | SCL_ARG(k, 34, C2) | SCL_ARG(k, 35, w2) |
-             SCL_ARG(k, 36, w2o) | SCL_ARG(k, 37, b2m) | SCL_ARG(k, 38, b2o) | SCL_ARG(k, 39, hb2);
+        e |= SCL_ARG(k, 35, x2->mem) | SCL_ARG(k, 36, x2o) | SCL_ARG(k, 37, C2) | SCL_ARG(k, 38, w2) |
+             SCL_ARG(k, 39, w2o) | SCL_ARG(k, 40, b2m) | SCL_ARG(k, 41, b2o) | SCL_ARG(k, 42, hb2);
     }
     SCL_CL(e, "conv2d_direct arguments");
     size_t xt = (size_t)cfg.vw * cfg.xb, ocg = (size_t)(OC / G);
@@ -348,7 +356,7 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
     }
     if (algo == SCL_CONV_WINOGRAD)
         return scl_conv_winograd_fwd(dev, p, x, w, woff, bias, boff, residual, workspace, buf_floats(workspace), y);
-    return run_direct(dev, p, x, w, woff, bias, boff, residual, NULL, NULL, 0, NULL, 0, y);
+    return run_direct(dev, p, x, w, woff, bias, boff, residual, 0, 0, NULL, NULL, 0, NULL, 0, y);
 }
 
 siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
@@ -374,5 +382,49 @@ siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, con
                         y->c, x2->c);
     if ((bias && boff + (size_t)y->c > buf_floats(bias)) || (bias2 && b2off + (size_t)y->c > buf_floats(bias2)))
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d dual: bias [%d] exceeds its buffer", y->c);
-    return run_direct(dev, p, x, w, woff, bias, boff, NULL, x2, w2, w2off, bias2, b2off, y);
+    return run_direct(dev, p, x, w, woff, bias, boff, NULL, 0, 0, x2, w2, w2off, bias2, b2off, y);
+}
+
+siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
+                                    size_t woff, cl_mem bias, size_t boff, const scl_tensor *residual, int res_row,
+                                    int res_plane, scl_tensor *y) {
+    if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL device or weights");
+    if (!residual) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL residual");
+    SCL_TRY(check_params(p));
+    SCL_TRY(check_tensor(x, "input"));
+    SCL_TRY(check_tensor(y, "output"));
+    const int G = p->groups;
+    if (x->c % G || y->c % G)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: channels %d -> %d not divisible by groups %d", x->c, y->c, G);
+    int oh, ow;
+    SCL_TRY(scl_conv2d_out_size(p, x->h, x->w, &oh, &ow));
+    if (y->n != x->n || y->h != oh || y->w != ow)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h, y->w,
+                        x->n, y->c, oh, ow);
+    const scl_tensor *r = residual;
+    if (!r->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL residual buffer");
+    if (r->n != y->n || r->c != y->c || r->h != y->h || r->w != y->w)
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual window %dx%dx%dx%d does not match output %dx%dx%dx%d",
+                        r->n, r->c, r->h, r->w, y->n, y->c, y->h, y->w);
+    const int rrow = res_row ? res_row : y->w, rplane = res_plane ? res_plane : y->h * y->w;
+    if (res_row < 0 || res_plane < 0 || rrow < y->w || (long)rplane < (long)(y->h - 1) * rrow + y->w)
+        return scl_fail(SIAMCL_ERR_SHAPE,
+                        "conv2d: residual window strides row %d plane %d do not hold %dx%d rows (0 = the output's)",
+                        res_row, res_plane, y->h, y->w);
+    /* the window's last element: (n*c - 1) planes, h - 1 rows and w columns in */
+    size_t span = ((size_t)r->n * r->c - 1) * (size_t)rplane + (size_t)(r->h - 1) * rrow + (size_t)r->w;
+    if (r->off + span > buf_floats(r->mem))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual window at offset %zu spans %zu floats, its buffer has %zu",
+                        r->off, span, buf_floats(r->mem));
+    if (overlaps(x, y)) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: output overlaps the input");
+    if (r->mem == y->mem && r->off < y->off + scl_tensor_count(y) && y->off < r->off + span)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: residual window overlaps the output");
+    size_t wn = (size_t)y->c * (x->c / G) * p->kh * p->kw;
+    if (woff + wn > buf_floats(w))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: weights [%d,%d,%d,%d] at offset %zu exceed their buffer (%zu floats)",
+                        y->c, x->c / G, p->kh, p->kw, woff, buf_floats(w));
+    if (bias && boff + (size_t)y->c > buf_floats(bias))
+        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: bias [%d] at offset %zu exceeds its buffer (%zu floats)", y->c, boff,
+                        buf_floats(bias));
+    return run_direct(dev, p, x, w, woff, bias, boff, r, rrow, rplane, NULL, NULL, 0, NULL, 0, y);
 }

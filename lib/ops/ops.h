@@ -102,6 +102,16 @@ siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, con
                                   size_t woff, cl_mem bias, size_t boff, const scl_tensor *x2, cl_mem w2,
                                   size_t w2off, cl_mem bias2, size_t b2off, scl_tensor *y);
 
+/* The same with the residual a window of a larger tensor: residual->off is
+ * its first element and its shape is y's; rows are res_row floats apart and
+ * channel planes res_plane (images res_plane * C_out); 0 = y's own layout.
+ * E.g. the centre crop [1:-1, 1:-1] of an N x C x H x W tensor t at offset o:
+ * off o + W + 1, res_row W, res_plane H * W. Always the direct kernel
+ * (p->algo is not consulted); the window must not overlap y. */
+siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
+                                    size_t woff, cl_mem bias, size_t boff, const scl_tensor *residual, int res_row,
+                                    int res_plane, scl_tensor *y);
+
 /* ---- conv_winograd.c (+ cl/conv_winograd.cl): Winograd F(2x2,3x3) ---- */
 /* Nonzero for 3x3 stride-1 dilation-1 groups-1 convs (any padding). */
 int scl_conv_winograd_applies(const scl_conv_params *p);
