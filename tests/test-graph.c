@@ -3,7 +3,7 @@
  * (double accumulation), then imported, planned on the device and compared
  * with the op tolerance |a-b| <= 1e-4 + 1e-3|b|. Covers every supported op and
  * attribute form, the fusions (BN folding, conv+bias+activation, conv+residual,
- * binary+activation), views, liveness reuse, dynamic conv weights, two-input /
+ * binary+activation, dual 1x1 units, centre crops folded into residual units), views, liveness reuse, dynamic conv weights, two-input /
  * two-output graphs, weight sharing between plans, bindings, run-time shape
  * errors and a failing-allocator walk over plan creation. */
 #include <float.h>
@@ -691,6 +691,89 @@ static void test_dual_units(siamcl_context *ctx) {
     free(keep);
 }
 
+static int count_res_crop(const siamcl_plan *p) {
+    int c = 0;
+    for (int i = 0; p && i < p->nsteps; i++) c += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].res_crop > 0;
+    return c;
+}
+
+/* CIResNet's identity unit: 1x1 -> 3x3 pad 1 -> 1x1 + Add(input) [-> Relu] -> crop 1 on H and W. */
+static const char *crop_unit(const char *x, int mid, int relu_after, int swap) {
+    ob_val *xv = ob_get(&B, x);
+    int co = (int)xv->d[1];
+    const char *a = t_act("Relu", t_conv(x, mid, &PW), 0, 0);
+    const char *b = t_act("Relu", t_conv(a, mid, &C3), 0, 0);
+    const char *e = t_conv(b, co, &PW);
+    const char *r = swap ? t_bin("Add", x, e) : t_bin("Add", e, x);
+    return relu_after ? t_act("Relu", r, 0, 0) : r;
+}
+
+static const char *crop_hw(const char *r, int crop, int one_axis_at_a_time) {
+    int64_t one[2] = {1, 1}, st[2] = {crop, crop}, en[2] = {-crop, -crop}, ax[2] = {2, 3};
+    if (!one_axis_at_a_time) return t_slice(r, 2, st, en, ax, one);
+    return t_slice(t_slice(r, 1, st, en, ax, one), 1, st + 1, en + 1, ax + 1, one);
+}
+
+/* Identity residual units followed by a centre crop: the crop folds into the
+ * unit's convolutions (3x3 unpadded, the residual read as a window) where 1x1
+ * runs direct; a crop of 2, a unit output read twice and forced GEMM keep the
+ * plain steps; every form gives the reference. */
+static void build_crop_units(void) {
+    ob_init(&B, 13);
+    tu_seed(99);
+    const char *x = t_input("x", 3, 16, 13, 27);
+    /* CIResNet's form (Relu after the Add, one axis at a time), then no Relu, both axes, Add operands swapped */
+    const char *s1 = crop_hw(crop_unit(x, 6, 1, 0), 1, 1);       /* 11x25 */
+    const char *s2 = crop_hw(crop_unit(s1, 5, 0, 1), 1, 0);      /* 9x23 */
+    /* a crop of 2: not folded */
+    const char *s3 = crop_hw(crop_unit(s2, 6, 1, 0), 2, 0);      /* 5x19 */
+    /* the unit's output read twice (the crop and a pool): not folded */
+    const char *r4 = crop_unit(s3, 6, 1, 0);
+    const char *s4 = t_bin("Mul", crop_hw(r4, 1, 1), t_gap(r4));    /* 3x17 */
+    /* a small one (rows shorter than a vector), folded */
+    const char *s5 = crop_hw(crop_unit(s4, 4, 1, 1), 1, 1);      /* 1x15 */
+    ob_output(&B, s5);
+}
+
+static void test_crop_units(siamcl_context *ctx) {
+    build_crop_units();
+    net_run r = run_net(ctx, "cropunits");
+    if (r.p) {
+        int want = scl_conv_mode_pointwise_direct(r.p->dev, r.p->conv_mode) ? 3 : 0;
+        CHECK(count_res_crop(r.p) == want);
+        /* 15 convs, 5 crops (2 of 3 on one axis at a time composed), the Mul and the GAP */
+        CHECK(count_steps(r.p, SCL_STEP_SLICE) == 5 - want);
+        CHECK(r.st.launches == 15 + 5 - want + 2);
+    }
+    net_free(&r);
+    ob_free(&B);
+    const char *old = getenv("SIAMCL_CONV");
+    char *keep = old ? strdup(old) : NULL;
+    setenv("SIAMCL_CONV", "gemm", 1);
+    build_crop_units();
+    r = run_net(ctx, "cropunits-gemm");
+    CHECK(count_res_crop(r.p) == 0);
+    CHECK(count_steps(r.p, SCL_STEP_SLICE) == 5);
+    net_free(&r);
+    ob_free(&B);
+    setenv("SIAMCL_CONV", "direct", 1);
+    build_crop_units();
+    r = run_net(ctx, "cropunits-direct");
+    CHECK(count_res_crop(r.p) == 3);
+    CHECK(count_steps(r.p, SCL_STEP_SLICE) == 2);
+    net_free(&r);
+    ob_free(&B);
+    setenv("SIAMCL_CONV", "winograd", 1);
+    build_crop_units();
+    r = run_net(ctx, "cropunits-winograd");
+    CHECK(count_res_crop(r.p) == 3);
+    net_free(&r);
+    ob_free(&B);
+    if (keep) setenv("SIAMCL_CONV", keep, 1);
+    else unsetenv("SIAMCL_CONV");
+    free(keep);
+}
+
 /* A deep chain: buffers are reused (a few places serve 40 intermediates). */
 static void test_liveness(siamcl_context *ctx) {
     ob_init(&B, 13);
@@ -878,6 +961,7 @@ int main(void) {
     test_layout_net(ctx);
     test_crop_pool(ctx);
     test_dual_units(ctx);
+    test_crop_units(ctx);
     test_liveness(ctx);
     test_plans(ctx);
     test_failing_allocations(ctx);

@@ -4,7 +4,8 @@
  * conv + bias + activation, conv + residual Add, binary/eltwise + activation,
  * a spatial Slice read in place by the MaxPool that consumes it, two 1x1 convs
  * summed by an Add as one dual conv where 1x1 runs direct (a residual unit's
- * expansion + downsampling shortcut);
+ * expansion + downsampling shortcut), a centre crop after an identity residual
+ * unit folded into its 3x3 (unpadded) and its 1x1 (residual read as a window);
  * Reshape/Flatten/Identity are views) -> storage: every intermediate gets a
  * place in a pool of buffers reused by liveness (a buffer is free once the last
  * step reading its current occupant has run); inputs and outputs have their own
@@ -76,6 +77,75 @@ static int pointwise_alone(const siamcl_plan *p, int sp, int v) {
            t->x2 < 0 && t->act.act == SCL_ACT_NONE && t->nfused + 3 <= SCL_STEP_MAX_FUSED && c->kh == 1 &&
            c->kw == 1 && c->stride_h == 1 && c->stride_w == 1 && c->pad_t == 0 && c->pad_l == 0 && c->pad_b == 0 &&
            c->pad_r == 0 && c->dil_h == 1 && c->dil_w == 1 && c->groups == 1 && p->dims[t->x].rank == 4;
+}
+
+/* A residual unit's centre crop folded into its convolutions (CIResNet's
+ * identity units): the plan built
+ *   B: conv 3x3 stride 1 pad 1 (b) [+ act] -> c      (c read only by C)
+ *   C: conv 1x1 (c) + Add(r) [+ act] -> R             (R read only by D)
+ *   D: Slice R[:, :, 1:-1, 1:-1] -> S
+ * and since the crop commutes with the pointwise tail and the centre of a
+ * pad-1 3x3 conv is the unpadded conv, it becomes
+ *   B': conv 3x3 stride 1 pad 0 (b) [+ act] -> c' ((H-2) x (W-2))
+ *   C': conv 1x1 (c') + Add(window of r at (1,1)) [+ act] -> S
+ * with D gone. Only where 1x1 runs direct (the windowed residual is a direct
+ * kernel feature); anything else keeps the plain steps. Runs before the dead
+ * steps are dropped, while shapes can still change (storage is planned after). */
+static void fold_residual_crops(siamcl_plan *p) {
+    if (!scl_conv_mode_pointwise_direct(p->dev, p->conv_mode)) return;
+    scl_dims *dims = p->dims;
+    for (int i = 0; i < p->nsteps; i++) {
+        scl_step *d = &p->steps[i];
+        if (d->dead || d->kind != SCL_STEP_SLICE) continue;
+        int R = d->x, S = d->y;
+        if (dims[R].rank != 4 || dims[S].rank != 4 || use_count(p, R) != 1) continue;
+        const int64_t *rd = dims[R].d, *sd = dims[S].d;
+        if (rd[0] != sd[0] || rd[1] != sd[1] || rd[2] != sd[2] + 2 || rd[3] != sd[3] + 2 || sd[2] < 1 || sd[3] < 1)
+            continue;
+        int ok = d->start[0] == 0 && d->start[1] == 0 && d->start[2] == 1 && d->start[3] == 1;
+        for (int k = 0; k < 4; k++) ok = ok && d->stepv[k] == 1;
+        int ci = p->value_step[R];
+        if (!ok || ci < 0 || ci >= i) continue;
+        scl_step *c = &p->steps[ci];
+        const scl_conv_params *cc = &c->conv;
+        if (c->dead || c->kind != SCL_STEP_CONV || c->y != R || c->res < 0 || c->x2 >= 0 || c->res_crop ||
+            c->nfused + 1 + d->nfused > SCL_STEP_MAX_FUSED || cc->kh != 1 || cc->kw != 1 || cc->stride_h != 1 ||
+            cc->stride_w != 1 || cc->pad_t || cc->pad_l || cc->pad_b || cc->pad_r || dims[c->res].rank != 4 ||
+            !scl_dims_equal(&dims[c->res], &dims[R]))
+            continue;
+        int cv = c->x, bi = p->value_step[cv];
+        if (use_count(p, cv) != 1 || bi < 0 || bi >= ci || dims[cv].rank != 4) continue;
+        scl_step *b = &p->steps[bi];
+        const scl_conv_params *bc = &b->conv;
+        if (b->dead || b->kind != SCL_STEP_CONV || b->y != cv || b->res >= 0 || b->x2 >= 0 || bc->kh != 3 ||
+            bc->kw != 3 || bc->stride_h != 1 || bc->stride_w != 1 || bc->dil_h != 1 || bc->dil_w != 1 ||
+            bc->pad_t != 1 || bc->pad_l != 1 || bc->pad_b != 1 || bc->pad_r != 1 || dims[cv].d[2] != rd[2] ||
+            dims[cv].d[3] != rd[3])
+            continue;
+        /* B': unpadded, its output shrinks by the crop (so do the values inside
+         * both fused steps, which only the per-layer MAC count reads) */
+        b->conv.pad_t = b->conv.pad_l = b->conv.pad_b = b->conv.pad_r = 0;
+        const scl_node *nodes = p->g->nodes;
+        dims[cv].d[2] -= 2;
+        dims[cv].d[3] -= 2;
+        for (int k = -1; k < b->nfused; k++) {
+            int v = nodes[k < 0 ? b->node : b->fused[k]].out;
+            if (v != cv && dims[v].rank == 4) dims[v] = dims[cv];
+        }
+        for (int k = -1; k < c->nfused; k++) {
+            int v = nodes[k < 0 ? c->node : c->fused[k]].out;
+            if (dims[v].rank == 4) dims[v] = dims[S];
+        }
+        /* C': writes S, reading the residual's centre window; the slice's nodes are C's now */
+        c->res_crop = 1;
+        c->y = S;
+        c->fused[c->nfused++] = d->node;
+        for (int k = 0; k < d->nfused; k++) c->fused[c->nfused++] = d->fused[k];
+        p->value_step[S] = ci;
+        p->node_step[d->node] = ci;
+        for (int k = 0; k < d->nfused; k++) p->node_step[d->fused[k]] = ci;
+        d->dead = 1;
+    }
 }
 
 static siamcl_status build_steps(siamcl_plan *p) {
@@ -344,6 +414,7 @@ static siamcl_status build_steps(siamcl_plan *p) {
         p->node_step[ni] = p->nsteps;
         p->nsteps++;
     }
+    fold_residual_crops(p);
     /* drop the steps folded into later ones, renumbering what points at steps */
     int *map = p->scratch, k = 0;
     for (int i = 0; i < p->nsteps; i++) {
@@ -483,6 +554,15 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
             return scl_conv2d_dual_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
                                        s->b >= 0 ? vt[s->b].off : 0, &vt[s->x2], vt[s->w2].mem, vt[s->w2].off,
                                        s->b2 >= 0 ? vt[s->b2].mem : NULL, s->b2 >= 0 ? vt[s->b2].off : 0, y);
+        if (s->res_crop) {
+            /* the residual's centre window (y's shape inside res's layout) */
+            const scl_tensor *r = &vt[s->res];
+            scl_tensor rw = *y;
+            rw.mem = r->mem;
+            rw.off = r->off + (size_t)s->res_crop * (size_t)r->w + (size_t)s->res_crop;
+            return scl_conv2d_reswin_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
+                                         s->b >= 0 ? vt[s->b].off : 0, &rw, r->w, r->h * r->w, y);
+        }
         return scl_conv2d_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
                               s->b >= 0 ? vt[s->b].off : 0, s->res >= 0 ? &vt[s->res] : NULL, p->workspace, y);
     }

@@ -29,6 +29,8 @@ typedef struct scl_step {
     int x, w, b, res, in2, y; /* value indices, -1 if unused */
     int x2, w2, b2;           /* conv: a second 1x1 conv summed in (input, weights, bias), -1 if none */
     int dead;                 /* folded into a later step (removed once the steps are built) */
+    int res_crop;             /* conv: the residual is res's centre window, this many cells in on each side
+                                 (a Slice after the Add folded in), 0 = res itself */
     scl_act_params act;
     scl_conv_params conv;
     scl_pool_params pool;
