@@ -309,28 +309,22 @@ static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const s
     return SIAMCL_OK;
 }
 
-siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
-                             cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
-                             scl_tensor *y) {
-    if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL device or weights");
+/* The checks every single-input launcher makes: parameters, input and output
+ * views, groups, the output size (*oh, *ow), no output over the input, weights
+ * and bias inside their buffers. */
+static siamcl_status check_args(const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff, cl_mem bias,
+                                size_t boff, const scl_tensor *y, int *oh, int *ow) {
     SCL_TRY(check_params(p));
     SCL_TRY(check_tensor(x, "input"));
     SCL_TRY(check_tensor(y, "output"));
-    if (residual) SCL_TRY(check_tensor(residual, "residual"));
     const int G = p->groups;
     if (x->c % G || y->c % G)
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: channels %d -> %d not divisible by groups %d", x->c, y->c, G);
-    int oh, ow;
-    SCL_TRY(scl_conv2d_out_size(p, x->h, x->w, &oh, &ow));
-    if (y->n != x->n || y->h != oh || y->w != ow)
+    SCL_TRY(scl_conv2d_out_size(p, x->h, x->w, oh, ow));
+    if (y->n != x->n || y->h != *oh || y->w != *ow)
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h, y->w,
-                        x->n, y->c, oh, ow);
-    if (residual && (residual->n != y->n || residual->c != y->c || residual->h != y->h || residual->w != y->w))
-        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual %dx%dx%dx%d does not match output %dx%dx%dx%d",
-                        residual->n, residual->c, residual->h, residual->w, y->n, y->c, y->h, y->w);
+                        x->n, y->c, *oh, *ow);
     if (overlaps(x, y)) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: output overlaps the input");
-    if (residual && overlaps(residual, y) && !same_view(residual, y))
-        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: residual partially overlaps the output");
     size_t wn = (size_t)y->c * (x->c / G) * p->kh * p->kw;
     if (woff + wn > buf_floats(w))
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: weights [%d,%d,%d,%d] at offset %zu exceed their buffer (%zu floats)",
@@ -338,6 +332,24 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
     if (bias && boff + (size_t)y->c > buf_floats(bias))
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: bias [%d] at offset %zu exceeds its buffer (%zu floats)", y->c, boff,
                         buf_floats(bias));
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
+                             cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
+                             scl_tensor *y) {
+    if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL device or weights");
+    int oh, ow;
+    SCL_TRY(check_args(p, x, w, woff, bias, boff, y, &oh, &ow));
+    const int G = p->groups;
+    if (residual) {
+        SCL_TRY(check_tensor(residual, "residual"));
+        if (residual->n != y->n || residual->c != y->c || residual->h != y->h || residual->w != y->w)
+            return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual %dx%dx%dx%d does not match output %dx%dx%dx%d",
+                            residual->n, residual->c, residual->h, residual->w, y->n, y->c, y->h, y->w);
+        if (overlaps(residual, y) && !same_view(residual, y))
+            return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: residual partially overlaps the output");
+    }
     scl_conv_algo algo = resolve(p, dev);
     if (algo == SCL_CONV_GEMM) {
         size_t need = is_pointwise(p) ? 0 : im2col_floats(p, x, oh, ow);
@@ -390,17 +402,8 @@ siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, c
                                     int res_plane, scl_tensor *y) {
     if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL device or weights");
     if (!residual) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL residual");
-    SCL_TRY(check_params(p));
-    SCL_TRY(check_tensor(x, "input"));
-    SCL_TRY(check_tensor(y, "output"));
-    const int G = p->groups;
-    if (x->c % G || y->c % G)
-        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: channels %d -> %d not divisible by groups %d", x->c, y->c, G);
     int oh, ow;
-    SCL_TRY(scl_conv2d_out_size(p, x->h, x->w, &oh, &ow));
-    if (y->n != x->n || y->h != oh || y->w != ow)
-        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h, y->w,
-                        x->n, y->c, oh, ow);
+    SCL_TRY(check_args(p, x, w, woff, bias, boff, y, &oh, &ow));
     const scl_tensor *r = residual;
     if (!r->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL residual buffer");
     if (r->n != y->n || r->c != y->c || r->h != y->h || r->w != y->w)
@@ -416,15 +419,7 @@ siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, c
     if (r->off + span > buf_floats(r->mem))
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual window at offset %zu spans %zu floats, its buffer has %zu",
                         r->off, span, buf_floats(r->mem));
-    if (overlaps(x, y)) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: output overlaps the input");
     if (r->mem == y->mem && r->off < y->off + scl_tensor_count(y) && y->off < r->off + span)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: residual window overlaps the output");
-    size_t wn = (size_t)y->c * (x->c / G) * p->kh * p->kw;
-    if (woff + wn > buf_floats(w))
-        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: weights [%d,%d,%d,%d] at offset %zu exceed their buffer (%zu floats)",
-                        y->c, x->c / G, p->kh, p->kw, woff, buf_floats(w));
-    if (bias && boff + (size_t)y->c > buf_floats(bias))
-        return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: bias [%d] at offset %zu exceeds its buffer (%zu floats)", y->c, boff,
-                        buf_floats(bias));
     return run_direct(dev, p, x, w, woff, bias, boff, r, rrow, rplane, NULL, NULL, 0, NULL, 0, y);
 }
