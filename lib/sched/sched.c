@@ -423,6 +423,15 @@ siamcl_status scl_sched_template(scl_sched *s, int zdev, const siamcl_image *fra
     return SIAMCL_OK;
 }
 
+/* Write template features zf into slot k of `bank`, once per search item. */
+static siamcl_status write_slot(const scl_sched *s, sdev *v, cl_mem bank, int k, const float *zf) {
+    size_t zc = s->zcount;
+    for (int r = 0; r < s->per; r++)
+        SCL_TRY(scl_buffer_write(v->dev, bank, ((size_t)k * s->per + r) * zc * sizeof(float), zc * sizeof(float),
+                                 zf));
+    return SIAMCL_OK;
+}
+
 /* Grow device v's banks to `slots` (a power of two), keeping the templates.
  * With a pass in flight the new bank is written at collect (slots marked
  * dirty) and the pass's bank, outputs and host outputs are retired, not freed. */
@@ -442,9 +451,7 @@ static siamcl_status grow(scl_sched *s, sdev *v, int slots) {
         for (int k = 0; k < v->slots && v->pending; k++)
             if (used[k]) used[k] = 2;
         for (int k = 0; k < v->slots && st == SIAMCL_OK && !v->pending; k++)
-            for (size_t r = 0; r < per && st == SIAMCL_OK; r++)
-                st = scl_buffer_write(v->dev, zbank, ((size_t)k * per + r) * zc * sizeof(float), zc * sizeof(float),
-                                      zhost + (size_t)k * zc);
+            st = write_slot(s, v, zbank, k, zhost + (size_t)k * zc);
     }
     if (st != SIAMCL_OK) {
         scl_free(zhost);
@@ -486,9 +493,7 @@ siamcl_status scl_sched_attach(scl_sched *s, int xdev, const float *zf, int *slo
     size_t zc = s->zcount;
     memcpy(v->zhost + (size_t)k * zc, zf, zc * sizeof(float));
     if (!v->pending) /* else written at collect: the pass in flight reads this bank */
-        for (int r = 0; r < s->per; r++)
-            SCL_TRY(scl_buffer_write(v->dev, v->zbank, ((size_t)k * s->per + r) * zc * sizeof(float),
-                                     zc * sizeof(float), zf));
+        SCL_TRY(write_slot(s, v, v->zbank, k, zf));
     v->used[k] = v->pending ? 2 : 1;
     v->load++;
     *slot = k;
@@ -674,9 +679,7 @@ static siamcl_status flush_bank(scl_sched *s, sdev *v) {
     for (int k = 0; k < v->slots; k++) {
         if (v->used[k] != 2) continue;
         v->used[k] = 1;
-        for (int r = 0; r < s->per; r++)
-            SCL_TRY(scl_buffer_write(v->dev, v->zbank, ((size_t)k * s->per + r) * zc * sizeof(float),
-                                     zc * sizeof(float), v->zhost + (size_t)k * zc));
+        SCL_TRY(write_slot(s, v, v->zbank, k, v->zhost + (size_t)k * zc));
     }
     return SIAMCL_OK;
 }
