@@ -74,9 +74,8 @@ static int pointwise_alone(const siamcl_plan *p, int sp, int v) {
     const scl_step *t = &p->steps[sp];
     const scl_conv_params *c = &t->conv;
     return t->kind == SCL_STEP_CONV && !t->dead && t->y == v && use_count(p, v) == 1 && t->res < 0 &&
-           t->x2 < 0 && t->act.act == SCL_ACT_NONE && t->nfused + 3 <= SCL_STEP_MAX_FUSED && c->kh == 1 &&
-           c->kw == 1 && c->stride_h == 1 && c->stride_w == 1 && c->pad_t == 0 && c->pad_l == 0 && c->pad_b == 0 &&
-           c->pad_r == 0 && c->dil_h == 1 && c->dil_w == 1 && c->groups == 1 && p->dims[t->x].rank == 4;
+           t->x2 < 0 && t->act.act == SCL_ACT_NONE && t->nfused + 3 <= SCL_STEP_MAX_FUSED &&
+           scl_conv_is_pointwise(c) && c->dil_h == 1 && c->dil_w == 1 && c->groups == 1 && p->dims[t->x].rank == 4;
 }
 
 /* A residual unit's centre crop folded into its convolutions (CIResNet's
@@ -109,8 +108,7 @@ static void fold_residual_crops(siamcl_plan *p) {
         scl_step *c = &p->steps[ci];
         const scl_conv_params *cc = &c->conv;
         if (c->dead || c->kind != SCL_STEP_CONV || c->y != R || c->res < 0 || c->x2 >= 0 || c->res_crop ||
-            c->nfused + 1 + d->nfused > SCL_STEP_MAX_FUSED || cc->kh != 1 || cc->kw != 1 || cc->stride_h != 1 ||
-            cc->stride_w != 1 || cc->pad_t || cc->pad_l || cc->pad_b || cc->pad_r || dims[c->res].rank != 4 ||
+            c->nfused + 1 + d->nfused > SCL_STEP_MAX_FUSED || !scl_conv_is_pointwise(cc) || dims[c->res].rank != 4 ||
             !scl_dims_equal(&dims[c->res], &dims[R]))
             continue;
         int cv = c->x, bi = p->value_step[cv];

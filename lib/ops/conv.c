@@ -45,11 +45,6 @@ siamcl_status scl_conv2d_out_size(const scl_conv_params *p, int h, int w, int *o
     return SIAMCL_OK;
 }
 
-static int is_pointwise(const scl_conv_params *p) {
-    return p->kh == 1 && p->kw == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_t == 0 && p->pad_l == 0 &&
-           p->pad_b == 0 && p->pad_r == 0;
-}
-
 /* The algorithm SCL_CONV_AUTO resolves to. Measured on PoCL (2-core AVX-512
  * CPU, see direct_config; best of interleaved runs, same load): the direct
  * kernel runs the networks' dense 3x3/5x5/7x7/11x11 layers at ~160-280
@@ -66,7 +61,7 @@ static int is_pointwise(const scl_conv_params *p) {
 static scl_conv_algo resolve(const scl_conv_params *p, const scl_device *dev) {
     if (p->algo == SCL_CONV_WINOGRAD) return scl_conv_winograd_applies(p) ? SCL_CONV_WINOGRAD : SCL_CONV_DIRECT;
     if (p->algo != SCL_CONV_AUTO) return p->algo;
-    if (is_pointwise(p) && dev && dev->info.type != SIAMCL_DEVICE_CPU) return SCL_CONV_GEMM;
+    if (scl_conv_is_pointwise(p) && dev && dev->info.type != SIAMCL_DEVICE_CPU) return SCL_CONV_GEMM;
     return SCL_CONV_DIRECT;
 }
 
@@ -80,7 +75,7 @@ size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x,
     int oh, ow;
     if (check_params(p) != SIAMCL_OK || scl_conv2d_out_size(p, x->h, x->w, &oh, &ow) != SIAMCL_OK) return 0;
     if (resolve(p, NULL) == SCL_CONV_WINOGRAD) return scl_conv_winograd_workspace_bytes(p, x, y);
-    if (resolve(p, NULL) != SCL_CONV_GEMM || is_pointwise(p)) return 0;
+    if (resolve(p, NULL) != SCL_CONV_GEMM || scl_conv_is_pointwise(p)) return 0;
     return im2col_floats(p, x, oh, ow) * sizeof(float);
 }
 
@@ -164,7 +159,7 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
     /* a 1x1 stride-1 unpadded conv is a conv on the 1 x (H*W) image (a
      * windowed residual then maps each flat pixel back to its window row) */
     int windowed = res && ((rrow && rrow != y->w) || (rplane && rplane != y->h * y->w));
-    int flat = is_pointwise(p);
+    int flat = scl_conv_is_pointwise(p);
     cl_int N = x->n, C = x->c, H = flat ? 1 : x->h, W = flat ? x->h * x->w : x->w, OC = y->c, OH = flat ? 1 : y->h,
            OW = flat ? y->h * y->w : y->w, KH = p->kh, KW = p->kw, SH = p->stride_h, SW = p->stride_w,
            PT = p->pad_t, PL = p->pad_l, DH = p->dil_h, DW = p->dil_w, G = p->groups, act = (cl_int)p->act.act;
@@ -278,7 +273,7 @@ static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const s
     /* B operand: x itself for pointwise convs, else the im2col matrix */
     cl_mem bm;
     size_t b0, b_img, b_grp;
-    if (is_pointwise(p)) {
+    if (scl_conv_is_pointwise(p)) {
         bm = x->mem;
         b0 = x->off;
         b_img = (size_t)x->c * x->h * x->w;
@@ -352,7 +347,7 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
     }
     scl_conv_algo algo = resolve(p, dev);
     if (algo == SCL_CONV_GEMM) {
-        size_t need = is_pointwise(p) ? 0 : im2col_floats(p, x, oh, ow);
+        size_t need = scl_conv_is_pointwise(p) ? 0 : im2col_floats(p, x, oh, ow);
         if (need && !workspace)
             return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: the GEMM path needs a workspace of %zu bytes",
                             need * sizeof(float));
@@ -376,7 +371,7 @@ siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, con
                                   size_t w2off, cl_mem bias2, size_t b2off, scl_tensor *y) {
     if (!dev || !w || !w2) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d dual: NULL device or weights");
     SCL_TRY(check_params(p));
-    if (!is_pointwise(p) || p->dil_h != 1 || p->dil_w != 1 || p->groups != 1)
+    if (!scl_conv_is_pointwise(p) || p->dil_h != 1 || p->dil_w != 1 || p->groups != 1)
         return scl_fail(SIAMCL_ERR_UNSUPPORTED,
                         "conv2d dual: only 1x1 stride-1 unpadded groups-1 convolutions (kernel %dx%d stride %dx%d "
                         "groups %d)",

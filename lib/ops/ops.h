@@ -82,6 +82,11 @@ typedef struct scl_conv_params {
 
 /* Output spatial size for input h/w; returns SIAMCL_ERR_SHAPE if non-positive. */
 siamcl_status scl_conv2d_out_size(const scl_conv_params *p, int h, int w, int *oh, int *ow);
+/* 1x1, stride 1, no padding: a per-pixel product over channels. */
+static inline int scl_conv_is_pointwise(const scl_conv_params *p) {
+    return p->kh == 1 && p->kw == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_t == 0 && p->pad_l == 0 &&
+           p->pad_b == 0 && p->pad_r == 0;
+}
 /* Scratch bytes the chosen algorithm needs for this shape (0 for direct). */
 size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *y);
 /* y = act(conv(x, w) + bias + residual).
