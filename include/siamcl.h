@@ -17,5 +17,6 @@
 #include "siamcl/tracker.h" /* SiamFC / SiamFC+ / NanoTrack trackers */
 #include "siamcl/group.h"   /* many targets over the devices of a context */
 #include "siamcl/eval.h"    /* OTB one-pass evaluation */
+#include "siamcl/video.h"   /* video files in and out (FFmpeg; optional at build time) */
 
 #endif

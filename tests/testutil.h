@@ -113,7 +113,6 @@ static inline siamcl_context *tu_context(void) {
 
 static inline scl_device *tu_dev(siamcl_context *ctx) { return &ctx->dev[0]; }
 
-/* ../shared by default; SIAMCL_SHARED overrides (CTest sets it from the CMake option). */
 /* The path of the repository's models/<name>.model (tests/ sits beside models/). */
 static inline void tu_model_path(char *out, size_t cap, const char *name) {
     snprintf(out, cap, "%s", __FILE__);
@@ -122,9 +121,10 @@ static inline void tu_model_path(char *out, size_t cap, const char *name) {
     snprintf(out + at, cap - at, "../models/%s.model", name);
 }
 
+/* The data folder: SIAMCL_SHARED (CTest sets it from the CMake option), else ../shared. */
 static inline const char *tu_shared(void) {
     const char *s = getenv("SIAMCL_SHARED");
-    return s && *s ? s : SIAMCL_SHARED_DEFAULT;
+    return s && *s ? s : "../shared";
 }
 
 /* Read a whole file (golden tensors); *n = bytes. NULL if missing. */

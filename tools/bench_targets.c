@@ -94,11 +94,7 @@ int cli_bench_targets(int argc, char **argv) {
         fprintf(stderr, "siamcl bench: --targets needs 1..4096 and --frames >= 1\n");
         return 2;
     }
-    char mdir[1024], path[1200], sdir[1200];
-    if (!models) {
-        snprintf(mdir, sizeof mdir, "%s/models", cli_shared_dir());
-        models = mdir;
-    }
+    char sdir[1200];
     if (!seq) {
         snprintf(sdir, sizeof sdir, "%s/data/otb/Crossing", cli_shared_dir());
         seq = sdir;
@@ -111,8 +107,7 @@ int cli_bench_targets(int argc, char **argv) {
         scp = &sc;
     }
     siamcl_tracker_desc d;
-    if (!cli_find_model(model, path, sizeof path)) snprintf(path, sizeof path, "%s", model); /* the load names it */
-    st = siamcl_tracker_desc_load(path, models, &d);
+    st = siamcl_tracker_desc_load(model, models, &d);
     if (st != SIAMCL_OK) return cli_fail(st, "loading the model description");
     siamcl_sequence *s = NULL;
     st = siamcl_sequence_open(seq, 0, &s);

@@ -15,13 +15,39 @@ int cli_bench_targets(int argc, char **argv); /* siamcl bench --targets N (bench
 int cli_track_multi(int argc, char **argv);   /* siamcl track, several targets (track_multi.c) */
 
 /* Shared by subcommands (main.c). */
-const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or the build-time default */
+const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or ../shared */
 void cli_set_shared_dir(const char *dir);
 void cli_log(siamcl_log_level level, const char *msg, void *user); /* stderr logger */
 int cli_fail(siamcl_status st, const char *what);                   /* print error, return exit code */
-/* A model description path for M: as given, M.model, models/M.model, then
- * ../models/M.model and ../../models/M.model next to the executable. 1 if found. */
-int cli_find_model(const char *m, char *out, size_t cap);
 double cli_now_s(void); /* wall clock, seconds */
+
+/* cli_util.c. Option values are parsed whole and range-checked; on a bad one a
+ * message naming the option goes to stderr and 0 is returned. */
+int cli_parse_int(const char *opt, const char *s, long lo, long hi, int *out);
+int cli_parse_box(const char *opt, const char *s, siamcl_box *b); /* "x,y,w,h", w, h > 0 */
+int cli_make_dirs(const char *path);     /* mkdir -p; 0 (with a message) on failure */
+int cli_is_video_name(const char *path); /* .mp4, .mkv, .avi, ... */
+
+/* frames.c: where frames come from (an image sequence or a video file). */
+typedef struct cli_frames cli_frames;
+siamcl_status cli_frames_open(const char *seq_dir, const char *video, int target, cli_frames **out);
+void cli_frames_free(cli_frames *f);
+const char *cli_frames_name(const cli_frames *f);
+int cli_frames_count(const cli_frames *f);         /* -1 when unknown (a video without a frame count) */
+double cli_frames_fps(const cli_frames *f);        /* the video's rate, else 30 */
+const siamcl_sequence *cli_frames_sequence(const cli_frames *f); /* NULL for a video */
+/* Frame i (sequential use only for videos); *got = 0 past the end. */
+siamcl_status cli_frames_read(cli_frames *f, int i, siamcl_image *img, int *got);
+int cli_frames_groundtruth(const cli_frames *f, int i, siamcl_box *box);
+
+/* vis.c: drawn frames, to a folder of PNGs + contact sheet, or to a video file. */
+typedef struct cli_vis cli_vis;
+/* path: a folder, or a file named .mp4/.mkv/.avi/... for a video; n: frames expected
+ * (-1 unknown: no contact sheet); fps: the video's rate. */
+siamcl_status cli_vis_open(const char *path, int n, int every, double fps, cli_vis **out);
+siamcl_status cli_vis_frame(cli_vis *v, siamcl_image *img, int i, const siamcl_box *box, const siamcl_box *gt,
+                            float score);
+siamcl_status cli_vis_close(cli_vis *v); /* writes the contact sheet / finishes the video; frees */
+void cli_vis_describe(const cli_vis *v, int n, FILE *out);
 
 #endif

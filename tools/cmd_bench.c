@@ -35,10 +35,11 @@ static void usage(FILE *f) {
             "the branch; and CLBlast's SGEMM GFLOP/s on the same device as the ceiling. Warm-up runs\n"
             "are excluded; figures are the median over the runs with min..max.\n\n"
             "options:\n"
-            "  --model M    model description (a .model file or a name in models/: siamfc-alexnet,\n"
+            "  --model M    model description (a .model file or a name: siamfc-alexnet,\n"
             "               ciresnet22, nanotrack-v2, nanotrack-v3); repeatable.\n"
             "               Default: siamfc-alexnet, ciresnet22 and nanotrack-v2\n"
-            "  --models DIR where the ONNX files are searched (default <shared>/models)\n"
+            "  --models DIR where the ONNX files are searched (default: beside the description,\n"
+            "               then $SIAMCL_MODELS, <shared>/models)\n"
             "  --batch N    search crops per frame: the number of scales of a SiamFC tracker\n"
             "               (odd, 1..7; default from the description). NanoTrack tracks one crop\n"
             "  --runs N     timed runs (default 10)\n"
@@ -294,9 +295,7 @@ static siamcl_status profile_branches(result *r, int runs) {
 
 static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char *model, result *r) {
     memset(r, 0, sizeof *r);
-    if (!cli_find_model(model, r->path, sizeof r->path))
-        return scl_fail(SIAMCL_ERR_IO, "no model description '%s' (tried it as a path, %s.model, models/%s.model)",
-                        model, model, model);
+    SCL_TRY(siamcl_model_find(model, r->path, sizeof r->path));
     SCL_TRY(siamcl_tracker_desc_load(r->path, o->search, &r->desc));
     siamcl_tracker_desc *d = &r->desc;
     snprintf(r->name, sizeof r->name, "%s", d->name);
@@ -643,11 +642,6 @@ int cmd_bench(int argc, char **argv) {
         o.models[o.nmodels++] = "siamfc-alexnet";
         o.models[o.nmodels++] = "ciresnet22";
         o.models[o.nmodels++] = "nanotrack-v2";
-    }
-    char search[1024];
-    if (!o.search) {
-        snprintf(search, sizeof search, "%s/models", cli_shared_dir());
-        o.search = search;
     }
 
     siamcl_context *ctx = NULL;

@@ -58,8 +58,8 @@ static void usage(FILE *f) {
             "                  toolkit and got10k do)\n"
             "\n"
             "tracking first (--run):\n"
-            "  --model FILE    tracker description (e.g. models/siamfc-alexnet.model); its ONNX\n"
-            "                  files are looked up in <shared>/models\n"
+            "  --model M       tracker description, a path or a name (siamfc-alexnet); its ONNX\n"
+            "                  files are looked up beside it, then $SIAMCL_MODELS, <shared>/models\n"
             "  --dataset DIR   OTB-layout sequences (default: <shared>/data/otb); --set picks them,\n"
             "                  else every folder with a groundtruth_rect[.K].txt (all targets)\n"
             "  --out DIR       result folder (created); sequences already complete are skipped\n"
@@ -577,12 +577,8 @@ static int run_tracking(const char *model, const char *dataset, const char *out,
     int ns = 0;
     int rc = list_dataset(dataset, set, &seqs, &ns);
     if (rc) return rc;
-    char search[4096];
-    snprintf(search, sizeof search, "%s/models", cli_shared_dir());
     siamcl_tracker_desc desc;
-    char mpath[4096];
-    if (!cli_find_model(model, mpath, sizeof mpath)) snprintf(mpath, sizeof mpath, "%s", model); /* load names it */
-    siamcl_status st = siamcl_tracker_desc_load(mpath, search, &desc);
+    siamcl_status st = siamcl_tracker_desc_load(model, NULL, &desc);
     if (st != SIAMCL_OK) {
         free(seqs);
         return lib_failed(st);
@@ -737,7 +733,7 @@ int cmd_eval(int argc, char **argv) {
     snprintf(def_attr, sizeof def_attr, "%s/data/otb-anno", cli_shared_dir());
     if (run) {
         if (!model || !out) {
-            fprintf(stderr, "siamcl eval: --run needs --model FILE and --out DIR (see --help)\n");
+            fprintf(stderr, "siamcl eval: --run needs --model M and --out DIR (see --help)\n");
             return 2;
         }
         if (!dataset) {

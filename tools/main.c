@@ -1,8 +1,8 @@
 /* siamcl: command dispatch and shared helpers. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,7 +20,11 @@ const char *cli_shared_dir(void) {
     return e && *e ? e : SIAMCL_SHARED_DEFAULT;
 }
 
-void cli_set_shared_dir(const char *dir) { g_shared = dir; }
+/* --shared also reaches the library's default ONNX search (lib/track/desc.c). */
+void cli_set_shared_dir(const char *dir) {
+    g_shared = dir;
+    setenv("SIAMCL_SHARED", dir, 1);
+}
 
 void cli_log(siamcl_log_level level, const char *msg, void *user) {
     (void)user;
@@ -35,34 +39,6 @@ int cli_fail(siamcl_status st, const char *what) {
     else
         fprintf(stderr, "siamcl: %s: %s (status %d)\n", what ? what : "failed", siamcl_status_string(st), (int)st);
     return 1;
-}
-
-static int file_exists(const char *p) {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-int cli_find_model(const char *m, char *out, size_t cap) {
-    if (file_exists(m)) return snprintf(out, cap, "%s", m) < (int)cap;
-    char exe[1024] = "";
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *s = strrchr(exe, '/');
-        if (s) *s = 0;
-    }
-    const char *fmt[] = {"%s%s.model", "models/%s%s.model", "%s/../models/%s.model", "%s/../../models/%s.model"};
-    for (int i = 0; i < 4; i++) {
-        int k;
-        if (i < 2)
-            k = snprintf(out, cap, fmt[i], "", m);
-        else if (exe[0])
-            k = snprintf(out, cap, fmt[i], exe, m);
-        else
-            continue;
-        if (k > 0 && (size_t)k < cap && file_exists(out)) return 1;
-    }
-    return 0;
 }
 
 double cli_now_s(void) {
@@ -103,6 +79,7 @@ static void usage(FILE *f) {
             "  SIAMCL_SCHEDULE     multi-target placement: auto | single[:D] | split | twin[:Z,X]\n"
             "  SIAMCL_CROP_TILE    crop kernel tile VxB (V 4|8|16 columns, B 1..256 rows; default 8x64 on CPUs, 4x8 else)\n"
             "  SIAMCL_SHARED       data folder (models/, golden/, data/), like --shared\n"
+            "  SIAMCL_MODELS       folders (':' list) searched first for a model named M (M.model)\n"
             "\n'siamcl <command> --help' describes a command.\n",
             SIAMCL_SHARED_DEFAULT);
 }

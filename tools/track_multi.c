@@ -47,7 +47,7 @@ int cli_track_multi(int argc, char **argv) {
         } else if (!strcmp(a, "--all-targets")) {
             alltargets = 1;
         } else if (!strcmp(a, "--frames") && more) {
-            frames_max = atoi(argv[++i]);
+            if (!cli_parse_int("--frames", argv[++i], 1, 1 << 30, &frames_max)) return 2;
         } else if (!strcmp(a, "--out") && more) {
             prefix = argv[++i];
         } else if (!strcmp(a, "--schedule") && more) {
@@ -65,15 +65,6 @@ int cli_track_multi(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    char mpath[1200], search[1200];
-    if (!cli_find_model(model, mpath, sizeof mpath)) {
-        fprintf(stderr, "siamcl track: no model description '%s'\n", model);
-        return 1;
-    }
-    if (!models) {
-        snprintf(search, sizeof search, "%s/models", cli_shared_dir());
-        models = search;
-    }
     siamcl_schedule sc, *scp = NULL;
     siamcl_status st;
     if (sched) {
@@ -81,7 +72,7 @@ int cli_track_multi(int argc, char **argv) {
         scp = &sc;
     }
     siamcl_tracker_desc desc;
-    if ((st = siamcl_tracker_desc_load(mpath, models, &desc)) != SIAMCL_OK) return cli_fail(st, "model description");
+    if ((st = siamcl_tracker_desc_load(model, models, &desc)) != SIAMCL_OK) return cli_fail(st, "model description");
     siamcl_sequence *seq = NULL;
     if ((st = siamcl_sequence_open(seqdir, 0, &seq)) != SIAMCL_OK) return cli_fail(st, "opening the sequence");
     int nt = alltargets ? siamcl_sequence_target_count(seq) : ninit;
@@ -97,10 +88,7 @@ int cli_track_multi(int argc, char **argv) {
     }
     for (int k = 0; k < nt && rc == 0; k++) {
         if (!alltargets) {
-            if (sscanf(inits[k], "%f,%f,%f,%f", &box0[k].x, &box0[k].y, &box0[k].w, &box0[k].h) != 4) {
-                fprintf(stderr, "siamcl track: --init wants x,y,w,h, got '%s'\n", inits[k]);
-                rc = 2;
-            }
+            if (!cli_parse_box("--init", inits[k], &box0[k])) rc = 2;
             continue;
         }
         /* target K's ground truth; a lone groundtruth_rect.txt is target 1 */

@@ -5,7 +5,7 @@
  *
  *     siamcl_tracker_desc desc;
  *     siamcl_tracker *t = NULL;
- *     st = siamcl_tracker_desc_load("models/siamfc-alexnet.model", "../shared/models", &desc);
+ *     st = siamcl_tracker_desc_load("siamfc-alexnet", NULL, &desc); // name or path
  *     st = siamcl_tracker_create(ctx, 0, &desc, &t);       // loads ONNX, builds plans
  *     st = siamcl_tracker_init(t, &frame0, box0);            // template branch, once
  *     for (each later frame) {
@@ -79,13 +79,24 @@ typedef struct siamcl_tracker_desc {
     double min_size;              /* lower clamp of w and h (10), where the flavour clamps */
 } siamcl_tracker_desc;
 
-/* Read a model description file ("key = value" lines, '#' comments; the
- * format is documented in the README). The ONNX files it names are looked up
- * as given when absolute, else in each folder of `search_path` (':'-separated;
- * NULL = "../shared/models"), then next to the description file. A missing
+/* Find a model description: `name` is a path to a file, or a name such as
+ * "siamfc-alexnet" looked up as NAME.model in each folder of SIAMCL_MODELS
+ * (':'-separated), then in the installed share folder (<prefix>/share/siamcl/
+ * models, found relative to the library itself, so an installed tree may
+ * move), then in the build folder's mirror of it (an uninstalled build). The
+ * path found is written to out. SIAMCL_ERR_IO naming every folder tried. */
+SIAMCL_API siamcl_status siamcl_model_find(const char *name, char *out, size_t cap);
+
+/* Read a model description ("key = value" lines, '#' comments; the format is
+ * documented in the README), given by path or by name (siamcl_model_find).
+ * The ONNX files it names are looked up as given when absolute, else in each
+ * folder of `search_path` (':'-separated) and then next to the description;
+ * with search_path NULL: next to the description (the installed layout),
+ * then SIAMCL_MODELS, $SIAMCL_SHARED/models and ../shared/models. A missing
  * file, unknown key, bad value or missing required key is an error naming the
- * file and line (SIAMCL_ERR_IO / SIAMCL_ERR_FORMAT). */
-SIAMCL_API siamcl_status siamcl_tracker_desc_load(const char *path, const char *search_path,
+ * file and line (SIAMCL_ERR_IO / SIAMCL_ERR_FORMAT). Works from any working
+ * directory: siamcl_tracker_desc_load("siamfc-alexnet", NULL, &desc). */
+SIAMCL_API siamcl_status siamcl_tracker_desc_load(const char *name, const char *search_path,
                                                   siamcl_tracker_desc *out);
 /* The same from text; `origin` names it in messages and gives the folder that
  * is searched last (may be NULL). */

@@ -120,6 +120,16 @@ static siamcl_status resolve(const parser *p, const entry *e, const char *search
                     tried[0] ? tried : "(no folder)");
 }
 
+/* The ONNX search list when the caller gives none: the description's own
+ * folder (the installed layout keeps the networks beside it), each folder of
+ * SIAMCL_MODELS, $SIAMCL_SHARED/models, then ../shared/models. */
+static void default_search(const char *dir, char *out, size_t cap) {
+    const char *models = getenv("SIAMCL_MODELS"), *shared = getenv("SIAMCL_SHARED");
+    snprintf(out, cap, "%s%s%s%s%s%s%s../shared/models", dir, dir[0] ? ":" : "", models ? models : "",
+             models && *models ? ":" : "", shared && *shared ? shared : "", shared && *shared ? "/models" : "",
+             shared && *shared ? ":" : "");
+}
+
 static void defaults(siamcl_tracker_desc *d, siamcl_tracker_kind kind) {
     d->kind = kind;
     d->flavour = SIAMCL_SIAMFC_ORIGINAL;
@@ -279,13 +289,19 @@ static siamcl_status parse(parser *p, const char *text, const char *search, siam
         memcpy(dir, p->origin, (size_t)(slash - p->origin));
         dir[slash - p->origin] = 0;
     }
-    if (!search) search = "../shared/models";
+    char deflist[4096];
+    const char *last = dir[0] ? dir : NULL;
+    if (!search) {
+        default_search(dir, deflist, sizeof deflist);
+        search = deflist;
+        last = NULL;
+    }
     e = find(p, "backbone");
     if (!e) return scl_fail(SIAMCL_ERR_FORMAT, "%s: missing 'backbone = <onnx file>'", p->origin);
-    SCL_TRY(resolve(p, e, search, dir[0] ? dir : NULL, d->backbone, sizeof d->backbone));
+    SCL_TRY(resolve(p, e, search, last, d->backbone, sizeof d->backbone));
     if ((e = find(p, "head"))) {
         if (kind != SIAMCL_TRACKER_NANOTRACK) return bad(p, e, "a head network applies to nanotrack only");
-        SCL_TRY(resolve(p, e, search, dir[0] ? dir : NULL, d->head, sizeof d->head));
+        SCL_TRY(resolve(p, e, search, last, d->head, sizeof d->head));
     }
     for (int i = 0; i < p->n; i++)
         if (!p->e[i].used) return bad(p, &p->e[i], "unknown key for this tracker");
@@ -307,8 +323,10 @@ siamcl_status siamcl_tracker_desc_parse(const char *text, const char *origin, co
     return st;
 }
 
-siamcl_status siamcl_tracker_desc_load(const char *path, const char *search_path, siamcl_tracker_desc *out) {
-    if (!path || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_desc_load: NULL argument");
+siamcl_status siamcl_tracker_desc_load(const char *name, const char *search_path, siamcl_tracker_desc *out) {
+    if (!name || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_desc_load: NULL argument");
+    char path[1024];
+    SCL_TRY(siamcl_model_find(name, path, sizeof path));
     FILE *f = fopen(path, "rb");
     if (!f) return scl_fail(SIAMCL_ERR_IO, "model description '%s': %s", path, strerror(errno));
     char *text = NULL;
