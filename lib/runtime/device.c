@@ -214,6 +214,7 @@ static siamcl_status device_open(scl_device *d, const found *f, const scl_config
     d->info = f->info;
     d->index = index;
     if (strcmp(cfg->cache_dir, "0") != 0) snprintf(d->cache_dir, sizeof d->cache_dir, "%s", cfg->cache_dir);
+    scl_cache_prepare(d);
     if (!scl_alloc_tick()) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "context creation: allocation failed (test hook)");
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)f->p, 0};
     cl_int e = CL_SUCCESS;

@@ -11,7 +11,7 @@
 
 #include "runtime/runtime.h"
 
-#define SCL_CACHE_FORMAT "siamcl-cache-1"
+#define SCL_CACHE_FORMAT "siamcl-cache-2"
 #define SCL_BUILD_OPTIONS "-cl-std=CL1.2"
 
 struct scl_cl_source { const char *name; const char *text; };
@@ -72,74 +72,34 @@ static void program_key(const scl_device *dev, const char *src, const char *defi
     hash_add(h, SCL_CACHE_FORMAT);
 }
 
-static void cache_path(const scl_device *dev, const uint64_t h[2], char *out, size_t cap) {
-    snprintf(out, cap, "%s/%016llx%016llx.bin", dev->cache_dir, (unsigned long long)h[0], (unsigned long long)h[1]);
-}
-
-static void mkdirs(const char *path) {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        mkdir(buf, 0755);
-        *p = '/';
-    }
-    mkdir(buf, 0755);
-}
-
-/* Try the on-disk binary; returns a built program or NULL. */
-static cl_program load_binary(scl_device *dev, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    cl_program prog = NULL;
+/* A program from a verified cache entry (cache.c), or NULL. */
+static cl_program load_binary(scl_device *dev, const uint64_t key[2]) {
     unsigned char *bin = NULL;
-    if (fseek(f, 0, SEEK_END) != 0) goto done;
-    long n = ftell(f);
-    if (n <= 0 || fseek(f, 0, SEEK_SET) != 0) goto done;
-    bin = scl_malloc((size_t)n);
-    if (!bin || fread(bin, 1, (size_t)n, f) != (size_t)n) goto done;
-    size_t len = (size_t)n;
+    size_t len = 0;
+    if (!scl_cache_load(dev, key, &bin, &len)) return NULL;
     const unsigned char *bins[1] = {bin};
     cl_int bst = CL_SUCCESS, e = CL_SUCCESS;
-    prog = clCreateProgramWithBinary(dev->ctx, 1, &dev->id, &len, bins, &bst, &e);
+    cl_program prog = clCreateProgramWithBinary(dev->ctx, 1, &dev->id, &len, bins, &bst, &e);
     if (e != CL_SUCCESS || bst != CL_SUCCESS) {
         if (prog) clReleaseProgram(prog);
         prog = NULL;
-        goto done;
-    }
-    if (clBuildProgram(prog, 1, &dev->id, SCL_BUILD_OPTIONS, NULL, NULL) != CL_SUCCESS) {
+    } else if (clBuildProgram(prog, 1, &dev->id, SCL_BUILD_OPTIONS, NULL, NULL) != CL_SUCCESS) {
         clReleaseProgram(prog);
         prog = NULL;
     }
-done:
     scl_free(bin);
-    fclose(f);
-    if (!prog) scl_log(SIAMCL_LOG_WARN, "siamcl: ignoring unusable cached binary %s", path);
+    if (!prog) scl_log(SIAMCL_LOG_WARN, "the driver refused a cached kernel binary: rebuilding it");
     return prog;
 }
 
-/* Write the program binary to a temp file, then rename: readers never see half a file. */
-static void store_binary(scl_device *dev, cl_program prog, const char *path) {
+static void store_binary(scl_device *dev, cl_program prog, const uint64_t key[2]) {
     size_t len = 0;
     if (clGetProgramInfo(prog, CL_PROGRAM_BINARY_SIZES, sizeof len, &len, NULL) != CL_SUCCESS || len == 0) return;
     unsigned char *bin = scl_malloc(len);
     if (!bin) return;
     unsigned char *bins[1] = {bin};
-    if (clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS) {
-        mkdirs(dev->cache_dir);
-        char tmp[600];
-        snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-        FILE *f = fopen(tmp, "wb");
-        if (f) {
-            int ok = fwrite(bin, 1, len, f) == len;
-            ok &= fclose(f) == 0;
-            if (!ok || rename(tmp, path) != 0) {
-                remove(tmp);
-                scl_log(SIAMCL_LOG_WARN, "siamcl: could not write kernel cache %s: %s", path, strerror(errno));
-            }
-        }
-    }
+    if (clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) == CL_SUCCESS)
+        scl_cache_store(dev, key, bin, len);
     scl_free(bin);
 }
 
@@ -198,13 +158,8 @@ static siamcl_status program_get(scl_device *dev, const char *name, const char *
         }
     scl_program_entry *ent = scl_calloc(1, sizeof *ent);
     if (!ent) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "program cache: out of memory");
-    char path[600] = "";
-    cl_program prog = NULL;
-    if (dev->cache_dir[0]) {
-        cache_path(dev, h, path, sizeof path);
-        prog = load_binary(dev, path);
-        if (prog) atomic_fetch_add(&g_disk, 1);
-    }
+    cl_program prog = load_binary(dev, h);
+    if (prog) atomic_fetch_add(&g_disk, 1);
     if (!prog) {
         siamcl_status st = build_from_source(dev, name, src, defines, &prog);
         if (st != SIAMCL_OK) {
@@ -212,7 +167,7 @@ static siamcl_status program_get(scl_device *dev, const char *name, const char *
             return st;
         }
         atomic_fetch_add(&g_compiled, 1);
-        if (path[0]) store_binary(dev, prog, path);
+        store_binary(dev, prog, h);
     }
     ent->key[0] = h[0];
     ent->key[1] = h[1];

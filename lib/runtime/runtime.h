@@ -38,10 +38,19 @@ void scl_free(void *p);
 /* Counts one allocation; returns 0 when the test hook says this one must fail. */
 int scl_alloc_tick(void);
 
+/* ---- the on-disk kernel binary cache (cache.c) ---- */
+typedef struct scl_device scl_device;
+/* Make the device's cache folder; a folder that cannot be made turns the cache off (warned). */
+void scl_cache_prepare(scl_device *dev);
+/* A verified entry's binary (scl_malloc'd) for key; 0 when none or unusable (warned). */
+int scl_cache_load(const scl_device *dev, const uint64_t key[2], unsigned char **bin, size_t *len);
+/* Write (replace atomically) the entry for key. */
+void scl_cache_store(const scl_device *dev, const uint64_t key[2], const unsigned char *bin, size_t len);
+
 /* ---- devices (device.c) ---- */
 typedef struct scl_program_entry scl_program_entry;
 
-typedef struct scl_device {
+struct scl_device {
     cl_platform_id platform;
     cl_device_id id;
     cl_context ctx;
@@ -54,7 +63,7 @@ typedef struct scl_device {
     void *blas_ready;       /* ops/gemm.c bookkeeping */
     cl_command_queue lane;  /* a second in-order queue, same properties (lib/sched: template jobs and
                                frame uploads that overlap a search pass on `queue`) */
-} scl_device;
+};
 
 struct siamcl_context {
     int ndev;
