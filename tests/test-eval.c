@@ -5,6 +5,7 @@
  * (errors naming file and line), the failing allocator, plots, and the
  * `siamcl eval` command on small made-up benchmarks. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -748,6 +749,35 @@ static void test_run(void) {
     CHECK(rc == 0 && strstr(out, "1 already done, 1 to track"));
 }
 
+/* --json is valid JSON when a value does not exist: an infinite box gives an infinite
+ * mean centre error, written as null (never inf or nan). */
+static void test_json_degenerate(void) {
+    static char out[1 << 14];
+    mk("deg");
+    mk("deg/gt");
+    mk("deg/gt/Foo");
+    mk("deg/res");
+    put("deg/gt/Foo/groundtruth_rect.txt", "1,1,10,10\n2,2,10,10\n3,3,10,10\n");
+    put("deg/res/Foo.txt", "1,1,10,10\ninf,2,10,10\n3,3,10,10\n");
+    char args[2048];
+    snprintf(args, sizeof args, "--gt '%s' --results '%s' --json '%s'", path_of("deg/gt"), path_of("deg/res"),
+             path_of("deg/r.json"));
+    int rc = cli(args, out, sizeof out);
+    CHECK(rc == 0);
+    size_t n = 0;
+    char *j = tu_read_file(path_of("deg/r.json"), &n);
+    CHECK(j != NULL);
+    if (!j) return;
+    char *text = realloc(j, n + 1);
+    if (!text) return free(j);
+    text[n] = 0;
+    CHECK(strstr(text, "\"mean_error\": null") != NULL);
+    for (char *p = text; *p; p++) /* no bare inf/nan token anywhere */
+        CHECK(!((p == text || !isalpha((unsigned char)p[-1])) && (!strncmp(p, "inf", 3) || !strncmp(p, "nan", 3) ||
+                                                                  !strncmp(p, "-inf", 4))));
+    free(text);
+}
+
 int main(void) {
     siamcl_log_set(NULL, NULL, SIAMCL_LOG_ERROR);
     snprintf(g_tmp, sizeof g_tmp, "/tmp/siamcl-test-eval-%d", (int)getpid());
@@ -762,6 +792,7 @@ int main(void) {
     test_failing_alloc();
     test_plot();
     test_cli();
+    test_json_degenerate();
     test_run();
     if (!tu_failures) {
         char cmd[600];

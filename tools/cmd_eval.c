@@ -203,17 +203,31 @@ static void json_str(FILE *f, const char *s) {
     fputc('"', f);
 }
 
+/* A JSON number, or null where the value does not exist (NaN, infinite: JSON has neither). */
+static void json_num(FILE *f, const char *fmt, double v) {
+    if (isfinite(v))
+        fprintf(f, fmt, v);
+    else
+        fputs("null", f);
+}
+
 static void json_curve(FILE *f, const char *key, const double *v, int n) {
     fprintf(f, ", \"%s\": [", key);
-    for (int i = 0; i < n; i++) fprintf(f, "%s%.6f", i ? ", " : "", v[i]);
+    for (int i = 0; i < n; i++) {
+        if (i) fputs(", ", f);
+        json_num(f, "%.6f", v[i]);
+    }
     fprintf(f, "]");
 }
 
 static void json_scores(FILE *f, const siamcl_eval_curves *c, int curves) {
-    fprintf(f, "{\"sequences\": %d, \"frames\": %d, \"auc\": %.6f, \"precision20\": %.6f, \"success50\": %.6f, "
-               "\"norm_precision20\": %.6f, \"mean_iou\": %.6f, \"mean_error\": %.4f",
-            c->sequences, c->frames, c->auc, c->precision20, c->success50, c->norm_precision20, c->mean_iou,
-            c->mean_error);
+    fprintf(f, "{\"sequences\": %d, \"frames\": %d", c->sequences, c->frames);
+    const char *keys[] = {"auc", "precision20", "success50", "norm_precision20", "mean_iou", "mean_error"};
+    const double vals[] = {c->auc, c->precision20, c->success50, c->norm_precision20, c->mean_iou, c->mean_error};
+    for (int i = 0; i < 6; i++) {
+        fprintf(f, ", \"%s\": ", keys[i]);
+        json_num(f, i == 5 ? "%.4f" : "%.6f", vals[i]);
+    }
     if (curves) {
         json_curve(f, "success", c->success, SIAMCL_EVAL_IOU_BINS);
         json_curve(f, "precision", c->precision, SIAMCL_EVAL_ERR_BINS);
