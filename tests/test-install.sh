@@ -15,7 +15,7 @@ prefix=$work/prefix
 fail() { echo "test-install: FAIL: $*" >&2; exit 1; }
 
 cmake --install "$build" --prefix "$prefix" >/dev/null
-libdir=$(dirname "$(find "$prefix" -name 'libsiamcl.so' | head -1)")
+libdir=$(dirname "$(find "$prefix" -name libsiamcl.so -print -quit)")
 for f in "$libdir/libsiamcl.so.0" "$libdir/libsiamcl.a" "$prefix/include/siamcl.h" \
          "$prefix/include/siamcl/video.h" "$libdir/pkgconfig/siamcl.pc" \
          "$libdir/cmake/siamcl/siamclConfig.cmake" "$libdir/cmake/siamcl/siamclConfigVersion.cmake" \
@@ -24,7 +24,8 @@ for f in "$libdir/libsiamcl.so.0" "$libdir/libsiamcl.a" "$prefix/include/siamcl.
   [ -e "$f" ] || fail "missing $f"
 done
 [ -L "$libdir/libsiamcl.so" ] && [ -L "$libdir/libsiamcl.so.0" ] || fail "SONAME links"
-objdump -p "$libdir/libsiamcl.so.0" | grep -q 'SONAME *libsiamcl.so.0' || fail "SONAME is not libsiamcl.so.0"
+dyn=$(objdump -p "$libdir/libsiamcl.so.0") # not piped into grep -q: pipefail would see objdump's SIGPIPE
+[[ "$dyn" =~ SONAME\ +libsiamcl\.so\.0 ]] || fail "SONAME is not libsiamcl.so.0"
 # every public header compiles on its own, in C and C++
 for h in "$prefix"/include/siamcl.h "$prefix"/include/siamcl/*.h; do
   echo "#include \"$h\"" | cc -std=c11 -Wall -Wextra -Werror -I"$prefix/include" -fsyntax-only -x c - ||
