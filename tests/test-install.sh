@@ -61,7 +61,17 @@ diff <(boxes "$work/cm.txt") "$work/expected.num" >/dev/null || fail "CMake exam
 "$prefix/bin/siamcl" track --model nanotrack-v2 --seq "$seq" --frames 3 -q > "$work/cli.txt" 2>/dev/null ||
   fail "installed siamcl track --model nanotrack-v2"
 diff "$work/cli.txt" <(head -3 "$work/expected.txt") >/dev/null || fail "installed CLI boxes differ"
+# the Python package, installed beside the library (skipped in sanitizer builds: an
+# uninstrumented interpreter cannot load the instrumented library without a preload)
+pydir=$(find "$prefix" -type d -name site-packages -print -quit)
+if [ -z "$cflags" ] && [ -n "$pydir" ]; then
+  PYTHONPATH="$pydir" /usr/bin/python3 -c "import siamcl; assert siamcl.devices()" || fail "installed Python package"
+fi
 mv "$prefix" "$work/moved"
+if [ -z "$cflags" ] && [ -n "$pydir" ]; then
+  PYTHONPATH="${pydir/$prefix/$work/moved}" /usr/bin/python3 -c "import siamcl; t = siamcl.Tracker('nanotrack-v2')" ||
+    fail "the Python package of a moved prefix"
+fi
 "$work/moved/bin/siamcl" track --model siamfc-alexnet --seq "$seq" --frames 2 -q >/dev/null 2>&1 ||
   fail "a moved prefix no longer finds its models"
 # a model that is nowhere is a clear error naming what was tried
