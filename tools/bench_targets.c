@@ -69,9 +69,9 @@ int cli_bench_targets(int argc, char **argv) {
         const char *a = argv[i];
         int more = i + 1 < argc;
         if (!strcmp(a, "--targets") && more) {
-            maxn = atoi(argv[++i]);
+            if (!cli_parse_int("--targets", argv[++i], 1, 4096, &maxn)) return 2;
         } else if (!strcmp(a, "--frames") && more) {
-            frames = atoi(argv[++i]);
+            if (!cli_parse_int("--frames", argv[++i], 1, 1 << 20, &frames)) return 2;
         } else if (!strcmp(a, "--model") && more) {
             model = argv[++i];
         } else if (!strcmp(a, "--models") && more) {

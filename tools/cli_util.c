@@ -24,8 +24,8 @@ int cli_parse_int(const char *opt, const char *s, long lo, long hi, int *out) {
 int cli_parse_box(const char *opt, const char *s, siamcl_box *b) {
     double v[4];
     const char *p = s ? s : "";
-    int k = 0;
-    for (; k < 4; k++) {
+    int k = strpbrk(p, "xXpP") ? -1 : 0; /* decimal only: strtod would take 0x10 */
+    for (; k >= 0 && k < 4; k++) {
         char *end;
         errno = 0;
         v[k] = strtod(p, &end);
@@ -36,7 +36,7 @@ int cli_parse_box(const char *opt, const char *s, siamcl_box *b) {
             p++;
         }
     }
-    if (k < 4 || *p || !(v[2] > 0) || !(v[3] > 0)) {
+    if (k != 4 || *p || !(v[2] > 0) || !(v[3] > 0)) {
         fprintf(stderr, "siamcl: %s wants x,y,w,h (four finite numbers, w and h > 0), got '%s'\n", opt,
                 s ? s : "");
         return 0;

@@ -585,14 +585,6 @@ static void print_json_model(FILE *f, const result *r, int layers) {
     fputs("]}", f);
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || v < lo || v > hi) return 0;
-    *out = (int)v;
-    return 1;
-}
-
 int cmd_bench(int argc, char **argv) {
     for (int i = 1; i < argc; i++) /* tracker-group throughput: tools/bench_targets.c */
         if (!strcmp(argv[i], "--targets")) return cli_bench_targets(argc, argv);
@@ -617,13 +609,13 @@ int cmd_bench(int argc, char **argv) {
         } else if (!strcmp(a, "--models") && more) {
             o.search = argv[++i];
         } else if (!strcmp(a, "--batch") && more) {
-            if (!parse_int(argv[++i], 1, 64, &o.batch)) goto bad;
+            if (!cli_parse_int(a, argv[++i], 1, 64, &o.batch)) return 2;
         } else if (!strcmp(a, "--runs") && more) {
-            if (!parse_int(argv[++i], 1, 100000, &o.runs)) goto bad;
+            if (!cli_parse_int(a, argv[++i], 1, 100000, &o.runs)) return 2;
         } else if (!strcmp(a, "--warmup") && more) {
-            if (!parse_int(argv[++i], 0, 100000, &o.warmup)) goto bad;
+            if (!cli_parse_int(a, argv[++i], 0, 100000, &o.warmup)) return 2;
         } else if (!strcmp(a, "--sgemm") && more) {
-            if (!parse_int(argv[++i], 0, 16384, &o.sgemm)) goto bad;
+            if (!cli_parse_int(a, argv[++i], 0, 16384, &o.sgemm)) return 2;
         } else if (!strcmp(a, "--no-layers")) {
             o.layers = 0;
         } else if (!strcmp(a, "--json")) {
@@ -633,10 +625,6 @@ int cmd_bench(int argc, char **argv) {
             usage(stderr);
             return 2;
         }
-        continue;
-    bad:
-        fprintf(stderr, "siamcl bench: bad value '%s' for %s\n", argv[i], a);
-        return 2;
     }
     if (!o.nmodels) {
         o.models[o.nmodels++] = "siamfc-alexnet";

@@ -707,13 +707,7 @@ int cmd_eval(int argc, char **argv) {
             out = v;
         } else if (!strcmp(a, "--device")) {
             NEED_VALUE();
-            char *end;
-            long d = strtol(v, &end, 10);
-            if (*end || d < 0 || d > 1000) {
-                fprintf(stderr, "siamcl eval: --device wants a device index, got '%s'\n", v);
-                return 2;
-            }
-            device = (int)d;
+            if (!cli_parse_int("--device", v, 0, 63, &device)) return 2;
         } else if (!strcmp(a, "--invalid-gt")) {
             NEED_VALUE();
             if (!strcmp(v, "fail")) params.invalid_gt = SIAMCL_EVAL_GT_FAIL;

@@ -94,8 +94,7 @@ int cmd_info(int argc, char **argv) {
         } else if (!strcmp(argv[i], "--no-plan")) {
             plan = 0;
         } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-            runs = atoi(argv[++i]);
-            if (runs < 0) runs = 0;
+            if (!cli_parse_int("--runs", argv[++i], 0, 100000, &runs)) return 2;
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "siamcl info: unknown option %s\n", argv[i]);
             usage(stderr);

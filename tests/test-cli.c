@@ -1,0 +1,49 @@
+/* test-cli: every numeric option and box of the siamcl command is parsed whole and
+ * range-checked: a bad value exits with status 2 and a message naming the option,
+ * before anything runs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+static void expect_refused(const char *args, const char *option) {
+    char cmd[2048], out[4096] = "";
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", SIAMCL_CLI, args);
+    FILE *p = popen(cmd, "r");
+    if (!p) return;
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = 0;
+    int rc = pclose(p);
+    int code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    if (code != 2 || !strstr(out, option)) {
+        fprintf(stderr, "siamcl %s: exit %d, wanted 2 and a message naming %s:\n%s\n", args, code, option, out);
+        tu_failures++;
+    }
+}
+
+int main(void) {
+    char seq[1024], a[2048];
+    snprintf(seq, sizeof seq, "--model nanotrack-v2 --seq '%s/data/otb/Crossing'", tu_shared());
+    const struct {
+        const char *extra, *option;
+    } track[] = {{"--frames 1e3", "--frames"},     {"--frames -1", "--frames"},  {"--frames 0", "--frames"},
+                 {"--frames abc", "--frames"},     {"--frames ''", "--frames"},  {"--every 0", "--every"},
+                 {"--device abc", "--device"},     {"--device -1", "--device"},  {"--target ../x", "--target"},
+                 {"--target 1.5", "--target"},     {"--init 1,2,3,4,5", "--init"}, {"--init 1,2,3", "--init"},
+                 {"--init 1,2,0,4", "--init"},     {"--init nan,2,3,4", "--init"}, {"--init 0x10,2,3,4", "--init"},
+                 {"--init 1,2,3,4 --init 1,2,3", "--init"}, {"--init 1,2,3,4 --init 5,6,7,8 --frames x", "--frames"}};
+    for (size_t i = 0; i < sizeof track / sizeof track[0]; i++) {
+        snprintf(a, sizeof a, "track %s %s", seq, track[i].extra);
+        expect_refused(a, track[i].option);
+    }
+    expect_refused("bench --runs 0", "--runs");
+    expect_refused("bench --batch 2x", "--batch");
+    expect_refused("bench --warmup -3", "--warmup");
+    expect_refused("bench --targets 0", "--targets");
+    expect_refused("bench --targets 4 --frames 1e2", "--frames");
+    expect_refused("info x.onnx --runs many", "--runs");
+    expect_refused("eval --run --model nanotrack-v2 --out /tmp/x --device one", "--device");
+    return tu_finish("test-cli");
+}
