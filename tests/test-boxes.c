@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "io/io.h"
 
 static char g_tmp[256];
 
@@ -86,6 +87,34 @@ static void test_parse(void) {
     expect_malformed("blank line between boxes", "1,2,3,4\n\n1,2,3,4\n", 2);
     expect_malformed("last line bad, no newline", "1,2,3,4\n1,2,3", 2);
     expect_malformed("a single number", "\t7\n", 1);
+    expect_malformed("hex", "1,2,3,4\n0x10,2,3,4\n", 2);
+    expect_malformed("hex float", "1,2,0X1p3,4\n", 1);
+    expect_malformed("inf", "1,2,3,4\n1,2,inf,4\n", 2);
+    expect_malformed("-infinity", "-infinity,2,3,4\n", 1);
+    expect_malformed("overflow", "1,2,3,1e39\n", 1);
+    expect_malformed("absurd", "1,2,3e8,4\n", 1);
+    {   /* NaN is read (a tracker's lost target); ground truth refuses it and negative sizes */
+        const char *q = put("nan.txt", "1,2,3,4\nnan,nan,nan,nan\n");
+        siamcl_box *nb = NULL;
+        int nn = 0;
+        CHECK_OK(siamcl_boxes_read(q, &nb, &nn));
+        CHECK(nn == 2 && nb && isnan(nb[1].x));
+        char want[600];
+        snprintf(want, sizeof want, "%s:2: ground-truth box with NaN", q);
+        CHECK_STATUS(scl_boxes_check_gt(q, nb, nn), SIAMCL_ERR_FORMAT);
+        CHECK(strstr(siamcl_last_error(), want) != NULL);
+        siamcl_boxes_free(nb);
+        q = put("neg.txt", "-5,2,3,-4\n");
+        CHECK_OK(siamcl_boxes_read(q, &nb, &nn));
+        CHECK_STATUS(scl_boxes_check_gt(q, nb, nn), SIAMCL_ERR_FORMAT);
+        snprintf(want, sizeof want, "%s:1: ground-truth box with a negative size", q);
+        CHECK(strstr(siamcl_last_error(), want) != NULL);
+        siamcl_boxes_free(nb);
+        q = put("zero.txt", "0,0,0,0\n");
+        CHECK_OK(siamcl_boxes_read(q, &nb, &nn));
+        CHECK_OK(scl_boxes_check_gt(q, nb, nn)); /* an absent target (OTB Board) */
+        siamcl_boxes_free(nb);
+    }
 
     /* NUL bytes: binary junk */
     const char *p = put("nul.txt", "1,2,3,4\n");
@@ -148,7 +177,7 @@ static void test_write(void) {
     }
     in[0] = (siamcl_box){205, 151, 17, 50};
     in[1] = (siamcl_box){NAN, NAN, NAN, NAN};
-    in[2] = (siamcl_box){-0.0f, 1e30f, -1e-30f, 16777217.0f};
+    in[2] = (siamcl_box){-0.0f, 9999999.0f, -1e-30f, 8388609.0f}; /* 2^23 + 1: every digit counts */
     char path[600];
     snprintf(path, sizeof path, "%s/written.txt", g_tmp);
     CHECK_OK(siamcl_boxes_write(path, in, N));

@@ -140,13 +140,17 @@ static void test_curves(void) {
     CHECK(fabs(c.precision20 - (N - 1.0) / N) < 1e-12);
     CHECK(fabs(c.success[0] - (N - 1.0) / N) < 1e-12);
 
-    /* invalid result rows take the previous row (toolkit) unless asked */
+    /* a NaN row is a failure; a zero-size row takes the previous row (toolkit) unless asked */
     fill_same(r, g, N);
     r[4] = B(NAN, NAN, NAN, NAN);
     r[5] = B(27, 44, 0, 0); /* its centre is the centre of g[2] (12, 24, 30, 40) */
     for (int i = 3; i < 6; i++) g[i] = g[2];
     CHECK_OK(siamcl_eval_sequence(r, g, N, NULL, &c));
+    CHECK(fabs(c.success[0] - (N - 1.0) / N) < 1e-12 && fabs(c.precision20 - (N - 1.0) / N) < 1e-12);
+    r[4] = g[4];
+    CHECK_OK(siamcl_eval_sequence(r, g, N, NULL, &c));
     CHECK(c.success[0] == 1.0 && c.precision20 == 1.0);
+    r[4] = B(NAN, NAN, NAN, NAN);
     p = (siamcl_eval_params){0};
     p.keep_invalid_rows = 1;
     CHECK_OK(siamcl_eval_sequence(r, g, N, &p, &c));
@@ -467,8 +471,24 @@ static void test_malformed(void) {
     put("m1/Jogging-1.txt", "10,10,20,20\n12,10,20,20\n14,10,abc,20\n16,10,20,20\n");
     expect_error("not a number", bench(NULL, "m1", NULL, &r), SIAMCL_ERR_FORMAT, "m1/Jogging-1.txt:3", NULL);
     /* too short / too long */
+    /* a short result: the missing frame is a failure (toolkit), or refused with strict_length */
     put("m1/Jogging-1.txt", "10,10,20,20\n12,10,20,20\n14,10,20,20\n");
-    expect_error("short", bench(NULL, "m1", NULL, &r), SIAMCL_ERR_FORMAT, "m1/Jogging-1.txt", "too short");
+    CHECK_OK(bench(NULL, "m1", NULL, &r));
+    for (int s = 0; r && s < r->nseq; s++)
+        if (!strcmp(r->seq[s].name, "Jogging-1"))
+            CHECK(r->curves[s].frames == 4 && fabs(r->curves[s].precision20 - 0.75) < 1e-12 &&
+                  fabs(r->curves[s].success[0] - 0.75) < 1e-12);
+    siamcl_eval_report_free(r);
+    r = NULL;
+    {
+        const char *dirs[1] = {path_of("m1")};
+        siamcl_eval_options o = {0};
+        o.gt_dir = path_of("gt");
+        o.result_dirs = dirs;
+        o.ntrackers = 1;
+        o.params.strict_length = 1;
+        expect_error("short", siamcl_eval_benchmark(&o, &r), SIAMCL_ERR_FORMAT, "m1/Jogging-1.txt", "too short");
+    }
     put("m1/Jogging-1.txt", "10,10,20,20\n12,10,20,20\n14,10,20,20\n1,1,1,1\n1,1,1,1\n");
     expect_error("long", bench(NULL, "m1", NULL, &r), SIAMCL_ERR_FORMAT, "m1/Jogging-1.txt", "too long");
     /* empty result file */
@@ -659,7 +679,11 @@ static void test_cli(void) {
     CHECK(rc != 0 && strstr(out, "m1/Jogging-1.txt:3"));
     put("m1/Jogging-1.txt", "10,10,20,20\n");
     rc = cli(args, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "m1/Jogging-1.txt: 1 boxes for the 4 frames of Jogging-1: the last 3 count as failures"));
+    snprintf(args, sizeof args, "--gt '%s' --results '%s' --strict", path_of("gt"), path_of("m1"));
+    rc = cli(args, out, sizeof out);
     CHECK(rc != 0 && strstr(out, "m1/Jogging-1.txt") && strstr(out, "too short"));
+    snprintf(args, sizeof args, "--gt '%s' --results '%s'", path_of("gt"), path_of("m1"));
     snprintf(args, sizeof args, "--gt '%s' --results '%s'", path_of("gt"), path_of("missing"));
     CHECK(cli(args, out, sizeof out) != 0 && strstr(out, "missing"));
     CHECK(cli("", out, sizeof out) == 2);
@@ -749,19 +773,19 @@ static void test_run(void) {
     CHECK(rc == 0 && strstr(out, "1 already done, 1 to track"));
 }
 
-/* --json is valid JSON when a value does not exist: an infinite box gives an infinite
- * mean centre error, written as null (never inf or nan). */
+/* --json is valid JSON when a value does not exist: scores over no frames (every GT
+ * row zero-size, --invalid-gt skip) are null, never inf, nan or a made-up 0. */
 static void test_json_degenerate(void) {
     static char out[1 << 14];
     mk("deg");
     mk("deg/gt");
     mk("deg/gt/Foo");
     mk("deg/res");
-    put("deg/gt/Foo/groundtruth_rect.txt", "1,1,10,10\n2,2,10,10\n3,3,10,10\n");
-    put("deg/res/Foo.txt", "1,1,10,10\ninf,2,10,10\n3,3,10,10\n");
+    put("deg/gt/Foo/groundtruth_rect.txt", "0,0,0,0\n0,0,0,0\n0,0,0,0\n");
+    put("deg/res/Foo.txt", "1,1,10,10\n2,2,10,10\n3,3,10,10\n");
     char args[2048];
-    snprintf(args, sizeof args, "--gt '%s' --results '%s' --json '%s'", path_of("deg/gt"), path_of("deg/res"),
-             path_of("deg/r.json"));
+    snprintf(args, sizeof args, "--gt '%s' --results '%s' --json '%s' --invalid-gt skip", path_of("deg/gt"),
+             path_of("deg/res"), path_of("deg/r.json"));
     int rc = cli(args, out, sizeof out);
     CHECK(rc == 0);
     size_t n = 0;
@@ -771,7 +795,7 @@ static void test_json_degenerate(void) {
     char *text = realloc(j, n + 1);
     if (!text) return free(j);
     text[n] = 0;
-    CHECK(strstr(text, "\"mean_error\": null") != NULL);
+    CHECK(strstr(text, "\"mean_error\": null") != NULL && strstr(text, "\"auc\": null") != NULL);
     for (char *p = text; *p; p++) /* no bare inf/nan token anywhere */
         CHECK(!((p == text || !isalpha((unsigned char)p[-1])) && (!strncmp(p, "inf", 3) || !strncmp(p, "nan", 3) ||
                                                                   !strncmp(p, "-inf", 4))));

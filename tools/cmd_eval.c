@@ -56,6 +56,9 @@ static void usage(FILE *f) {
             "                  centre error -1 = a precision hit); or left out\n"
             "  --keep-first-row  score result row 1 as it is (default: replaced by the GT, as the\n"
             "                  toolkit and got10k do)\n"
+            "  --strict        refuse a result with fewer rows than the ground truth (default: the\n"
+            "                  missing frames count as failures, with a warning, as in the toolkit)\n"
+            "  (a result row of NaN, a lost target, is a failure; a zero-size row takes the previous)\n"
             "\n"
             "tracking first (--run):\n"
             "  --model M       tracker description, a path or a name (siamfc-alexnet); its ONNX\n"
@@ -226,7 +229,7 @@ static void json_scores(FILE *f, const siamcl_eval_curves *c, int curves) {
     const double vals[] = {c->auc, c->precision20, c->success50, c->norm_precision20, c->mean_iou, c->mean_error};
     for (int i = 0; i < 6; i++) {
         fprintf(f, ", \"%s\": ", keys[i]);
-        json_num(f, i == 5 ? "%.4f" : "%.6f", vals[i]);
+        json_num(f, i == 5 ? "%.4f" : "%.6f", c->frames > 0 ? vals[i] : NAN); /* no frames: no score */
     }
     if (curves) {
         json_curve(f, "success", c->success, SIAMCL_EVAL_IOU_BINS);
@@ -719,6 +722,8 @@ int cmd_eval(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--keep-first-row")) {
             params.keep_first_row = 1;
+        } else if (!strcmp(a, "--strict")) {
+            params.strict_length = 1;
         } else if (!strcmp(a, "--run")) {
             run = 1;
         } else if (!strcmp(a, "--plot-attrs")) {

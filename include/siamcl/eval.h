@@ -51,9 +51,14 @@ typedef struct siamcl_eval_params {
     siamcl_eval_invalid_gt invalid_gt;
     /* 0 (default, like the toolkit and got10k): result row 1 is replaced by the GT row 1. */
     int keep_first_row;
-    /* 0 (default, like the toolkit): a result row with NaN or a non-positive
-     * width/height takes the previous row. 1: scored as it is (a failure). */
+    /* 0 (default): a result row with a non-positive width/height takes the
+     * previous row (like the toolkit); a row with NaN (a tracker's "lost") is a
+     * failure. 1: every row is scored as it is (invalid ones fail). */
     int keep_invalid_rows;
+    /* 0 (default, like the toolkit): a result with fewer rows than the ground truth
+     * needs is scored with the missing frames as failures (a warning names the file
+     * and the count). 1: refused (SIAMCL_ERR_FORMAT). */
+    int strict_length;
 } siamcl_eval_params;
 
 typedef struct siamcl_eval_curves {

@@ -44,8 +44,9 @@
  *    rows as hits, giving SiamFC-3s OTB-2015 precision 0.77053 -> 0.771.
  *  - Result row 1 is replaced by GT row 1 (toolkit calcSeqErrRobust.m
  *    rectMat(1,:) = rect_anno(1,:); got10k boxes[0] = anno[0]); pysot does not
- *    (both reproduce). Result rows with NaN or non-positive size take the
- *    previous row (toolkit calcSeqErrRobust.m); none occur in the references.
+ *    (both reproduce). Result rows with a non-positive size take the previous
+ *    row (toolkit calcSeqErrRobust.m); a row with NaN (what trackers write for a
+ *    lost target) is a failure (IoU 0, no centre); none occur in the references.
  *  - Frame ranges and Tiger1 are the business of dataset.c (siamcl_eval_align).
  */
 #include <math.h>
@@ -110,8 +111,11 @@ siamcl_status siamcl_eval_sequence(const siamcl_box *result, const siamcl_box *g
     for (int i = 0; i < n; i++) {
         siamcl_box r = result[i], g = gt[i];
         if (i == 0 && !p.keep_first_row) r = g;
-        if (!p.keep_invalid_rows && !box_valid(r) && i > 0) r = prev;
-        prev = r;
+        /* a NaN row is a tracker's "lost": a failure (IoU 0, no centre); other invalid rows
+         * (non-positive size) take the previous row as the toolkit does */
+        int lost = i > 0 && (isnan(r.x) || isnan(r.y) || isnan(r.w) || isnan(r.h));
+        if (!p.keep_invalid_rows && !lost && !box_valid(r) && i > 0) r = prev;
+        if (!lost) prev = r;
 
         int gt_ok = box_valid(g);
         if (p.invalid_gt == SIAMCL_EVAL_GT_TOOLKIT) gt_ok = gt_ok && g.x > 0 && g.y > 0;

@@ -1,8 +1,10 @@
 /* Box files: one "x y w h" box per line, fields separated by commas, tabs or
  * spaces in any mix ("1,2\t3 4"); CRLF endings, trailing blank lines and a last
  * line without newline are accepted. A malformed line (wrong field count, not a
- * number, an empty field, a blank line before the last box) is an error naming
- * file:line. Written as "x,y,w,h" with the shortest decimal that reads back to
+ * decimal number (hex is refused), an infinite or absurd value (beyond 1e7), an
+ * empty field, a blank line before the last box) is an error naming file:line.
+ * NaN is read (trackers write it for a lost target); ground truth is checked
+ * further by scl_boxes_check_gt. Written as "x,y,w,h" with the shortest decimal that reads back to
  * the same float. */
 #include <errno.h>
 #include <math.h>
@@ -32,8 +34,13 @@ static int parse_line(char *s, siamcl_box *b, const char **why) {
             *why = *s == ',' ? "empty field" : "not a number";
             return -1;
         }
-        if (*end && !is_space(*end) && *end != ',') {
-            *why = "not a number";
+        if ((*end && !is_space(*end) && *end != ',') || memchr(s, 'x', (size_t)(end - s)) ||
+            memchr(s, 'X', (size_t)(end - s))) {
+            *why = "not a decimal number";
+            return -1;
+        }
+        if (isinf(d) || (!isnan(d) && fabs(d) > SCL_BOX_MAX)) {
+            *why = "infinite or absurdly large value";
             return -1;
         }
         v[n++] = (float)d;
@@ -123,6 +130,17 @@ siamcl_status siamcl_boxes_read(const char *path, siamcl_box **boxes, int *count
     }
     *boxes = out;
     *count = n;
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_boxes_check_gt(const char *path, const siamcl_box *b, int n) {
+    for (int i = 0; i < n; i++) {
+        const char *why = isnan(b[i].x) || isnan(b[i].y) || isnan(b[i].w) || isnan(b[i].h) ? "NaN"
+                          : b[i].w < 0 || b[i].h < 0                                         ? "a negative size"
+                                                                                             : NULL;
+        /* rows are lines: blank lines may only follow the last box */
+        if (why) return scl_fail(SIAMCL_ERR_FORMAT, "%s:%d: ground-truth box with %s", path, i + 1, why);
+    }
     return SIAMCL_OK;
 }
 

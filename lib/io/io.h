@@ -18,6 +18,11 @@ int scl_image_size_ok(uint64_t w, uint64_t h);
 /* Read a whole regular file into scl_malloc'd memory (*data, *size; free with
  * scl_free). Missing/unreadable -> SIAMCL_ERR_IO. */
 siamcl_status scl_read_file(const char *path, uint8_t **data, size_t *size);
+/* Box coordinates beyond this are refused as absurd (no frame is 10 million pixels wide). */
+#define SCL_BOX_MAX 1e7
+/* Ground truth must not hold NaN or negative sizes (zero-size rows mark an absent
+ * target and are allowed): SIAMCL_ERR_FORMAT naming path:line. */
+siamcl_status scl_boxes_check_gt(const char *path, const siamcl_box *b, int n);
 
 int scl_png_magic(const uint8_t *data, size_t size);
 int scl_jpeg_magic(const uint8_t *data, size_t size);

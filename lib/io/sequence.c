@@ -254,6 +254,7 @@ static siamcl_status open_seq(const char *dir, int target, siamcl_sequence *seq)
         char *p = join(dir, fname);
         if (!p) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory", dir);
         s = siamcl_boxes_read(p, &seq->gt, &seq->ngt);
+        if (s == SIAMCL_OK) s = scl_boxes_check_gt(p, seq->gt, seq->ngt);
         scl_free(p);
         SCL_TRY(s);
     }
