@@ -85,6 +85,21 @@ int main(int argc, char **argv) {
     unsetenv("SIAMCL_DEVICE_TYPE");
     unsetenv("SIAMCL_DEVICE");
     CHECK_STATUS(siamcl_context_create(NULL, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
+    /* a device list that names one device twice, or holds empty entries, says so */
+    const struct {
+        const char *value, *says;
+    } lists[] = {{"0,0", "entry 2 ('0') names device 0"}, {",,,", "entry 1 is empty"}, {"0,", "entry 2 is empty"},
+                 {" , 0", "entry 1 is empty"}};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        setenv("SIAMCL_DEVICE", lists[i].value, 1);
+        CHECK_STATUS(siamcl_context_create(NULL, &ctx), SIAMCL_ERR_NO_DEVICE);
+        if (!strstr(siamcl_last_error(), lists[i].says)) {
+            fprintf(stderr, "SIAMCL_DEVICE='%s': message '%s' lacks '%s'\n", lists[i].value, siamcl_last_error(),
+                    lists[i].says);
+            tu_failures++;
+        }
+    }
+    unsetenv("SIAMCL_DEVICE");
 
     /* disk cache: a second start of a program loads the binary, no recompile */
     char dir[] = "/tmp/siamcl-cache-XXXXXX";

@@ -46,6 +46,11 @@ int main(void) {
     broken.score_size = 0;
     CHECK_STATUS(siamcl_tracker_create(ctx, 0, &broken, &t), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK(t == NULL);
+    /* a malformed SIAMCL_SCHEDULE is an error for a single tracker too, not ignored */
+    setenv("SIAMCL_SCHEDULE", "bogus", 1);
+    CHECK_STATUS(siamcl_tracker_create(ctx, 0, &d, &t), SIAMCL_ERR_INVALID_ARGUMENT);
+    CHECK(t == NULL && strstr(siamcl_last_error(), "SIAMCL_SCHEDULE='bogus'") != NULL);
+    unsetenv("SIAMCL_SCHEDULE");
     /* a description whose "ONNX" file is something else */
     broken = d;
     snprintf(broken.backbone, sizeof broken.backbone, "%s/data/otb/Crossing/groundtruth_rect.txt", tu_shared());

@@ -188,10 +188,16 @@ static siamcl_status select_devices(const scl_config *cfg, const found *all, int
     }
     char buf[256];
     snprintf(buf, sizeof buf, "%s", cfg->device);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    int entry = 0;
+    for (char *tok = buf, *next; tok; tok = next) {
+        next = strchr(tok, ',');
+        if (next) *next++ = 0;
         trim(tok);
-        int hit = -1;
+        entry++;
+        if (!*tok)
+            return scl_fail(SIAMCL_ERR_NO_DEVICE, "SIAMCL_DEVICE='%s': entry %d is empty (a comma list of device "
+                            "indices or name substrings, e.g. 0,1)", cfg->device, entry);
+        int hit = -1, taken = -1;
         for (int c = 0; c < nc && hit < 0; c++) {
             const siamcl_device_info *in = &all[cand[c]].info;
             int match = is_index(tok) ? in->device_index == atoi(tok)
@@ -200,7 +206,12 @@ static siamcl_status select_devices(const scl_config *cfg, const found *all, int
             int dup = 0;
             for (int s = 0; s < *nsel; s++) dup |= sel[s] == cand[c];
             if (!dup) hit = cand[c];
+            else if (taken < 0) taken = cand[c];
         }
+        if (hit < 0 && taken >= 0)
+            return scl_fail(SIAMCL_ERR_NO_DEVICE, "SIAMCL_DEVICE='%s': entry %d ('%s') names device %d (%s) again, "
+                            "and no other device; each device can be selected once", cfg->device, entry, tok,
+                            all[taken].info.device_index, all[taken].info.name);
         if (hit < 0) return no_match(all, n, "SIAMCL_DEVICE", tok);
         if (*nsel < MAX_DEVICES) sel[(*nsel)++] = hit;
     }

@@ -3,6 +3,7 @@
  * template features kept on the device; only the response comes down and the
  * per-model decoder (siamfc.c, nanotrack.c) turns it into a box. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -130,6 +131,11 @@ siamcl_status siamcl_tracker_create(siamcl_context *ctx, int device, const siamc
                         siamcl_context_device_count(ctx));
     if (desc->kind != SIAMCL_TRACKER_SIAMFC && desc->kind != SIAMCL_TRACKER_NANOTRACK)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_create: unknown tracker kind %d", (int)desc->kind);
+    /* a single tracker has nothing to place, but a bad SIAMCL_SCHEDULE is a mistake worth naming */
+    const char *sched = getenv("SIAMCL_SCHEDULE");
+    siamcl_schedule sc;
+    if (sched && *sched && siamcl_schedule_parse(sched, &sc) != SIAMCL_OK)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "SIAMCL_SCHEDULE='%s': %s", sched, siamcl_last_error());
     if (desc->score_size < 1 || desc->exemplar_size < 1 || desc->instance_size <= desc->exemplar_size ||
         (desc->kind == SIAMCL_TRACKER_SIAMFC &&
          (desc->scale_count < 1 || desc->scale_count > SIAMCL_TRACKER_MAX_SCALES || desc->scale_count % 2 == 0 ||
