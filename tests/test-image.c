@@ -150,6 +150,36 @@ static int write_case_png(const char *path, const png_case *pc, int w, int h, ui
     return 1;
 }
 
+/* An 8-bit palette PNG of 2 colours whose pixels use index 5: refused, not decoded as black. */
+static void test_png_palette_index(void) {
+    const char *path = tmp_path("pal-index.png");
+    FILE *f = fopen(path, "wb");
+    png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(p);
+    if (!f || !p || !info || setjmp(png_jmpbuf(p))) {
+        fprintf(stderr, "cannot write test PNG %s\n", path);
+        exit(1);
+    }
+    png_init_io(p, f);
+#ifdef PNG_CHECK_FOR_INVALID_INDEX_SUPPORTED
+    png_set_check_for_invalid_index(p, -1); /* let the writer make the bad file */
+#endif
+    png_set_IHDR(p, info, 4, 2, 8, PNG_COLOR_TYPE_PALETTE, 0, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_color pal[2] = {{10, 20, 30}, {40, 50, 60}};
+    png_set_PLTE(p, info, pal, 2);
+    png_write_info(p, info);
+    png_byte rows[2][4] = {{0, 1, 0, 1}, {1, 5, 0, 0}};
+    png_write_row(p, rows[0]);
+    png_write_row(p, rows[1]);
+    png_write_end(p, NULL);
+    png_destroy_write_struct(&p, &info);
+    fclose(f);
+    siamcl_image im = {0, 0, NULL};
+    CHECK_STATUS(siamcl_image_load(path, &im), SIAMCL_ERR_FORMAT);
+    CHECK(strstr(siamcl_last_error(), "palette index 5") != NULL && strstr(siamcl_last_error(), "pal-index.png"));
+    CHECK(im.data == NULL);
+}
+
 static void test_png_kinds(void) {
     const int G = PNG_COLOR_TYPE_GRAY, GA = PNG_COLOR_TYPE_GRAY_ALPHA, RGB = PNG_COLOR_TYPE_RGB,
               RGBA = PNG_COLOR_TYPE_RGB_ALPHA, PAL = PNG_COLOR_TYPE_PALETTE, AD = PNG_INTERLACE_ADAM7;
@@ -883,6 +913,7 @@ int main(void) {
         fprintf(stderr, "mkdtemp: %s\n", strerror(errno));
         return 1;
     }
+    test_png_palette_index();
     test_png_kinds();
     test_png_roundtrip();
     test_jpeg_frames();

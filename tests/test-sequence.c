@@ -198,6 +198,7 @@ static void test_made_folders(void) {
     CHECK(s && strcmp(siamcl_sequence_name(s), "Seq-10") == 0 && siamcl_sequence_groundtruth_count(s) == 1);
     siamcl_sequence_free(s);
     CHECK_STATUS(siamcl_sequence_open(tmp("Seq"), 1, &s), SIAMCL_ERR_OUT_OF_RANGE);
+
     /* malformed ground truth: the error names file:line */
     put_text(tmp("Seq/groundtruth_rect.10.txt"), "9,9,9,9\n1,2,three,4\n");
     CHECK_STATUS(siamcl_sequence_open(tmp("Seq"), 10, &s), SIAMCL_ERR_FORMAT);
@@ -213,7 +214,11 @@ static void test_made_folders(void) {
     put_png(tmp("plain/frame3.jpeg"), 3, 3, 3); /* PNG bytes under a .jpeg name: decoded by magic */
     put_png(tmp("plain/.hidden.png"), 3, 3, 99);
     put_text(tmp("plain/notes.txt"), "hello\n");
+    /* a folder named like a frame is an error naming it, not a frame silently left out */
     mkdir(tmp("plain/dir.png"), 0755);
+    CHECK_STATUS(siamcl_sequence_open(tmp("plain"), 0, &s), SIAMCL_ERR_FORMAT);
+    CHECK(s == NULL && strstr(siamcl_last_error(), "dir.png") && strstr(siamcl_last_error(), "not a regular file"));
+    rmdir(tmp("plain/dir.png"));
     CHECK_OK(siamcl_sequence_open(tmp("plain"), 0, &s));
     if (s) {
         CHECK(strcmp(siamcl_sequence_name(s), "plain") == 0);

@@ -60,6 +60,23 @@ static void fail_with(png_structp p, png_ctx *c, siamcl_status st, const char *m
     png_error(p, msg);
 }
 
+/* Palette indices (c->rgba, one byte per pixel) to RGB; an index past the palette is an error. */
+static void map_palette(png_structp p, png_infop info, png_ctx *c, size_t n) {
+    png_colorp pal = NULL;
+    int npal = 0;
+    if (!png_get_PLTE(p, info, &pal, &npal) || npal <= 0) fail_with(p, c, SIAMCL_ERR_FORMAT, "palette image without a palette");
+    for (size_t i = 0; i < n; i++) {
+        int k = c->rgba[i];
+        if (k >= npal) {
+            snprintf(c->msg, sizeof c->msg, "palette index %d beyond the %d-colour palette (pixel %zu)", k, npal, i);
+            fail_with(p, c, SIAMCL_ERR_FORMAT, c->msg);
+        }
+        c->img.data[3 * i] = pal[k].red;
+        c->img.data[3 * i + 1] = pal[k].green;
+        c->img.data[3 * i + 2] = pal[k].blue;
+    }
+}
+
 /* Everything between setjmp and the end of decoding; errors longjmp out. */
 static void decode_body(png_structp p, png_infop info, png_ctx *c) {
     png_set_read_fn(p, c, on_read);
@@ -74,7 +91,9 @@ static void decode_body(png_structp p, png_infop info, png_ctx *c) {
         fail_with(p, c, SIAMCL_ERR_FORMAT, c->msg);
     }
     if (depth == 16) png_set_scale_16(p); /* (v * 255 + 32895) >> 16: v/257 rounded */
-    if (ctype == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(p);
+    /* palette images are read as indices (one byte each) and mapped here: libpng only warns
+     * about an index past the palette and decodes it as black */
+    if (ctype == PNG_COLOR_TYPE_PALETTE) png_set_packing(p);
     if (ctype == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(p);
     if (ctype == PNG_COLOR_TYPE_GRAY || ctype == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(p);
     if (ctype & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(p);
@@ -82,12 +101,13 @@ static void decode_body(png_structp p, png_infop info, png_ctx *c) {
     png_read_update_info(p, info);
     int ch = png_get_channels(p, info);
     size_t rowbytes = png_get_rowbytes(p, info);
-    if ((ch != 3 && ch != 4) || png_get_bit_depth(p, info) != 8 || rowbytes != (size_t)w * (size_t)ch)
+    int pal = ctype == PNG_COLOR_TYPE_PALETTE;
+    if ((pal ? ch != 1 : ch != 3 && ch != 4) || png_get_bit_depth(p, info) != 8 || rowbytes != (size_t)w * (size_t)ch)
         fail_with(p, c, SIAMCL_ERR_FORMAT, "unexpected pixel layout after conversion");
     if (siamcl_image_alloc(&c->img, (int)w, (int)h) != SIAMCL_OK)
         fail_with(p, c, SIAMCL_ERR_OUT_OF_MEMORY, "out of memory for the image");
     uint8_t *dst = c->img.data;
-    if (ch == 4) { /* tRNS expanded to alpha: stage, then drop it */
+    if (ch == 4 || pal) { /* tRNS expanded to alpha, or palette indices: stage, then convert */
         c->rgba = scl_malloc(rowbytes * h);
         if (!c->rgba) fail_with(p, c, SIAMCL_ERR_OUT_OF_MEMORY, "out of memory for the image");
         dst = c->rgba;
@@ -97,6 +117,7 @@ static void decode_body(png_structp p, png_infop info, png_ctx *c) {
     for (png_uint_32 y = 0; y < h; y++) c->rows[y] = dst + (size_t)y * rowbytes;
     png_read_image(p, c->rows);
     png_read_end(p, NULL);
+    if (pal) map_palette(p, info, c, (size_t)w * h);
     if (ch == 4) {
         size_t n = (size_t)w * h;
         for (size_t i = 0; i < n; i++) {

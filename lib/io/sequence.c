@@ -110,9 +110,10 @@ static siamcl_status list_frames(siamcl_sequence *seq, const char *dir) {
             st = scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory listing frames", dir);
             break;
         }
-        if (!is_file(path)) {
+        if (!is_file(path)) { /* a folder (or worse) named like a frame: not silently left out */
+            st = scl_fail(SIAMCL_ERR_FORMAT, "%s: named like a frame but not a regular file", path);
             scl_free(path);
-            continue;
+            break;
         }
         if (seq->nframes == cap) {
             if (cap > (1 << 24)) {
