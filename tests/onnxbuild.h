@@ -13,7 +13,9 @@
 
 #include "onnx.pb-c.h"
 
+#ifndef OB_MAX
 #define OB_MAX 512
+#endif
 
 typedef struct ob_val { /* host value of a named tensor */
     char name[96];

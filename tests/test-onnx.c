@@ -533,8 +533,73 @@ static void test_failing_allocations(void) {
     ob_free(&b);
 }
 
+static char g_warn[2048];
+static void capture_warn(siamcl_log_level l, const char *m, void *u) {
+    (void)u;
+    if (l == SIAMCL_LOG_WARN) snprintf(g_warn, sizeof g_warn, "%s", m);
+}
+
+/* Details a hostile file exercised: typed attributes, huge op names, negative dims, NaN weights. */
+static void test_hostile_details(void) {
+    ob b;
+    /* kernel_shape typed FLOAT (with ints beside it) is malformed, not read as ints */
+    {
+        ob_init(&b, 13);
+        int64_t k[2] = {2, 2};
+        Onnx__AttributeProto *ks = ob_aints(&b, "kernel_shape", 2, k);
+        ks->type = ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT;
+        Onnx__AttributeProto *a[] = {ks, NULL};
+        ob_input(&b, "x", 4, D4, D4, NULL);
+        const char *in[] = {"x", NULL};
+        ob_node(&b, "MaxPool", in, "y", a);
+        ob_output(&b, "y");
+        expect_error(&b, SIAMCL_ERR_FORMAT, "kernel_shape", "list of integers", "MaxPool");
+        ob_free(&b);
+    }
+    /* a 100 KB op_type is named by its start, not echoed whole */
+    {
+        static char op[100001];
+        memset(op, 'Q', sizeof op - 1);
+        one_node(&b, 13, op, NULL);
+        expect_error(&b, SIAMCL_ERR_UNSUPPORTED, "QQQQQQQQ", "not supported", NULL);
+        CHECK(strlen(siamcl_last_error()) < 1024);
+        ob_free(&b);
+    }
+    /* an input declared with dimension -1 (a free dimension is named, not negative) */
+    {
+        ob_init(&b, 13);
+        ob_input(&b, "x", 4, D4, D4, NULL);
+        b.ins[0]->type->tensor_type->shape->dim[2]->dim_value = -1;
+        const char *in[] = {"x", NULL};
+        ob_node(&b, "Relu", in, "y", NULL);
+        ob_output(&b, "y");
+        expect_error(&b, SIAMCL_ERR_FORMAT, "'x'", "-1", NULL);
+        ob_free(&b);
+    }
+    /* NaN and infinite weights load, with a warning naming the initializer */
+    {
+        ob_init(&b, 13);
+        ob_input(&b, "x", 4, D4, D4, NULL);
+        float w[4] = {1, NAN, INFINITY, 2};
+        int64_t wd[1] = {4};
+        const char *wn = ob_weight(&b, "bad_weights", 1, wd, w);
+        const char *in[] = {"x", wn, NULL};
+        ob_node(&b, "Add", in, "y", NULL);
+        ob_output(&b, "y");
+        g_warn[0] = 0;
+        siamcl_log_set(capture_warn, NULL, SIAMCL_LOG_WARN);
+        siamcl_model *m = NULL;
+        CHECK_OK(load_ob(&b, "nan.onnx", &m));
+        siamcl_log_set(tu_log, NULL, SIAMCL_LOG_WARN);
+        CHECK(strstr(g_warn, "bad_weights") && strstr(g_warn, "2 NaN or infinite values of 4"));
+        siamcl_model_free(m);
+        ob_free(&b);
+    }
+}
+
 int main(void) {
     siamcl_log_set(tu_log, NULL, SIAMCL_LOG_WARN);
+    test_hostile_details();
     test_tiny();
     test_unsupported();
     test_broken_graphs();

@@ -61,6 +61,7 @@ void scl_graph_free(scl_graph *g) {
         scl_free(g->nodes[i].in);
     }
     scl_free(g->vals);
+    scl_free(g->index);
     scl_free(g->nodes);
     scl_free(g->inputs);
     scl_free(g->outputs);
@@ -69,10 +70,42 @@ void scl_graph_free(scl_graph *g) {
     scl_free(g);
 }
 
+static uint64_t name_hash(const char *s) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    return h;
+}
+
+/* The slot of `name` in the index: where it is, or the empty slot where it would go. */
+static int index_slot(const scl_graph *g, const char *name) {
+    unsigned mask = (unsigned)g->index_cap - 1, k = (unsigned)name_hash(name) & mask;
+    while (g->index[k] && strcmp(g->vals[g->index[k] - 1].name, name) != 0) k = (k + 1) & mask;
+    return (int)k;
+}
+
+/* Index value i (a later value of the same name replaces an earlier one); 0 on OOM. */
+static int index_put(scl_graph *g, int i) {
+    if (2 * (g->nvals + 1) > g->index_cap) { /* keep the load under one half */
+        int cap = g->index_cap ? g->index_cap * 2 : 256;
+        int *old = g->index, oldcap = g->index_cap;
+        g->index = scl_calloc((size_t)cap, sizeof *g->index);
+        if (!g->index) {
+            g->index = old;
+            return 0;
+        }
+        g->index_cap = cap;
+        for (int k = 0; k < oldcap; k++)
+            if (old[k]) g->index[index_slot(g, g->vals[old[k] - 1].name)] = old[k];
+        scl_free(old);
+    }
+    g->index[index_slot(g, g->vals[i].name)] = i + 1;
+    return 1;
+}
+
 int scl_graph_find(const scl_graph *g, const char *name) {
-    for (int i = g->nvals - 1; i >= 0; i--)
-        if (g->vals[i].name && !strcmp(g->vals[i].name, name)) return i;
-    return -1;
+    if (!g->index_cap || !name) return -1;
+    int k = index_slot(g, name);
+    return g->index[k] ? g->index[k] - 1 : -1;
 }
 
 static int grow(void **p, int *cap, int need, size_t elem) {
@@ -99,6 +132,13 @@ siamcl_status scl_graph_add_value(scl_graph *g, const char *name, scl_vkind kind
     scl_value *v = &g->vals[g->nvals];
     memset(v, 0, sizeof *v);
     v->name = nm;
+    if (!index_put(g, g->nvals)) {
+        scl_free(nm);
+        scl_free(f);
+        scl_free(i);
+        v->name = NULL;
+        return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory adding value %s", g->name, name ? name : "");
+    }
     v->kind = kind;
     v->dtype = dt;
     if (dims) v->dims = *dims;
@@ -264,35 +304,82 @@ static siamcl_status mark_live(scl_graph *g) {
     return SIAMCL_OK;
 }
 
+/* A binary min-heap of node indices. */
+static void heap_push(int *h, int *n, int v) {
+    int k = (*n)++;
+    while (k > 0 && h[(k - 1) / 2] > v) {
+        h[k] = h[(k - 1) / 2];
+        k = (k - 1) / 2;
+    }
+    h[k] = v;
+}
+
+static int heap_pop(int *h, int *n) {
+    int top = h[0], v = h[--(*n)], k = 0;
+    for (;;) {
+        int c = 2 * k + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && h[c + 1] < h[c]) c++;
+        if (h[c] >= v) break;
+        h[k] = h[c];
+        k = c;
+    }
+    if (*n) h[k] = v;
+    return top;
+}
+
 /* Kahn's algorithm, always taking the lowest-index ready node: keeps the file's
- * order when it is already topological. */
+ * order when it is already topological. Linear in the graph (times log of the
+ * ready set): each value lists its consumers once. */
 static siamcl_status sort_nodes(scl_graph *g) {
+    int nn = g->nnodes ? g->nnodes : 1, nv = g->nvals ? g->nvals : 1, ne = 0;
+    for (int i = 0; i < g->nnodes; i++) ne += g->nodes[i].nin;
     scl_free(g->order);
-    g->order = scl_malloc(sizeof(int) * (size_t)(g->nnodes ? g->nnodes : 1));
-    char *done = scl_calloc((size_t)(g->nnodes ? g->nnodes : 1), 1);
-    char *ready = scl_calloc((size_t)(g->nvals ? g->nvals : 1), 1);
-    if (!g->order || !done || !ready) {
-        scl_free(done);
-        scl_free(ready);
+    g->order = scl_malloc(sizeof(int) * (size_t)nn);
+    char *done = scl_calloc((size_t)nn, 1), *ready = scl_calloc((size_t)nv, 1);
+    int *pending = scl_calloc((size_t)nn, sizeof(int)), *heap = scl_malloc(sizeof(int) * (size_t)nn);
+    int *first = scl_calloc((size_t)nv + 1, sizeof(int)), *cons = scl_malloc(sizeof(int) * (size_t)(ne ? ne : 1));
+    if (!g->order || !done || !ready || !pending || !heap || !first || !cons) {
+        scl_free(done), scl_free(ready), scl_free(pending), scl_free(heap), scl_free(first), scl_free(cons);
         return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory", g->name);
     }
     for (int v = 0; v < g->nvals; v++) ready[v] = g->vals[v].kind != SCL_V_ACT;
-    int nlive = 0;
-    for (int i = 0; i < g->nnodes; i++) nlive += !g->nodes[i].dead;
-    g->norder = 0;
-    while (g->norder < nlive) {
-        int pick = -1;
-        for (int i = 0; i < g->nnodes && pick < 0; i++) {
-            if (g->nodes[i].dead || done[i]) continue;
-            int ok = 1;
-            for (int k = 0; k < g->nodes[i].nin && ok; k++) ok = g->nodes[i].in[k] < 0 || ready[g->nodes[i].in[k]];
-            if (ok) pick = i;
+    /* consumers of each not-yet-ready value, as one array sliced by first[] */
+    for (int i = 0; i < g->nnodes; i++)
+        for (int k = 0; !g->nodes[i].dead && k < g->nodes[i].nin; k++) {
+            int v = g->nodes[i].in[k];
+            if (v >= 0 && !ready[v]) first[v + 1]++, pending[i]++;
         }
-        if (pick < 0) break;
-        done[pick] = 1;
-        ready[g->nodes[pick].out] = 1;
-        g->order[g->norder++] = pick;
+    for (int v = 0; v < g->nvals; v++) first[v + 1] += first[v];
+    int nlive = 0, nheap = 0;
+    int *pos = scl_calloc((size_t)nv, sizeof(int));
+    if (!pos) {
+        scl_free(done), scl_free(ready), scl_free(pending), scl_free(heap), scl_free(first), scl_free(cons);
+        return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory", g->name);
     }
+    for (int i = 0; i < g->nnodes; i++)
+        for (int k = 0; !g->nodes[i].dead && k < g->nodes[i].nin; k++) {
+            int v = g->nodes[i].in[k];
+            if (v >= 0 && !ready[v]) cons[first[v] + pos[v]++] = i;
+        }
+    scl_free(pos);
+    for (int i = 0; i < g->nnodes; i++) {
+        if (g->nodes[i].dead) continue;
+        nlive++;
+        if (!pending[i]) heap_push(heap, &nheap, i);
+    }
+    g->norder = 0;
+    while (nheap) {
+        int pick = heap_pop(heap, &nheap);
+        done[pick] = 1;
+        g->order[g->norder++] = pick;
+        int v = g->nodes[pick].out;
+        if (ready[v]) continue;
+        ready[v] = 1;
+        for (int e = first[v]; e < first[v + 1]; e++)
+            if (--pending[cons[e]] == 0) heap_push(heap, &nheap, cons[e]);
+    }
+    scl_free(pending), scl_free(heap), scl_free(first), scl_free(cons);
     siamcl_status st = SIAMCL_OK;
     if (g->norder < nlive) {
         const char *nm = "?";

@@ -110,6 +110,7 @@ typedef struct scl_graph {
     int *inputs, ninputs;   /* value indices (graph inputs that are not constants) */
     int *outputs, noutputs; /* value indices */
     int *order, norder;     /* live nodes, topologically sorted (scl_graph_finalize) */
+    int *index, index_cap;  /* value names -> index + 1, open addressing (import stays linear) */
 } scl_graph;
 
 siamcl_status scl_graph_create(const char *name, scl_graph **out);

@@ -39,7 +39,7 @@ static siamcl_status unsupported(const imp *c, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: node '%s' (%s): %s", c->file, NODE_NAME(c->node),
+    return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: node '%.128s' (%.64s): %s", c->file, NODE_NAME(c->node),
                     c->node->op_type, msg);
 }
 
@@ -51,7 +51,7 @@ static siamcl_status malformed(const imp *c, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (c->node)
-        return scl_fail(SIAMCL_ERR_FORMAT, "%s: node '%s' (%s): %s", c->file, NODE_NAME(c->node), c->node->op_type,
+        return scl_fail(SIAMCL_ERR_FORMAT, "%s: node '%.128s' (%.64s): %s", c->file, NODE_NAME(c->node), c->node->op_type,
                         msg);
     return scl_fail(SIAMCL_ERR_FORMAT, "%s: %s", c->file, msg);
 }
@@ -78,7 +78,8 @@ static siamcl_status attr_int(const imp *c, const char *name, int64_t def, int64
     const Onnx__AttributeProto *a = attr(c, name);
     *out = def;
     if (!a) return SIAMCL_OK;
-    if (a->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT && !a->has_i)
+    if (!(a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT ||
+          (a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED && a->has_i)))
         return malformed(c, "attribute '%s' must be an integer", name);
     *out = a->i;
     return SIAMCL_OK;
@@ -88,7 +89,8 @@ static siamcl_status attr_float(const imp *c, const char *name, float def, float
     const Onnx__AttributeProto *a = attr(c, name);
     *out = def;
     if (!a) return SIAMCL_OK;
-    if (a->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT && !a->has_f)
+    if (!(a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT ||
+          (a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED && a->has_f)))
         return malformed(c, "attribute '%s' must be a float", name);
     *out = a->f;
     return SIAMCL_OK;
@@ -99,7 +101,8 @@ static siamcl_status attr_ints(const imp *c, const char *name, int64_t *vals, in
     const Onnx__AttributeProto *a = attr(c, name);
     *n = -1;
     if (!a) return SIAMCL_OK;
-    if (a->type != ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS && a->n_ints == 0)
+    if (!(a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS ||
+          (a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__UNDEFINED && a->n_ints > 0)))
         return malformed(c, "attribute '%s' must be a list of integers", name);
     if (a->n_ints > (size_t)cap) return unsupported(c, "attribute '%s' has %zu entries (at most %d)", name, a->n_ints, cap);
     for (size_t i = 0; i < a->n_ints; i++) vals[i] = a->ints[i];
@@ -253,6 +256,13 @@ static siamcl_status add_tensor(imp *c, const Onnx__TensorProto *t, const char *
             break;
         }
         }
+    }
+    if (f) { /* a trained network never holds these: say so, the outputs will show it */
+        int64_t bad = 0;
+        for (int64_t k = 0; k < count; k++) bad += !isfinite(f[k]);
+        if (bad)
+            scl_log(SIAMCL_LOG_WARN, "%s: initializer '%.128s' holds %lld NaN or infinite values of %lld", c->file,
+                    name, (long long)bad, (long long)count);
     }
     return scl_graph_add_value(c->g, name, SCL_V_CONST, dt, &d, f, iv, idx);
 }
@@ -743,7 +753,7 @@ static siamcl_status convert_node(imp *c) {
     case K_SLICE: return op_slice(c);
     case K_CONCAT: return op_concat(c);
     case K_CONSTANT: return SIAMCL_OK; /* made in the first pass */
-    default: return unsupported(c, "operator '%s' is not supported", n->op_type);
+    default: return unsupported(c, "operator '%.64s' is not supported", n->op_type);
     }
 }
 
@@ -753,12 +763,12 @@ static siamcl_status check_node(imp *c) {
     const Onnx__NodeProto *n = c->node;
     if (!n->op_type || !*n->op_type) return malformed(c, "a node has no op_type");
     if (!is_default_domain(n->domain))
-        return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: node '%s': operator '%s' of domain '%s' is not supported",
+        return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: node '%.128s': operator '%.64s' of domain '%.64s' is not supported",
                         c->file, NODE_NAME(n), n->op_type, n->domain);
     if (n->n_output < 1 || !n->output[0][0]) return malformed(c, "the node has no output");
     scl_gop op;
     if (op_kind(n->op_type, &op) < 0)
-        return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: node '%s': operator '%s' is not supported", c->file,
+        return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: node '%.128s': operator '%.64s' is not supported", c->file,
                         NODE_NAME(n), n->op_type);
     return SIAMCL_OK;
 }
@@ -779,6 +789,9 @@ static siamcl_status declared_dims(imp *c, const Onnx__ValueInfoProto *vi, scl_d
     d->rank = (int)tt->shape->n_dim;
     for (int i = 0; i < d->rank; i++) {
         const Onnx__TensorShapeProto__Dimension *dm = tt->shape->dim[i];
+        if (dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && dm->dim_value < 0)
+            return scl_fail(SIAMCL_ERR_FORMAT, "%s: input '%.128s' declares dimension %d as %lld (a size is >= 0; "
+                            "a free one is named, dim_param)", c->file, vi->name, i, (long long)dm->dim_value);
         d->d[i] = dm->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && dm->dim_value > 0
                       ? dm->dim_value
                       : 0;
