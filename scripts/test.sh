@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build, run the whole suite on PoCL,
 # then build and run it again under AddressSanitizer + UBSan.
-# SIAMCL_SANITIZE=0 skips the sanitizer pass; SIAMCL_SHARED sets the data folder.
+# then run every libFuzzer harness for 30 s on its generated corpus (scripts/fuzz.sh).
+# SIAMCL_SANITIZE=0 skips the sanitizer pass, SIAMCL_FUZZ=0 the fuzzers; SIAMCL_SHARED sets the data folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -17,4 +18,7 @@ if [ "${SIAMCL_SANITIZE:-1}" != 0 ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:intercept_tls_get_addr=0 LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j2)
+fi
+if [ "${SIAMCL_FUZZ:-1}" != 0 ]; then
+  scripts/fuzz.sh "${SIAMCL_FUZZ_SECONDS:-30}"
 fi

@@ -576,6 +576,16 @@ static void test_hostile_details(void) {
         expect_error(&b, SIAMCL_ERR_FORMAT, "'x'", "-1", NULL);
         ob_free(&b);
     }
+    /* fuzz-onnx found it: a graph output that is a graph input (no node at hand) crashed the message */
+    {
+        ob_init(&b, 13);
+        ob_input(&b, "x", 4, D4, D4, NULL);
+        const char *in[] = {"x", NULL};
+        ob_node(&b, "Relu", in, "y", NULL);
+        ob_output(&b, "x");
+        expect_error(&b, SIAMCL_ERR_UNSUPPORTED, "graph output 'x'", "not computed", "bad.onnx");
+        ob_free(&b);
+    }
     /* NaN and infinite weights load, with a warning naming the initializer */
     {
         ob_init(&b, 13);

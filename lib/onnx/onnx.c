@@ -39,6 +39,7 @@ static siamcl_status unsupported(const imp *c, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (!c->node) return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: %s", c->file, msg);
     return scl_fail(SIAMCL_ERR_UNSUPPORTED, "%s: node '%.128s' (%.64s): %s", c->file, NODE_NAME(c->node),
                     c->node->op_type, msg);
 }
@@ -859,7 +860,7 @@ static siamcl_status convert(imp *c, const Onnx__ModelProto *m) {
         const char *nm = gp->output[i]->name;
         int v = nm ? scl_graph_find(c->g, nm) : -1;
         if (v < 0) return malformed(c, "graph output '%s' is not computed by any node", nm ? nm : "");
-        if (c->g->vals[v].kind != SCL_V_ACT) return unsupported(c, "graph output '%s' is not computed", nm);
+        if (c->g->vals[v].kind != SCL_V_ACT) return unsupported(c, "graph output '%.128s' is not computed (it is an input or a constant)", nm);
         SCL_TRY(scl_graph_add_output(c->g, v));
     }
     return scl_graph_finalize(c->g);
