@@ -1,11 +1,12 @@
 /* libFuzzer: the kernel cache loader (the entry is verified before any driver sees it).
  * A device is faked: the loader reads only the cache folder and the device identity. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "runtime/runtime.h"
-#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static scl_device dev;

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix) {
+static inline const char *fuzz_file(const uint8_t *data, size_t size, const char *suffix) {
     static char path[256];
     snprintf(path, sizeof path, "/tmp/siamcl-fuzz-%ld%s", (long)getpid(), suffix);
     FILE *f = fopen(path, "wb");
