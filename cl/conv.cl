@@ -321,7 +321,7 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
     const int iy_lo = max(oy0 * SH_ - PT, 0), iy_hi = min(oyl * SH_ - PT + (KH_ - 1) * DH_, H - 1);
     const long lo = xg + (long)iy_lo * W + ixb, hi = xg + (long)(Cg - 1) * H * W + (long)iy_hi * W + ixb + span;
     /* vector paths: whole channel block, strides 1/2, loads inside the tensor */
-    const bool vec_ok = (SW_ == 1 || SW_ == 2) && oc0 + OCB <= OCg && lo >= 0 && hi <= total;
+    const bool vec_ok = ((SW_ == 1) | (SW_ == 2)) && oc0 + OCB <= OCg && lo >= 0 && hi <= total;
     const bool inside = ixb >= 0 && ixb + span <= W && ox0 + VW * XB <= OW && oy0 * SH_ - PT >= 0 &&
                         (oy0 + RB - 1) * SH_ - PT + (KH_ - 1) * DH_ < H && oy0 + RB <= OH;
 #ifdef DW_BODY
@@ -347,7 +347,7 @@ __kernel void conv2d_direct(__global const float *x, const ulong xoff, __global 
         const long xg = (long)n * C2 * H * W;
         __global const float *wb = w2 + w2off + (long)oc0 * CG2_ * KK;
         const long lo = xg + (long)iy_lo * W + ixb, hi = xg + (long)(CG2_ - 1) * H * W + (long)iy_hi * W + ixb + span;
-        const bool vec_ok = (SW_ == 1 || SW_ == 2) && oc0 + OCB <= OCg && lo >= 0 && hi <= total;
+        const bool vec_ok = ((SW_ == 1) | (SW_ == 2)) && oc0 + OCB <= OCg && lo >= 0 && hi <= total;
         if (vec_ok && inside) {
             CONV_BODY(0, CG2_)
         } else if (vec_ok) {

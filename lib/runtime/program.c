@@ -103,6 +103,21 @@ static void store_binary(scl_device *dev, cl_program prog, const uint64_t key[2]
     scl_free(bin);
 }
 
+/* A successful build may still have said something (warnings): keep it in the debug log. */
+static void log_build_warnings(const scl_device *dev, cl_program prog, const char *name) {
+    size_t n = 0;
+    if (clGetProgramBuildInfo(prog, dev->id, CL_PROGRAM_BUILD_LOG, 0, NULL, &n) != CL_SUCCESS || n < 2) return;
+    char *log = scl_malloc(n + 1);
+    if (!log) return;
+    log[0] = 0;
+    clGetProgramBuildInfo(prog, dev->id, CL_PROGRAM_BUILD_LOG, n, log, NULL);
+    log[n] = 0;
+    const char *p = log;
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') p++;
+    if (*p) scl_log(SIAMCL_LOG_DEBUG, "building cl/%s.cl for %s: %s", name, dev->info.name, p);
+    scl_free(log);
+}
+
 static siamcl_status build_from_source(scl_device *dev, const char *name, const char *src, const char *defines,
                                        cl_program *out) {
     const char *common = scl_cl_source("common");
@@ -128,6 +143,7 @@ static siamcl_status build_from_source(scl_device *dev, const char *name, const 
         scl_free(log);
         return st;
     }
+    log_build_warnings(dev, prog, name);
     *out = prog;
     return SIAMCL_OK;
 }
