@@ -70,15 +70,9 @@ void scl_graph_free(scl_graph *g) {
     scl_free(g);
 }
 
-static uint64_t name_hash(const char *s) {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h;
-}
-
 /* The slot of `name` in the index: where it is, or the empty slot where it would go. */
 static int index_slot(const scl_graph *g, const char *name) {
-    unsigned mask = (unsigned)g->index_cap - 1, k = (unsigned)name_hash(name) & mask;
+    unsigned mask = (unsigned)g->index_cap - 1, k = (unsigned)scl_fnv1a(SCL_FNV_OFFSET, name, strlen(name)) & mask;
     while (g->index[k] && strcmp(g->vals[g->index[k] - 1].name, name) != 0) k = (k + 1) & mask;
     return (int)k;
 }
@@ -339,8 +333,10 @@ static siamcl_status sort_nodes(scl_graph *g) {
     char *done = scl_calloc((size_t)nn, 1), *ready = scl_calloc((size_t)nv, 1);
     int *pending = scl_calloc((size_t)nn, sizeof(int)), *heap = scl_malloc(sizeof(int) * (size_t)nn);
     int *first = scl_calloc((size_t)nv + 1, sizeof(int)), *cons = scl_malloc(sizeof(int) * (size_t)(ne ? ne : 1));
-    if (!g->order || !done || !ready || !pending || !heap || !first || !cons) {
+    int *pos = scl_calloc((size_t)nv, sizeof(int));
+    if (!g->order || !done || !ready || !pending || !heap || !first || !cons || !pos) {
         scl_free(done), scl_free(ready), scl_free(pending), scl_free(heap), scl_free(first), scl_free(cons);
+        scl_free(pos);
         return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory", g->name);
     }
     for (int v = 0; v < g->nvals; v++) ready[v] = g->vals[v].kind != SCL_V_ACT;
@@ -352,11 +348,6 @@ static siamcl_status sort_nodes(scl_graph *g) {
         }
     for (int v = 0; v < g->nvals; v++) first[v + 1] += first[v];
     int nlive = 0, nheap = 0;
-    int *pos = scl_calloc((size_t)nv, sizeof(int));
-    if (!pos) {
-        scl_free(done), scl_free(ready), scl_free(pending), scl_free(heap), scl_free(first), scl_free(cons);
-        return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory", g->name);
-    }
     for (int i = 0; i < g->nnodes; i++)
         for (int k = 0; !g->nodes[i].dead && k < g->nodes[i].nin; k++) {
             int v = g->nodes[i].in[k];

@@ -34,9 +34,9 @@ typedef struct entry_header {
     uint64_t checksum;
 } entry_header;
 
-static uint64_t fnv(uint64_t h, const unsigned char *p, size_t n) {
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
+/* The checksum an entry carries: over the device identity, then the payload. */
+static uint64_t entry_checksum(const void *ident, size_t idn, const void *payload, size_t len) {
+    return scl_fnv1a(scl_fnv1a(SCL_FNV_OFFSET, ident, idn), payload, len);
 }
 
 /* The identity of the device an entry is for: name, driver, platform version. */
@@ -120,7 +120,7 @@ int scl_cache_load(const scl_device *dev, const uint64_t key[2], unsigned char *
             ignore(path, "built for another device or driver");
         else if (h.payload_len == 0 || h.payload_len != body - h.ident_len)
             ignore(path, "truncated or padded");
-        else if (fnv(fnv(0xcbf29ce484222325ULL, ident, idn), ident + idn, (size_t)h.payload_len) != h.checksum)
+        else if (entry_checksum(ident, idn, ident + idn, (size_t)h.payload_len) != h.checksum)
             ignore(path, "checksum mismatch (damaged)");
         else {
             memmove(buf, ident + idn, (size_t)h.payload_len);
@@ -153,7 +153,7 @@ void scl_cache_store(const scl_device *dev, const uint64_t key[2], const unsigne
     h.key[0] = key[0];
     h.key[1] = key[1];
     h.payload_len = len;
-    h.checksum = fnv(fnv(0xcbf29ce484222325ULL, (const unsigned char *)id, idn), bin, len);
+    h.checksum = entry_checksum(id, idn, bin, len);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     int ok = f != NULL;

@@ -38,6 +38,14 @@ void scl_free(void *p);
 /* Counts one allocation; returns 0 when the test hook says this one must fail. */
 int scl_alloc_tick(void);
 
+/* 64-bit FNV-1a over n bytes, continuing from h (start with SCL_FNV_OFFSET). */
+#define SCL_FNV_OFFSET 0xcbf29ce484222325ULL
+static inline uint64_t scl_fnv1a(uint64_t h, const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
 /* ---- the on-disk kernel binary cache (cache.c) ---- */
 typedef struct scl_device scl_device;
 /* Make the device's cache folder; a folder that cannot be made turns the cache off (warned). */
