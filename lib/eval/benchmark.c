@@ -173,7 +173,7 @@ static siamcl_status score_one(const char *res_dir, const char *name, const siam
     }
     int lost = 0;
     for (int i = 1; st == SIAMCL_OK && i < n && ro + i < given; i++)
-        lost += isnan(res[ro + i].x) || isnan(res[ro + i].y) || isnan(res[ro + i].w) || isnan(res[ro + i].h);
+        lost += scl_box_has_nan(res[ro + i]);
     if (lost && !params->keep_invalid_rows)
         scl_log(SIAMCL_LOG_WARN, "%s: %d rows of NaN (a lost target) count as failures", path, lost);
     if (st == SIAMCL_OK) st = siamcl_eval_sequence(res + ro, gt + go, n, params, out);

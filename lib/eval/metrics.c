@@ -52,10 +52,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "io/io.h"
 #include "runtime/runtime.h"
 
 static int box_valid(siamcl_box b) {
-    return !isnan(b.x) && !isnan(b.y) && !isnan(b.w) && !isnan(b.h) && b.w > 0 && b.h > 0;
+    return !scl_box_has_nan(b) && b.w > 0 && b.h > 0;
 }
 
 double siamcl_eval_iou(siamcl_box a, siamcl_box b) {
@@ -113,7 +114,7 @@ siamcl_status siamcl_eval_sequence(const siamcl_box *result, const siamcl_box *g
         if (i == 0 && !p.keep_first_row) r = g;
         /* a NaN row is a tracker's "lost": a failure (IoU 0, no centre); other invalid rows
          * (non-positive size) take the previous row as the toolkit does */
-        int lost = i > 0 && (isnan(r.x) || isnan(r.y) || isnan(r.w) || isnan(r.h));
+        int lost = i > 0 && scl_box_has_nan(r);
         if (!p.keep_invalid_rows && !lost && !box_valid(r) && i > 0) r = prev;
         if (!lost) prev = r;
 

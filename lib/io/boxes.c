@@ -135,9 +135,9 @@ siamcl_status siamcl_boxes_read(const char *path, siamcl_box **boxes, int *count
 
 siamcl_status scl_boxes_check_gt(const char *path, const siamcl_box *b, int n) {
     for (int i = 0; i < n; i++) {
-        const char *why = isnan(b[i].x) || isnan(b[i].y) || isnan(b[i].w) || isnan(b[i].h) ? "NaN"
-                          : b[i].w < 0 || b[i].h < 0                                         ? "a negative size"
-                                                                                             : NULL;
+        const char *why = scl_box_has_nan(b[i])        ? "NaN"
+                          : b[i].w < 0 || b[i].h < 0 ? "a negative size"
+                                                     : NULL;
         /* rows are lines: blank lines may only follow the last box */
         if (why) return scl_fail(SIAMCL_ERR_FORMAT, "%s:%d: ground-truth box with %s", path, i + 1, why);
     }
