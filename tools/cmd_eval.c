@@ -329,19 +329,6 @@ static int is_dir(const char *p) {
     return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-static int mkdirs(const char *path) {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST) return -1;
-    return is_dir(tmp) ? 0 : -1;
-}
-
 /* From ".../Jogging/groundtruth_rect.1.txt": folder and target 1. */
 static int split_gt_path(const char *gt, char *dir, size_t cap) {
     const char *slash = strrchr(gt, '/');
@@ -586,10 +573,7 @@ static int result_complete(const char *path, const run_seq *rs, int otb2013) {
 }
 
 static int run_tracking(const char *model, const char *dataset, const char *out, const char *set, int device) {
-    if (mkdirs(out) != 0) {
-        fprintf(stderr, "siamcl eval: %s: cannot create the result folder: %s\n", out, strerror(errno));
-        return 1;
-    }
+    if (!cli_make_dirs(out)) return 1; /* it names the folder and the reason */
     run_seq *seqs = NULL;
     int ns = 0;
     int rc = list_dataset(dataset, set, &seqs, &ns);
