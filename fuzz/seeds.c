@@ -12,6 +12,7 @@
 
 #include <jpeglib.h>
 
+#include "fake_device.h"
 #include "onnxbuild.h"
 #include "io/io.h"
 #include "runtime/runtime.h"
@@ -180,18 +181,14 @@ static void text_seeds(const char *src) {
 
 static void cache_seed(void) {
     static scl_device dev; /* the same fake device as fuzz-cache.c: a valid entry to mutate */
-    static const uint64_t key[2] = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
-    snprintf(dev.cache_dir, sizeof dev.cache_dir, "%s/cache-tmp", g_out);
-    mkdir(dev.cache_dir, 0755);
-    snprintf(dev.info.name, sizeof dev.info.name, "fuzz device");
-    snprintf(dev.info.driver_version, sizeof dev.info.driver_version, "1.0");
-    snprintf(dev.info.platform_version, sizeof dev.info.platform_version, "OpenCL 1.2 fuzz");
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/cache-tmp", g_out);
+    fuzz_fake_device(&dev, dir);
     unsigned char payload[200];
     for (int i = 0; i < 200; i++) payload[i] = (unsigned char)(i * 13);
-    scl_cache_store(&dev, key, payload, sizeof payload);
+    scl_cache_store(&dev, FUZZ_CACHE_KEY, payload, sizeof payload);
     char p[1024];
-    snprintf(p, sizeof p, "%s/%016llx%016llx.bin", dev.cache_dir, (unsigned long long)key[0],
-             (unsigned long long)key[1]);
+    fuzz_entry_path(&dev, p, sizeof p);
     size_t n;
     uint8_t *data;
     if (scl_read_file(p, &data, &n) == SIAMCL_OK) {
