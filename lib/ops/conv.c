@@ -234,8 +234,8 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
 
 /* ---- GEMM path ---- */
 
-static siamcl_status run_im2col(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem col, int oh,
-                                int ow) {
+siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem col, int oh,
+                               int ow) {
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "im2col", NULL, "im2col", &k));
     cl_ulong xo = x->off;
@@ -279,7 +279,7 @@ static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const s
         b_img = (size_t)x->c * x->h * x->w;
         b_grp = (size_t)Cg * x->h * x->w;
     } else {
-        SCL_TRY(run_im2col(dev, p, x, ws, y->h, y->w));
+        SCL_TRY(scl_conv_im2col(dev, p, x, ws, y->h, y->w));
         bm = ws;
         b0 = 0;
         b_img = (size_t)x->c * p->kh * p->kw * P;

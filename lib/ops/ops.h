@@ -117,6 +117,11 @@ siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, c
                                     size_t woff, cl_mem bias, size_t boff, const scl_tensor *residual, int res_row,
                                     int res_plane, scl_tensor *y);
 
+/* im2col of x's images into col (the GEMM path's B operand, per image
+ * C*kh*kw rows of oh*ow columns); for the backward pass too. */
+siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem col, int oh,
+                              int ow);
+
 /* ---- conv_winograd.c (+ cl/conv_winograd.cl): Winograd F(2x2,3x3) ---- */
 /* Nonzero for 3x3 stride-1 dilation-1 groups-1 convs (any padding). */
 int scl_conv_winograd_applies(const scl_conv_params *p);
@@ -208,5 +213,33 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
 /* Bicubic upsampling like OpenCV INTER_CUBIC: a = -0.75, half-pixel centres,
  * replicated border; y's h/w give the output size (e.g. 17 -> 272). */
 siamcl_status scl_resize_bicubic_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y);
+
+/* ==== backward passes (<family>_bwd.c + cl/<family>_bwd.cl) ====
+ * Every gradient is accumulated (+=), never overwritten: a tensor read by
+ * several nodes (or a weight shared by two branches) sums its gradients, and
+ * a training step zeroes them once. NULL gradient outputs are skipped. */
+
+/* ---- conv_bwd.c: for y = conv(x, w) + bias (p->act must be NONE) ---- */
+/* Workspace bytes of scl_conv2d_bwd (one image's column matrix). */
+size_t scl_conv2d_bwd_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy);
+/* dx += dL/dx, dw (at dwoff, w's layout) += dL/dw, db (at dboff) += dL/dbias. */
+siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
+                             const scl_tensor *dy, scl_tensor *dx, cl_mem dw, size_t dwoff, cl_mem db, size_t dboff,
+                             cl_mem workspace);
+
+/* ---- eltwise_bwd.c ---- */
+/* Relu from its output y: dx += dy where y > 0. */
+siamcl_status scl_relu_bwd(scl_device *dev, const scl_tensor *y, const scl_tensor *dy, scl_tensor *dx);
+/* dx += dy summed over the dims where dx is 1 and dy is not (backward of a
+ * broadcast; equal shapes: accumulate). Reshape: view both flat. */
+siamcl_status scl_reduce_acc(scl_device *dev, const scl_tensor *dy, scl_tensor *dx);
+
+/* ---- pool_bwd.c ---- */
+siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, const scl_tensor *dy,
+                              scl_tensor *dx);
+
+/* ---- xcorr_bwd.c: for y = scale * xcorr(z, x) (+ bias), z batch 1 or N ---- */
+siamcl_status scl_xcorr_bwd(scl_device *dev, float scale, const scl_tensor *z, const scl_tensor *x,
+                            const scl_tensor *dy, scl_tensor *dz, scl_tensor *dx);
 
 #endif

@@ -43,6 +43,13 @@ siamcl_status scl_buffer_read(scl_device *dev, cl_mem m, size_t offset, size_t b
     return SIAMCL_OK;
 }
 
+siamcl_status scl_buffer_zero(scl_device *dev, cl_mem m, size_t offset, size_t bytes) {
+    if (bytes == 0) return SIAMCL_OK;
+    const float zero = 0.0f;
+    SCL_CL(clEnqueueFillBuffer(dev->queue, m, &zero, sizeof zero, offset, bytes, 0, NULL, NULL), "zero fill");
+    return SIAMCL_OK;
+}
+
 /* ---- profiling: one process-wide recorder, enabled between begin/end ---- */
 #define MAX_PROF 4096
 static struct {

@@ -113,6 +113,8 @@ siamcl_status scl_buffer_alloc(scl_device *dev, size_t bytes, cl_mem *out);
 void scl_buffer_free(scl_device *dev, cl_mem m);
 siamcl_status scl_buffer_write(scl_device *dev, cl_mem m, size_t offset, size_t bytes, const void *src);
 siamcl_status scl_buffer_read(scl_device *dev, cl_mem m, size_t offset, size_t bytes, void *dst);
+/* Enqueue a zero fill of bytes at offset (both multiples of 4); does not block. */
+siamcl_status scl_buffer_zero(scl_device *dev, cl_mem m, size_t offset, size_t bytes);
 
 /* Enqueue a kernel over a global range rounded up to the local size (local may
  * be NULL to let the driver choose). Records a profiling event when enabled. */
