@@ -7,10 +7,14 @@
  * stride of C*KH*KW*OH*OW floats. */
 
 /* global: (OH, N*C*KH*KW) -- one work-item writes one output row of one col
- * row (the index arithmetic is paid once per row, the stores are contiguous). */
+ * row (the index arithmetic is paid once per row, the stores are contiguous).
+ * Row r of image n starts at col + n*img_stride + r*row_stride: the layout
+ * above is (rows*OH*OW, OH*OW); the backward pass puts the images side by
+ * side instead, (OH*OW, N*OH*OW), so that one GEMM covers the whole batch. */
 __kernel void im2col(__global const float *x, const ulong xoff, __global float *col, const int C, const int H,
                      const int W, const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
-                     const int PT, const int PL, const int DH, const int DW, const int rows_total) {
+                     const int PT, const int PL, const int DH, const int DW, const int rows_total,
+                     const ulong img_stride, const ulong row_stride) {
     const int oy = get_global_id(0), nr = get_global_id(1);
     if (oy >= OH || nr >= rows_total) return;
     const int rows = C * KH * KW;
@@ -18,7 +22,7 @@ __kernel void im2col(__global const float *x, const ulong xoff, __global float *
     const int kx = r % KW, t = r / KW;
     const int ky = t % KH, c = t / KH;
     const int iy = oy * SH - PT + ky * DH;
-    __global float *dst = col + (ulong)nr * OH * OW + (ulong)oy * OW;
+    __global float *dst = col + (ulong)n * img_stride + (ulong)r * row_stride + (ulong)oy * OW;
     if (iy < 0 || iy >= H) {
         for (int ox = 0; ox < OW; ox++) dst[ox] = 0.0f;
         return;

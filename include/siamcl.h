@@ -18,5 +18,6 @@
 #include "siamcl/group.h"   /* many targets over the devices of a context */
 #include "siamcl/eval.h"    /* OTB one-pass evaluation */
 #include "siamcl/video.h"   /* video files in and out (FFmpeg; optional at build time) */
+#include "siamcl/train.h"   /* training: losses, optimisers, ONNX export */
 
 #endif

@@ -168,7 +168,10 @@ static void pool_case(scl_device *dev, rb_shape xs, int k, int s, int pad, int c
     cl_mem mx = tu_upload(dev, x, nx), mdy = tu_upload(dev, dy, ny), mdx = tu_upload(dev, dx0, nx);
     scl_tensor tx = scl_tensor_make(mx, xs.n, xs.c, xs.h, xs.w), tdy = scl_tensor_make(mdy, xs.n, xs.c, oh, ow);
     scl_tensor tdx = scl_tensor_make(mdx, xs.n, xs.c, xs.h, xs.w);
-    CHECK_OK(scl_maxpool_bwd(dev, &p, &tx, &tdy, &tdx));
+    cl_mem ws;
+    CHECK_OK(scl_buffer_alloc(dev, scl_maxpool_bwd_workspace_bytes(&tdy), &ws));
+    CHECK_OK(scl_maxpool_bwd(dev, &p, &tx, &tdy, &tdx, ws));
+    scl_buffer_free(dev, ws);
     float *g = tu_download(dev, mdx, nx);
     check_grad(what, g, dx0, rdx, nx);
     free(g), free(x), free(dy), free(dx0), free(c.x), free(c.dy), free(c.y), free(rdx);

@@ -11,6 +11,29 @@ int cmd_info(int argc, char **argv);
 int cmd_track(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+
+/* train_data.c: Fashion-MNIST pairs / triplets and the k-NN score. */
+typedef struct cli_mnist {
+    siamcl_idx train_x, train_y, test_x, test_y;
+} cli_mnist;
+/* dir/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]; labels must match the images. */
+int cli_mnist_open(const char *dir, cli_mnist *m);
+void cli_mnist_free(cli_mnist *m);
+/* Images i of set x as floats in 0..1 (28*28 each) into out. */
+void cli_mnist_images(const siamcl_idx *x, const int *idx, int n, float *out);
+/* k-NN (k = 5, Euclidean, majority vote, ties to the nearest) accuracy of the
+ * test embeddings against the train embeddings (dim floats each). */
+double cli_knn_accuracy(const float *train, const uint8_t *train_lab, int ntrain, const float *test,
+                        const uint8_t *test_lab, int ntest, int dim, int k);
+/* xorshift RNG, seeded per run */
+uint64_t cli_rand_next(uint64_t *s);
+
+/* train_plot.c */
+int cli_plot_curve(const char *path, const char *title, const char *ylabel, const double *y, int n, double xscale,
+                   const char *xlabel);
+int cli_plot_scatter(const char *path, const char *title, const float *xy, const uint8_t *cls, int n,
+                     const char *const *names, int ncls);
 int cli_bench_targets(int argc, char **argv); /* siamcl bench --targets N (bench_targets.c) */
 int cli_track_multi(int argc, char **argv);   /* siamcl track, several targets (track_multi.c) */
 
@@ -25,6 +48,7 @@ double cli_now_s(void); /* wall clock, seconds */
  * message naming the option goes to stderr and 0 is returned. */
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, int *out);
 int cli_parse_box(const char *opt, const char *s, siamcl_box *b); /* "x,y,w,h", w, h > 0 */
+int cli_parse_float(const char *opt, const char *s, double lo, double hi, float *out); /* decimal, finite */
 int cli_make_dirs(const char *path);     /* mkdir -p; 0 (with a message) on failure */
 int cli_is_video_name(const char *path); /* .mp4, .mkv, .avi, ... */
 

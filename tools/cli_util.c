@@ -21,6 +21,20 @@ int cli_parse_int(const char *opt, const char *s, long lo, long hi, int *out) {
     return 1;
 }
 
+int cli_parse_float(const char *opt, const char *s, double lo, double hi, float *out) {
+    char *end = NULL;
+    errno = 0;
+    /* decimal only: strtod would also take hex, inf and nan */
+    int plain = s && *s && !strpbrk(s, "xXpPiInN");
+    double v = plain ? strtod(s, &end) : 0;
+    if (!plain || *end || errno || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "siamcl: %s wants a number in %g..%g, got '%s'\n", opt, lo, hi, s ? s : "");
+        return 0;
+    }
+    *out = (float)v;
+    return 1;
+}
+
 int cli_parse_box(const char *opt, const char *s, siamcl_box *b) {
     double v[4];
     const char *p = s ? s : "";

@@ -57,6 +57,7 @@ static const struct {
     {"eval", cmd_eval, "OTB one-pass evaluation: success/precision, AUC, per attribute, plots"},
     {"info", cmd_info, "describe an ONNX model: ops, shapes, parameters, MACs, plan memory"},
     {"bench", cmd_bench, "time every stage and layer of a tracker on a device"},
+    {"train", cmd_train, "train a Siamese network (contrastive / triplet / SiamFC logistic) and export ONNX"},
 };
 
 static void usage(FILE *f) {

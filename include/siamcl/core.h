@@ -34,6 +34,7 @@ typedef enum siamcl_status {
     SIAMCL_ERR_BLAS = -30011,             /* CLBlast call failed */
     SIAMCL_ERR_OUT_OF_RANGE = -30012,     /* index, box or value outside its range */
     SIAMCL_ERR_STATE = -30013,            /* call out of order (e.g. update before init) */
+    SIAMCL_ERR_NUMERIC = -30014,          /* NaN or infinity where a finite number is needed (training) */
     SIAMCL_ERR_INTERNAL = -30099
 } siamcl_status;
 

@@ -900,9 +900,9 @@ siamcl_status scl_onnx_import(const void *data, size_t size, const char *name, s
     return SIAMCL_OK;
 }
 
-siamcl_status scl_onnx_import_file(const char *path, scl_graph **out) {
-    if (!path || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "onnx import: NULL argument");
-    *out = NULL;
+siamcl_status scl_onnx_read_file(const char *path, uint8_t **data, size_t *size) {
+    *data = NULL;
+    *size = 0;
     struct stat sb;
     if (stat(path, &sb) != 0) return scl_fail(SIAMCL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     if (!S_ISREG(sb.st_mode)) return scl_fail(SIAMCL_ERR_IO, "%s: not a regular file", path);
@@ -922,7 +922,22 @@ siamcl_status scl_onnx_import_file(const char *path, scl_graph **out) {
         st = scl_fail(SIAMCL_ERR_IO, "%s: read error", path);
     }
     fclose(f);
-    if (st == SIAMCL_OK) st = scl_onnx_import(buf, (size_t)n, path, out);
+    if (st != SIAMCL_OK) {
+        scl_free(buf);
+        return st;
+    }
+    *data = buf;
+    *size = (size_t)n;
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_onnx_import_file(const char *path, scl_graph **out) {
+    if (!path || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "onnx import: NULL argument");
+    *out = NULL;
+    uint8_t *buf;
+    size_t n;
+    SCL_TRY(scl_onnx_read_file(path, &buf, &n));
+    siamcl_status st = scl_onnx_import(buf, n, path, out);
     scl_free(buf);
     return st;
 }

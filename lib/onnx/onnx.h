@@ -12,5 +12,16 @@
  * naming op, node and file for anything not handled. */
 siamcl_status scl_onnx_import(const void *data, size_t size, const char *name, scl_graph **out);
 siamcl_status scl_onnx_import_file(const char *path, scl_graph **out);
+/* A whole file (scl_malloc'd): SIAMCL_ERR_IO / _FORMAT (empty) naming it. */
+siamcl_status scl_onnx_read_file(const char *path, uint8_t **data, size_t *size);
+
+/* export.c: write src's model to dst with the float initializers named in
+ * names[0..n) replaced by data[i] (counts[i] floats, which must equal the
+ * initializer's element count); every name must be a float initializer of
+ * src (SIAMCL_ERR_FORMAT naming it otherwise). dst = NULL checks only (data
+ * may then be NULL). dst must not be src's file (SIAMCL_ERR_INVALID_ARGUMENT).
+ * Written to a temporary file and renamed. */
+siamcl_status scl_onnx_export(const char *src, const char *dst, int n, const char *const *names,
+                              const float *const *data, const size_t *counts);
 
 #endif

@@ -235,7 +235,7 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
 /* ---- GEMM path ---- */
 
 siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem col, int oh,
-                               int ow) {
+                               int ow, size_t img_stride, size_t row_stride) {
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "im2col", NULL, "im2col", &k));
     cl_ulong xo = x->off;
@@ -246,6 +246,8 @@ siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const s
             SCL_ARG(k, 5, W) | SCL_ARG(k, 6, OH) | SCL_ARG(k, 7, OW) | SCL_ARG(k, 8, KH) | SCL_ARG(k, 9, KW) |
             SCL_ARG(k, 10, SH) | SCL_ARG(k, 11, SW) | SCL_ARG(k, 12, PT) | SCL_ARG(k, 13, PL) | SCL_ARG(k, 14, DH) |
             SCL_ARG(k, 15, DW) | SCL_ARG(k, 16, rows);
+    cl_ulong is = img_stride, rs = row_stride;
+    e |= SCL_ARG(k, 17, is) | SCL_ARG(k, 18, rs);
     SCL_CL(e, "im2col arguments");
     size_t g[2] = {(size_t)oh, (size_t)rows};
     return scl_launch(dev, k, 2, g, NULL, "im2col");
@@ -279,10 +281,10 @@ static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const s
         b_img = (size_t)x->c * x->h * x->w;
         b_grp = (size_t)Cg * x->h * x->w;
     } else {
-        SCL_TRY(scl_conv_im2col(dev, p, x, ws, y->h, y->w));
+        b_img = (size_t)x->c * p->kh * p->kw * P;
+        SCL_TRY(scl_conv_im2col(dev, p, x, ws, y->h, y->w, b_img, P));
         bm = ws;
         b0 = 0;
-        b_img = (size_t)x->c * p->kh * p->kw * P;
         b_grp = K * P;
     }
     /* a residual that is y itself is added by the GEMM (beta = 1) */

@@ -1,33 +1,67 @@
-/* Convolution backward through the GEMM path, one image at a time (the
- * workspace holds one image's column matrix):
- *   dw_g += dy_g (OCg x P) * col_g^T (P x K)      weight gradient
- *   dcol_g = w_g^T (K x OCg) * dy_g (OCg x P)     then col2im into dx
- *   db   += dy summed over images and pixels
- * with K = C/groups * kh * kw and P = oh * ow. Any stride, padding,
- * dilation and groups (depthwise included). */
+/* Convolution backward over chunks of images laid side by side:
+ *   col  = im2col of the chunk as [C*kh*kw, n*P]
+ *   dw  += dy * col^T, reduced by wgrad_part/wgrad_reduce straight from dy's
+ *          layout (split over the n*P sum: a GEMM with a long reduction and a
+ *          small output has too little parallel work otherwise)
+ *   dx  += stride 1: the forward direct convolution of dy with the flipped,
+ *          transposed weights (a "full" convolution), accumulating in place;
+ *          strided: col = w^T * dyT (GEMM), then col2im
+ *   db  += dy summed over images and pixels
+ * with K = C/groups * kh * kw and P = oh * ow. Any stride, padding, dilation
+ * and groups (depthwise included). The workspace holds col (and dyT) for
+ * CHUNK_FLOATS worth of images (at least one), the partial sums and the
+ * flipped weights. */
 #include "ops/ops.h"
 
-static size_t col_floats(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy) {
-    return (size_t)x->c * p->kh * p->kw * dy->h * dy->w;
+#define CHUNK_FLOATS ((size_t)8 << 20)
+#define MAX_SLICES 64
+
+/* The transposed convolution is a stride-1 convolution with pads d*(k-1) - pad. */
+static int dx_direct(const scl_conv_params *p) {
+    return p->stride_h == 1 && p->stride_w == 1 && p->pad_t <= p->dil_h * (p->kh - 1) &&
+           p->pad_b <= p->dil_h * (p->kh - 1) && p->pad_l <= p->dil_w * (p->kw - 1) &&
+           p->pad_r <= p->dil_w * (p->kw - 1);
+}
+
+typedef struct bwd_layout {
+    int chunk;              /* images per chunk */
+    size_t col, dyt, part, wt, total; /* float offsets in the workspace, total floats */
+} bwd_layout;
+
+static bwd_layout layout(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy) {
+    bwd_layout l;
+    size_t P = (size_t)dy->h * dy->w, rows = (size_t)x->c * p->kh * p->kw;
+    size_t per = (rows + (dx_direct(p) ? 0 : (size_t)dy->c)) * P;
+    size_t n = CHUNK_FLOATS / (per ? per : 1);
+    if (n < 1) n = 1;
+    if (n > (size_t)x->n) n = (size_t)x->n;
+    size_t weights = (size_t)dy->c * (x->c / p->groups) * p->kh * p->kw;
+    l.chunk = (int)n;
+    l.col = 0;
+    l.dyt = rows * n * P;
+    l.part = n * per;
+    l.wt = l.part + MAX_SLICES * weights;
+    l.total = l.wt + weights;
+    return l;
 }
 
 size_t scl_conv2d_bwd_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy) {
-    return col_floats(p, x, dy) * sizeof(float);
+    return layout(p, x, dy).total * sizeof(float);
 }
 
-static siamcl_status run_col2im(scl_device *dev, const scl_conv_params *p, cl_mem dcol, const scl_tensor *dx,
-                                size_t dxoff, int oh, int ow) {
+static siamcl_status run_col2im(scl_device *dev, const scl_conv_params *p, cl_mem dcol, size_t row_stride,
+                                const scl_tensor *dx, int oh, int ow) {
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "conv_bwd", NULL, "col2im_acc", &k));
-    cl_ulong xo = dxoff;
+    cl_ulong xo = dx->off, rs = row_stride;
     cl_int C = dx->c, H = dx->h, W = dx->w, OH = oh, OW = ow, KH = p->kh, KW = p->kw, SH = p->stride_h,
            SW = p->stride_w, PT = p->pad_t, PL = p->pad_l, DH = p->dil_h, DW = p->dil_w;
     int e = SCL_ARG(k, 0, dcol) | SCL_ARG(k, 1, dx->mem) | SCL_ARG(k, 2, xo) | SCL_ARG(k, 3, C) | SCL_ARG(k, 4, H) |
             SCL_ARG(k, 5, W) | SCL_ARG(k, 6, OH) | SCL_ARG(k, 7, OW) | SCL_ARG(k, 8, KH) | SCL_ARG(k, 9, KW) |
             SCL_ARG(k, 10, SH) | SCL_ARG(k, 11, SW) | SCL_ARG(k, 12, PT) | SCL_ARG(k, 13, PL) | SCL_ARG(k, 14, DH) |
-            SCL_ARG(k, 15, DW);
+            SCL_ARG(k, 15, DW) | SCL_ARG(k, 16, rs);
     SCL_CL(e, "col2im_acc arguments");
-    size_t g[3] = {(size_t)W, (size_t)H, (size_t)C};
+    size_t g[3] = {(size_t)W, (size_t)H, (size_t)dx->n * C};
     return scl_launch(dev, k, 3, g, NULL, "col2im_acc");
 }
 
@@ -51,32 +85,98 @@ static siamcl_status check_bwd(const scl_conv_params *p, const scl_tensor *x, cl
     return SIAMCL_OK;
 }
 
+/* dw += dy * col^T for the chunk whose im2col is at ws + l->col. */
+static siamcl_status wgrad(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy,
+                           size_t dyoff, int n, cl_mem dw, size_t dwoff, cl_mem ws, const bwd_layout *l) {
+    const int G = p->groups, M = dy->c / G, N = x->c / G * p->kh * p->kw, P = dy->h * dy->w, NP = n * P;
+    int blocks = ((N + 3) / 4) * ((M + 3) / 4) * G;
+    int S = (256 + blocks - 1) / blocks, smax = (NP + 63) / 64;
+    if (S > MAX_SLICES) S = MAX_SLICES;
+    if (S > smax) S = smax;
+    if (S < 1) S = 1;
+    int slice = (NP + S - 1) / S;
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "conv_bwd", NULL, "wgrad_part", &k));
+    cl_ulong ao = dyoff, ag = (cl_ulong)M * P, aimg = (cl_ulong)dy->c * P, bo = l->col, bg = (cl_ulong)N * NP;
+    cl_ulong po = l->part;
+    int e = SCL_ARG(k, 0, dy->mem) | SCL_ARG(k, 1, ao) | SCL_ARG(k, 2, ag) | SCL_ARG(k, 3, aimg) | SCL_ARG(k, 4, ws) |
+            SCL_ARG(k, 5, bo) | SCL_ARG(k, 6, bg) | SCL_ARG(k, 7, ws) | SCL_ARG(k, 8, po) | SCL_ARG(k, 9, M) |
+            SCL_ARG(k, 10, N) | SCL_ARG(k, 11, P) | SCL_ARG(k, 12, NP) | SCL_ARG(k, 13, S) | SCL_ARG(k, 14, slice);
+    SCL_CL(e, "wgrad_part arguments");
+    size_t g[3] = {(size_t)(N + 3) / 4, (size_t)(M + 3) / 4, (size_t)G * S}, l1[3] = {1, 1, 1};
+    SCL_TRY(scl_launch(dev, k, 3, g, dev->info.type == SIAMCL_DEVICE_CPU ? l1 : NULL, "wgrad_part"));
+    SCL_TRY(scl_kernel(dev, "conv_bwd", NULL, "wgrad_reduce", &k));
+    cl_ulong wo = dwoff;
+    e = SCL_ARG(k, 0, ws) | SCL_ARG(k, 1, po) | SCL_ARG(k, 2, dw) | SCL_ARG(k, 3, wo) | SCL_ARG(k, 4, M) |
+        SCL_ARG(k, 5, N) | SCL_ARG(k, 6, S);
+    SCL_CL(e, "wgrad_reduce arguments");
+    size_t g2[3] = {(size_t)N, (size_t)M, (size_t)G};
+    return scl_launch(dev, k, 3, g2, NULL, "wgrad_reduce");
+}
+
+/* dx += the transposed convolution of dy (stride 1): a direct convolution with flipped weights. */
+static siamcl_status dgrad_direct(scl_device *dev, const scl_conv_params *p, cl_mem w, size_t woff,
+                                  const scl_tensor *dyc, const scl_tensor *dxc, cl_mem ws, const bwd_layout *l) {
+    const int G = p->groups, Cg = dxc->c / G, OCg = dyc->c / G;
+    cl_kernel k;
+    SCL_TRY(scl_kernel(dev, "conv_bwd", NULL, "flip_weights", &k));
+    cl_ulong wo = woff, wto = l->wt;
+    cl_int KH = p->kh, KW = p->kw;
+    int e = SCL_ARG(k, 0, w) | SCL_ARG(k, 1, wo) | SCL_ARG(k, 2, ws) | SCL_ARG(k, 3, wto) | SCL_ARG(k, 4, Cg) |
+            SCL_ARG(k, 5, OCg) | SCL_ARG(k, 6, KH) | SCL_ARG(k, 7, KW);
+    SCL_CL(e, "flip_weights arguments");
+    size_t g[3] = {(size_t)KH * KW, (size_t)OCg, (size_t)dxc->c};
+    SCL_TRY(scl_launch(dev, k, 3, g, NULL, "flip_weights"));
+    scl_conv_params t = *p;
+    t.pad_t = p->dil_h * (p->kh - 1) - p->pad_t;
+    t.pad_b = p->dil_h * (p->kh - 1) - p->pad_b;
+    t.pad_l = p->dil_w * (p->kw - 1) - p->pad_l;
+    t.pad_r = p->dil_w * (p->kw - 1) - p->pad_r;
+    t.algo = SCL_CONV_DIRECT;
+    scl_tensor out = *dxc;
+    return scl_conv2d_fwd(dev, &t, dyc, ws, l->wt, NULL, 0, dxc, NULL, &out);
+}
+
+/* dx += col2im(w^T * dyT) (strided convolutions). */
+static siamcl_status dgrad_gemm(scl_device *dev, const scl_conv_params *p, cl_mem w, size_t woff,
+                                const scl_tensor *dyc, const scl_tensor *dxc, cl_mem ws, const bwd_layout *l) {
+    const int G = p->groups, OC = dyc->c, OCg = OC / G, P = dyc->h * dyc->w, K = dxc->c / G * p->kh * p->kw;
+    const int nP = dyc->n * P;
+    scl_tensor src = scl_tensor_make(dyc->mem, dyc->n, OC, P, 1), dst = scl_tensor_make(ws, OC, dyc->n, P, 1);
+    src.off = dyc->off;
+    dst.off = l->dyt;
+    const int perm[4] = {1, 0, 2, 3};
+    SCL_TRY(scl_transpose_fwd(dev, perm, &src, &dst));
+    /* col_g (K x nP) = w_g^T (K x OCg) * dyT_g (OCg x nP) */
+    SCL_TRY(scl_gemm_fwd(dev, 1, 0, K, nP, OCg, 1.0f, w, woff, K, (size_t)OCg * K, ws, l->dyt, nP, (size_t)OCg * nP,
+                         0.0f, ws, l->col, nP, (size_t)K * nP, G));
+    return run_col2im(dev, p, ws, (size_t)nP, dxc, dyc->h, dyc->w);
+}
+
 siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
                              const scl_tensor *dy, scl_tensor *dx, cl_mem dw, size_t dwoff, cl_mem db, size_t dboff,
                              cl_mem ws) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d_bwd: NULL device");
     SCL_TRY(check_bwd(p, x, w, dy, dx));
     if ((dx || dw) && !ws) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d_bwd: no workspace");
-    const int G = p->groups, Cg = x->c / G, OCg = dy->c / G;
-    const int P = dy->h * dy->w, K = Cg * p->kh * p->kw;
-    const size_t x_img = (size_t)x->c * x->h * x->w, y_img = (size_t)dy->c * P, a_grp = (size_t)OCg * K;
-    const size_t col_grp = (size_t)K * P, y_grp = (size_t)OCg * P;
-    for (int n = 0; n < x->n; n++) {
-        const size_t yo = dy->off + n * y_img;
+    bwd_layout l = layout(p, x, dy);
+    const size_t x_img = (size_t)x->c * x->h * x->w, y_img = (size_t)dy->c * dy->h * dy->w;
+    for (int n0 = 0; (dx || dw) && n0 < x->n; n0 += l.chunk) {
+        int n = x->n - n0 < l.chunk ? x->n - n0 : l.chunk;
+        scl_tensor xc = *x, dyc = *dy;
+        xc.n = dyc.n = n;
+        xc.off += (size_t)n0 * x_img;
+        dyc.off += (size_t)n0 * y_img;
         if (dw) {
-            scl_tensor xn = *x;
-            xn.n = 1;
-            xn.off = x->off + n * x_img;
-            SCL_TRY(scl_conv_im2col(dev, p, &xn, ws, dy->h, dy->w));
-            /* dw_g (OCg x K) += dy_g (OCg x P) * col_g^T, the groups as one batched call */
-            SCL_TRY(scl_gemm_fwd(dev, 0, 1, OCg, K, P, 1.0f, dy->mem, yo, P, y_grp, ws, 0, P, col_grp, 1.0f, dw, dwoff,
-                                 K, a_grp, G));
+            SCL_TRY(scl_conv_im2col(dev, p, &xc, ws, dy->h, dy->w, (size_t)dy->h * dy->w, (size_t)n * dy->h * dy->w));
+            SCL_TRY(wgrad(dev, p, x, dy, dyc.off, n, dw, dwoff, ws, &l));
         }
         if (dx) {
-            /* dcol_g (K x P) = w_g^T (K x OCg) * dy_g (OCg x P) */
-            SCL_TRY(scl_gemm_fwd(dev, 1, 0, K, P, OCg, 1.0f, w, woff, K, a_grp, dy->mem, yo, P, y_grp, 0.0f, ws, 0, P,
-                                 col_grp, G));
-            SCL_TRY(run_col2im(dev, p, ws, dx, dx->off + n * x_img, dy->h, dy->w));
+            scl_tensor dxc = *dx;
+            dxc.n = n;
+            dxc.off += (size_t)n0 * x_img;
+            SCL_TRY(dx_direct(p) ? dgrad_direct(dev, p, w, woff, &dyc, &dxc, ws, &l)
+                                 : dgrad_gemm(dev, p, w, woff, &dyc, &dxc, ws, &l));
         }
     }
     if (db) {

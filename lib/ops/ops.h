@@ -117,10 +117,11 @@ siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, c
                                     size_t woff, cl_mem bias, size_t boff, const scl_tensor *residual, int res_row,
                                     int res_plane, scl_tensor *y);
 
-/* im2col of x's images into col (the GEMM path's B operand, per image
- * C*kh*kw rows of oh*ow columns); for the backward pass too. */
+/* im2col of x's images into col: C*kh*kw rows of oh*ow columns per image,
+ * row r of image n at n*img_stride + r*row_stride floats (the forward GEMM:
+ * (rows*oh*ow, oh*ow); the backward pass: images side by side, (oh*ow, N*oh*ow)). */
 siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem col, int oh,
-                              int ow);
+                              int ow, size_t img_stride, size_t row_stride);
 
 /* ---- conv_winograd.c (+ cl/conv_winograd.cl): Winograd F(2x2,3x3) ---- */
 /* Nonzero for 3x3 stride-1 dilation-1 groups-1 convs (any padding). */
@@ -235,8 +236,10 @@ siamcl_status scl_relu_bwd(scl_device *dev, const scl_tensor *y, const scl_tenso
 siamcl_status scl_reduce_acc(scl_device *dev, const scl_tensor *dy, scl_tensor *dx);
 
 /* ---- pool_bwd.c ---- */
+/* ws: a buffer of scl_maxpool_bwd_workspace_bytes(dy) (the windows' maxima). */
+size_t scl_maxpool_bwd_workspace_bytes(const scl_tensor *dy);
 siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, const scl_tensor *dy,
-                              scl_tensor *dx);
+                              scl_tensor *dx, cl_mem ws);
 
 /* ---- xcorr_bwd.c: for y = scale * xcorr(z, x) (+ bias), z batch 1 or N ---- */
 siamcl_status scl_xcorr_bwd(scl_device *dev, float scale, const scl_tensor *z, const scl_tensor *x,

@@ -121,6 +121,7 @@ const char *siamcl_status_string(siamcl_status s) {
     case SIAMCL_ERR_BLAS: return "CLBlast error";
     case SIAMCL_ERR_OUT_OF_RANGE: return "value out of range";
     case SIAMCL_ERR_STATE: return "call out of order";
+    case SIAMCL_ERR_NUMERIC: return "non-finite number";
     case SIAMCL_ERR_INTERNAL: return "internal error";
     }
     const char *n = cl_error_name((int)s);

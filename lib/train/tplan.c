@@ -1,0 +1,297 @@
+/* Training plans: autograd over the graph for one input shape. The forward
+ * pass runs the graph node by node without fusions and keeps every
+ * activation (the backward launchers read them); the reverse pass walks the
+ * nodes backwards and calls each op's backward launcher, gradients
+ * accumulating (a value read twice sums both contributions; parameters live
+ * in the shared scl_tparams). Reshape/Flatten/Identity alias their input's
+ * buffers, so their backward is free.
+ *
+ * Adding an op: its forward and backward launchers in lib/ops, one case in
+ * node_fwd and one in node_bwd below, its name in has_bwd. */
+#include <string.h>
+
+#include "graph/plan.h"
+#include "train/train.h"
+
+struct scl_tplan {
+    const scl_graph *g;
+    scl_tparams *ps;
+    scl_device *dev;
+    scl_dims *dims;
+    cl_mem *act, *grad;  /* per value (activations and the input); aliases share */
+    unsigned char *own;  /* 1: act/grad buffers of this value are its own (freed) */
+    cl_mem ws;
+    size_t ws_bytes, bytes;
+    int in, out;
+};
+
+static int has_bwd(const scl_node *n) {
+    switch (n->op) {
+    case SCL_GOP_CONV: case SCL_GOP_RELU: case SCL_GOP_MAXPOOL: case SCL_GOP_ADD: case SCL_GOP_RESHAPE: return 1;
+    case SCL_GOP_GEMM: return !n->a.gemm.trans_a;
+    default: return 0;
+    }
+}
+
+static scl_tensor view(const scl_tplan *t, int v, int grad) {
+    if (t->g->vals[v].kind == SCL_V_CONST) return scl_tparams_view(t->ps, t->ps->of_value[v], grad);
+    int d[4] = {1, 1, 1, 1};
+    const scl_dims *s = &t->dims[v];
+    for (int k = 0; k < s->rank; k++) d[4 - s->rank + k] = (int)s->d[k];
+    return scl_tensor_make(grad ? t->grad[v] : t->act[v], d[0], d[1], d[2], d[3]);
+}
+
+static siamcl_status conv_params(const scl_tplan *t, const scl_node *n, scl_conv_params *c) {
+    scl_conv_geom k;
+    SCL_TRY(scl_graph_conv_geom(t->g, n, &t->dims[n->in[0]], &t->dims[n->in[1]], &k));
+    memset(c, 0, sizeof *c);
+    c->kh = k.kh, c->kw = k.kw, c->stride_h = k.stride[0], c->stride_w = k.stride[1];
+    c->pad_t = k.pad[0], c->pad_l = k.pad[1], c->pad_b = k.pad[2], c->pad_r = k.pad[3];
+    c->dil_h = k.dil[0], c->dil_w = k.dil[1], c->groups = k.group, c->algo = SCL_CONV_AUTO;
+    return SIAMCL_OK;
+}
+
+static siamcl_status pool_params(const scl_tplan *t, const scl_node *n, scl_pool_params *p) {
+    scl_conv_geom k;
+    SCL_TRY(scl_graph_pool_geom(t->g, n, &t->dims[n->in[0]], &k));
+    *p = (scl_pool_params){k.kh, k.kw, k.stride[0], k.stride[1], k.pad[0], k.pad[1], k.pad[2], k.pad[3],
+                           n->a.pool.ceil_mode};
+    return SIAMCL_OK;
+}
+
+/* GEMM operand geometry: y [m, n] = alpha a [m, k] op(b) */
+static void gemm_geom(const scl_tplan *t, const scl_node *n, int *m, int *nn, int *k) {
+    const scl_dims *y = &t->dims[n->out], *a = &t->dims[n->in[0]];
+    *m = (int)y->d[0];
+    *nn = (int)y->d[1];
+    *k = (int)a->d[1];
+}
+
+static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
+    scl_device *dev = t->dev;
+    scl_tensor x = view(t, n->in[0], 0), y = view(t, n->out, 0);
+    switch (n->op) {
+    case SCL_GOP_CONV: {
+        scl_conv_params c;
+        SCL_TRY(conv_params(t, n, &c));
+        scl_tensor w = view(t, n->in[1], 0), b = n->nin > 2 && n->in[2] >= 0 ? view(t, n->in[2], 0) : w;
+        int hb = n->nin > 2 && n->in[2] >= 0;
+        return scl_conv2d_fwd(dev, &c, &x, w.mem, w.off, hb ? b.mem : NULL, hb ? b.off : 0, NULL, t->ws, &y);
+    }
+    case SCL_GOP_RELU: {
+        scl_act_params a = {SCL_ACT_RELU, 0, 0};
+        return scl_eltwise_act_fwd(dev, &a, &x, &y);
+    }
+    case SCL_GOP_MAXPOOL: {
+        scl_pool_params p;
+        SCL_TRY(pool_params(t, n, &p));
+        return scl_maxpool_fwd(dev, &p, &x, &y);
+    }
+    case SCL_GOP_ADD: {
+        scl_act_params a = {SCL_ACT_NONE, 0, 0};
+        scl_tensor b = view(t, n->in[1], 0);
+        return scl_binary_fwd(dev, SCL_BIN_ADD, &a, &x, &b, &y);
+    }
+    case SCL_GOP_GEMM: {
+        int m, nn, k;
+        gemm_geom(t, n, &m, &nn, &k);
+        scl_tensor b = view(t, n->in[1], 0);
+        int tb = n->a.gemm.trans_b;
+        return scl_gemm_fwd(dev, 0, tb, m, nn, k, n->a.gemm.alpha, x.mem, x.off, k, 0, b.mem, b.off, tb ? k : nn, 0,
+                            0.0f, y.mem, y.off, nn, 0, 1);
+    }
+    case SCL_GOP_RESHAPE: return SIAMCL_OK; /* aliased */
+    default: return scl_fail(SIAMCL_ERR_UNSUPPORTED, "training: node '%s' (%s) has no training pass", n->name,
+                             scl_gop_name(n->op));
+    }
+}
+
+/* Gradient target of input i of n, or 0 when it needs none (graph inputs). */
+static int wants_grad(const scl_tplan *t, int v) {
+    if (v < 0) return 0;
+    const scl_value *val = &t->g->vals[v];
+    return val->kind == SCL_V_ACT || (val->kind == SCL_V_CONST && t->ps->of_value[v] >= 0);
+}
+
+static siamcl_status gemm_bwd(scl_tplan *t, const scl_node *n) {
+    int m, nn, k, tb = n->a.gemm.trans_b;
+    gemm_geom(t, n, &m, &nn, &k);
+    float al = n->a.gemm.alpha;
+    scl_tensor a = view(t, n->in[0], 0), b = view(t, n->in[1], 0), dy = view(t, n->out, 1);
+    if (wants_grad(t, n->in[0])) { /* dA [m,k] += alpha dY [m,n] op(B)^T */
+        scl_tensor da = view(t, n->in[0], 1);
+        SCL_TRY(scl_gemm_fwd(t->dev, 0, !tb, m, k, nn, al, dy.mem, dy.off, nn, 0, b.mem, b.off, tb ? k : nn, 0, 1.0f,
+                             da.mem, da.off, k, 0, 1));
+    }
+    if (wants_grad(t, n->in[1])) {
+        scl_tensor db = view(t, n->in[1], 1);
+        if (tb) /* dB [n,k] += alpha dY^T A */
+            return scl_gemm_fwd(t->dev, 1, 0, nn, k, m, al, dy.mem, dy.off, nn, 0, a.mem, a.off, k, 0, 1.0f, db.mem,
+                                db.off, k, 0, 1);
+        /* dB [k,n] += alpha A^T dY */
+        return scl_gemm_fwd(t->dev, 1, 0, k, nn, m, al, a.mem, a.off, k, 0, dy.mem, dy.off, nn, 0, 1.0f, db.mem,
+                            db.off, nn, 0, 1);
+    }
+    return SIAMCL_OK;
+}
+
+static siamcl_status node_bwd(scl_tplan *t, const scl_node *n) {
+    scl_device *dev = t->dev;
+    scl_tensor x = view(t, n->in[0], 0), dy = view(t, n->out, 1), dx = view(t, n->in[0], 1);
+    int gx = wants_grad(t, n->in[0]);
+    switch (n->op) {
+    case SCL_GOP_CONV: {
+        scl_conv_params c;
+        SCL_TRY(conv_params(t, n, &c));
+        scl_tensor w = view(t, n->in[1], 0), dw = view(t, n->in[1], 1);
+        int hb = n->nin > 2 && n->in[2] >= 0;
+        scl_tensor db = hb ? view(t, n->in[2], 1) : dw;
+        return scl_conv2d_bwd(dev, &c, &x, w.mem, w.off, &dy, gx ? &dx : NULL, dw.mem, dw.off, hb ? db.mem : NULL,
+                              hb ? db.off : 0, t->ws);
+    }
+    case SCL_GOP_RELU: {
+        scl_tensor y = view(t, n->out, 0);
+        return gx ? scl_relu_bwd(dev, &y, &dy, &dx) : SIAMCL_OK;
+    }
+    case SCL_GOP_MAXPOOL: {
+        scl_pool_params p;
+        SCL_TRY(pool_params(t, n, &p));
+        return gx ? scl_maxpool_bwd(dev, &p, &x, &dy, &dx, t->ws) : SIAMCL_OK;
+    }
+    case SCL_GOP_ADD:
+        for (int i = 0; i < 2; i++)
+            if (wants_grad(t, n->in[i])) {
+                scl_tensor d = view(t, n->in[i], 1);
+                SCL_TRY(scl_reduce_acc(dev, &dy, &d));
+            }
+        return SIAMCL_OK;
+    case SCL_GOP_GEMM: return gemm_bwd(t, n);
+    case SCL_GOP_RESHAPE: return SIAMCL_OK; /* aliased */
+    default: return scl_fail(SIAMCL_ERR_UNSUPPORTED, "training: node '%s' (%s) has no backward pass", n->name,
+                             scl_gop_name(n->op));
+    }
+}
+
+/* Workspace for node n: the larger of its forward and backward needs. */
+static siamcl_status node_ws(scl_tplan *t, const scl_node *n, size_t *bytes) {
+    *bytes = 0;
+    if (n->op == SCL_GOP_MAXPOOL) {
+        scl_tensor y = view(t, n->out, 0);
+        *bytes = scl_maxpool_bwd_workspace_bytes(&y);
+    }
+    if (n->op != SCL_GOP_CONV) return SIAMCL_OK;
+    scl_conv_params c;
+    SCL_TRY(conv_params(t, n, &c));
+    scl_tensor x = view(t, n->in[0], 0), y = view(t, n->out, 0);
+    size_t f = scl_conv2d_workspace_bytes(&c, &x, &y), b = scl_conv2d_bwd_workspace_bytes(&c, &x, &y);
+    *bytes = f > b ? f : b;
+    return SIAMCL_OK;
+}
+
+static siamcl_status check_graph(const scl_graph *g) {
+    if (g->ninputs != 1 || g->noutputs != 1)
+        return scl_fail(SIAMCL_ERR_UNSUPPORTED, "training: %s has %d inputs and %d outputs (one of each is needed)",
+                        g->name, g->ninputs, g->noutputs);
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        if (!has_bwd(n))
+            return scl_fail(SIAMCL_ERR_UNSUPPORTED, "training: node '%s' (%s%s) of %s has no backward pass", n->name,
+                            scl_gop_name(n->op), n->op == SCL_GOP_GEMM ? " with transA" : "", g->name);
+    }
+    return SIAMCL_OK;
+}
+
+static siamcl_status alloc_value(scl_tplan *t, int v) {
+    size_t bytes = (size_t)scl_dims_count(&t->dims[v]) * sizeof(float);
+    SCL_TRY(scl_buffer_alloc(t->dev, bytes, &t->act[v]));
+    t->own[v] = 1;
+    SCL_TRY(scl_buffer_alloc(t->dev, bytes, &t->grad[v]));
+    t->bytes += 2 * bytes;
+    return SIAMCL_OK;
+}
+
+static siamcl_status build(scl_tplan *t) {
+    const scl_graph *g = t->g;
+    SCL_TRY(alloc_value(t, t->in));
+    size_t ws = 0;
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        if (n->op == SCL_GOP_RESHAPE) { /* a view of its input */
+            t->act[n->out] = t->act[n->in[0]];
+            t->grad[n->out] = t->grad[n->in[0]];
+            continue;
+        }
+        SCL_TRY(alloc_value(t, n->out));
+        size_t b;
+        SCL_TRY(node_ws(t, n, &b));
+        if (b > ws) ws = b;
+    }
+    if (ws) SCL_TRY(scl_buffer_alloc(t->dev, ws, &t->ws));
+    t->ws_bytes = ws;
+    t->bytes += ws;
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, scl_tplan **out) {
+    *out = NULL;
+    SCL_TRY(check_graph(g));
+    scl_tplan *t = scl_calloc(1, sizeof *t);
+    if (!t) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training plan: out of memory");
+    t->g = g;
+    t->ps = ps;
+    t->dev = ps->dev;
+    t->in = g->inputs[0];
+    t->out = g->outputs[0];
+    size_t nv = (size_t)g->nvals;
+    t->dims = scl_calloc(nv, sizeof *t->dims);
+    t->act = scl_calloc(nv, sizeof *t->act);
+    t->grad = scl_calloc(nv, sizeof *t->grad);
+    t->own = scl_calloc(nv, 1);
+    siamcl_status st = t->dims && t->act && t->grad && t->own
+                           ? SIAMCL_OK
+                           : scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training plan: out of memory");
+    if (st == SIAMCL_OK) st = scl_graph_infer(g, in_dims, t->dims);
+    if (st == SIAMCL_OK) st = build(t);
+    if (st != SIAMCL_OK) {
+        scl_tplan_free(t);
+        return st;
+    }
+    *out = t;
+    return SIAMCL_OK;
+}
+
+void scl_tplan_free(scl_tplan *t) {
+    if (!t) return;
+    for (int v = 0; t->own && v < t->g->nvals; v++)
+        if (t->own[v]) {
+            scl_buffer_free(t->dev, t->act[v]);
+            scl_buffer_free(t->dev, t->grad[v]);
+        }
+    scl_buffer_free(t->dev, t->ws);
+    scl_free(t->dims);
+    scl_free(t->act);
+    scl_free(t->grad);
+    scl_free(t->own);
+    scl_free(t);
+}
+
+scl_tensor scl_tplan_input(const scl_tplan *t) { return view(t, t->in, 0); }
+scl_tensor scl_tplan_output(const scl_tplan *t) { return view(t, t->out, 0); }
+scl_tensor scl_tplan_output_grad(const scl_tplan *t) { return view(t, t->out, 1); }
+size_t scl_tplan_bytes(const scl_tplan *t) { return t->bytes; }
+
+siamcl_status scl_tplan_forward(scl_tplan *t) {
+    for (int k = 0; k < t->g->norder; k++) SCL_TRY(node_fwd(t, &t->g->nodes[t->g->order[k]]));
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_tplan_zero_grad(scl_tplan *t) {
+    for (int v = 0; v < t->g->nvals; v++)
+        if (t->own[v]) SCL_TRY(scl_buffer_zero(t->dev, t->grad[v], 0, (size_t)scl_dims_count(&t->dims[v]) * 4));
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_tplan_backward(scl_tplan *t) {
+    for (int k = t->g->norder - 1; k >= 0; k--) SCL_TRY(node_bwd(t, &t->g->nodes[t->g->order[k]]));
+    return SIAMCL_OK;
+}

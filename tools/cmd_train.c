@@ -1,0 +1,242 @@
+/* siamcl train: train a Siamese network on Fashion-MNIST pairs (contrastive)
+ * or triplets, with a progress bar, a checkpoint per epoch that a rerun
+ * resumes from, a loss curve, the test embedding's scatter plot and its k-NN
+ * accuracy; the trained weights are written as ONNX. (--data otb: train_otb.c.) */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "train_cli.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: siamcl train --model NET.onnx|NAME --data fashion-mnist|otb --loss contrastive|triplet|logistic\n"
+            "                    --epochs N --out TRAINED.onnx [options]\n\n"
+            "Trains the network (its weights shared by the twin branches) on the selected device and\n"
+            "writes the trained weights as an ONNX file with the same graph. NAME is a model\n"
+            "description such as siamfc-alexnet (its backbone is trained).\n\n"
+            "data:\n"
+            "  fashion-mnist   IDX files of Debian's dataset-fashion-mnist; pairs (half similar) or\n"
+            "                  triplets sampled anew each epoch; ends with the k-NN (k = 5) accuracy of\n"
+            "                  the test embeddings against the train embeddings and a scatter plot\n"
+            "  otb             SiamFC fine-tuning on OTB sequences (--seqs DIR...), logistic loss\n\n"
+            "options:\n"
+            "  --batch N          pairs / triplets / search crops per step (128; otb 8)\n"
+            "  --optimizer adam|sgd  (adam for fashion-mnist, sgd for otb)\n"
+            "  --lr X             learning rate (adam 1e-3, sgd 1e-2)\n"
+            "  --lr-end X         exponential decay to X at the last epoch (SiamFC's log-space schedule)\n"
+            "  --lr-step N,G      step schedule: multiply by G every N epochs\n"
+            "  --momentum X       SGD momentum (0.9)\n"
+            "  --weight-decay X   (0; otb 5e-4)\n"
+            "  --margin X         contrastive / triplet margin (1)\n"
+            "  --steps N          steps per epoch (default: one pass over the training images)\n"
+            "  --seed N           sampling seed (1)\n"
+            "  --data-dir DIR     IDX folder (default /usr/share/datasets/fashion-mnist)\n"
+            "  --seqs DIR...      otb: training sequences (folders); --val SEQ...: validation sequences\n"
+            "  --checkpoint FILE  per-epoch checkpoint (default TRAINED.onnx.ckpt), resumed when present\n"
+            "  --fresh            ignore an existing checkpoint\n"
+            "  --plots DIR        where the PNGs go (default: TRAINED.onnx's folder)\n"
+            "  --device N         device index in the selected context (0)\n"
+            "The input model is never overwritten.\n");
+}
+
+static int parse(int argc, char **argv, train_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->epochs = -1;
+    o->seed = 1;
+    o->data_dir = "/usr/share/datasets/fashion-mnist";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED()                                                             \
+    do {                                                                   \
+        if (!v) {                                                          \
+            fprintf(stderr, "siamcl train: %s needs a value\n", a);        \
+            return 0;                                                      \
+        }                                                                  \
+        i++;                                                               \
+    } while (0)
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            exit(0);
+        } else if (!strcmp(a, "--model")) { NEED(); o->model = v; }
+        else if (!strcmp(a, "--data")) { NEED(); o->data = v; }
+        else if (!strcmp(a, "--loss")) { NEED(); o->loss = v; }
+        else if (!strcmp(a, "--out")) { NEED(); o->out = v; }
+        else if (!strcmp(a, "--optimizer")) { NEED(); o->optimizer = v; }
+        else if (!strcmp(a, "--data-dir")) { NEED(); o->data_dir = v; }
+        else if (!strcmp(a, "--checkpoint")) { NEED(); o->checkpoint = v; }
+        else if (!strcmp(a, "--plots")) { NEED(); o->plots = v; }
+        else if (!strcmp(a, "--fresh")) o->fresh = 1;
+        else if (!strcmp(a, "--epochs")) { NEED(); if (!cli_parse_int(a, v, 1, 100000, &o->epochs)) return 0; }
+        else if (!strcmp(a, "--batch")) { NEED(); if (!cli_parse_int(a, v, 1, 65536, &o->batch)) return 0; }
+        else if (!strcmp(a, "--steps")) { NEED(); if (!cli_parse_int(a, v, 1, 100000000, &o->steps)) return 0; }
+        else if (!strcmp(a, "--seed")) { NEED(); if (!cli_parse_int(a, v, 0, 2147483647, &o->seed)) return 0; }
+        else if (!strcmp(a, "--device")) { NEED(); if (!cli_parse_int(a, v, 0, 255, &o->device)) return 0; }
+        else if (!strcmp(a, "--lr")) { NEED(); if (!cli_parse_float(a, v, 1e-12, 10, &o->lr)) return 0; }
+        else if (!strcmp(a, "--lr-end")) { NEED(); if (!cli_parse_float(a, v, 1e-12, 10, &o->lr_end)) return 0; }
+        else if (!strcmp(a, "--lr-step")) {
+            NEED();
+            char n[32];
+            const char *comma = strchr(v, ',');
+            if (!comma || comma - v >= (long)sizeof n) {
+                fprintf(stderr, "siamcl train: --lr-step wants N,G (e.g. 5,0.1), got '%s'\n", v);
+                return 0;
+            }
+            snprintf(n, sizeof n, "%.*s", (int)(comma - v), v);
+            if (!cli_parse_int(a, n, 1, 100000, &o->lr_step) || !cli_parse_float(a, comma + 1, 1e-6, 1, &o->lr_gamma))
+                return 0;
+        } else if (!strcmp(a, "--momentum")) { NEED(); if (!cli_parse_float(a, v, 0, 0.9999, &o->momentum)) return 0; o->has_momentum = 1; }
+        else if (!strcmp(a, "--weight-decay")) { NEED(); if (!cli_parse_float(a, v, 0, 1, &o->weight_decay)) return 0; o->has_wd = 1; }
+        else if (!strcmp(a, "--margin")) { NEED(); if (!cli_parse_float(a, v, 0, 1e6, &o->margin)) return 0; o->has_margin = 1; }
+        else if (!strcmp(a, "--seqs") || !strcmp(a, "--val")) {
+            int val = !strcmp(a, "--val");
+            int start = i + 1, n = 0;
+            while (start + n < argc && strncmp(argv[start + n], "--", 2) != 0) n++;
+            if (n == 0) {
+                fprintf(stderr, "siamcl train: %s needs at least one sequence folder\n", a);
+                return 0;
+            }
+            if (val) o->val = (const char *const *)&argv[start], o->nval = n;
+            else o->seqs = (const char *const *)&argv[start], o->nseqs = n;
+            i += n;
+        } else {
+            fprintf(stderr, "siamcl train: unknown option %s (see siamcl train --help)\n", a);
+            return 0;
+        }
+#undef NEED
+    }
+    const char *missing = !o->model ? "--model" : !o->data ? "--data" : !o->loss ? "--loss" : o->epochs < 0 ? "--epochs"
+                          : !o->out ? "--out" : NULL;
+    if (missing) {
+        fprintf(stderr, "siamcl train: %s is required (see siamcl train --help)\n", missing);
+        return 0;
+    }
+    if (strlen(o->out) > 1000 || (o->checkpoint && strlen(o->checkpoint) > 1000) || (o->plots && strlen(o->plots) > 900)) {
+        fprintf(stderr, "siamcl train: --out, --checkpoint and --plots are limited to 1000 characters\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* The ONNX file to train: a path, or a model description's backbone. */
+static int resolve_model(const char *m, char *out, size_t cap) {
+    struct stat sb;
+    size_t n = strlen(m);
+    if (stat(m, &sb) == 0 || (n > 5 && !strcmp(m + n - 5, ".onnx"))) {
+        snprintf(out, cap, "%s", m);
+        return 1;
+    }
+    siamcl_tracker_desc d;
+    siamcl_status st = siamcl_tracker_desc_load(m, NULL, &d);
+    if (st != SIAMCL_OK) {
+        cli_fail(st, siamcl_last_error());
+        return 0;
+    }
+    snprintf(out, cap, "%s", d.backbone);
+    return 1;
+}
+
+static int loss_kind(const char *s, siamcl_loss_kind *k) {
+    if (!strcmp(s, "contrastive")) *k = SIAMCL_LOSS_CONTRASTIVE;
+    else if (!strcmp(s, "triplet")) *k = SIAMCL_LOSS_TRIPLET;
+    else if (!strcmp(s, "logistic")) *k = SIAMCL_LOSS_LOGISTIC;
+    else {
+        fprintf(stderr, "siamcl train: --loss wants contrastive, triplet or logistic, got '%s'\n", s);
+        return 0;
+    }
+    return 1;
+}
+
+/* Options -> trainer parameters, with the data set's defaults. */
+static int train_params(const train_opts *o, int otb, siamcl_train_params *p) {
+    siamcl_loss_kind k;
+    if (!loss_kind(o->loss, &k)) return 0;
+    if (otb != (k == SIAMCL_LOSS_LOGISTIC)) {
+        fprintf(stderr, "siamcl train: --data %s goes with --loss %s\n", o->data, otb ? "logistic" : "contrastive or triplet");
+        return 0;
+    }
+    siamcl_train_params_init(p, k);
+    p->batch = o->batch ? o->batch : otb ? 8 : 128;
+    p->template_batch = otb ? p->batch : 1;
+    const char *opt = o->optimizer ? o->optimizer : otb ? "sgd" : "adam";
+    if (strcmp(opt, "sgd") && strcmp(opt, "adam")) {
+        fprintf(stderr, "siamcl train: --optimizer wants sgd or adam, got '%s'\n", opt);
+        return 0;
+    }
+    p->optimizer = !strcmp(opt, "adam") ? SIAMCL_OPT_ADAM : SIAMCL_OPT_SGD;
+    p->lr = o->lr > 0 ? o->lr : p->optimizer == SIAMCL_OPT_ADAM ? 1e-3f : 1e-2f;
+    if (o->has_momentum) p->momentum = o->momentum;
+    p->weight_decay = o->has_wd ? o->weight_decay : otb ? 5e-4f : 0.0f;
+    if (o->has_margin) p->margin = o->margin;
+    p->device = o->device;
+    return 1;
+}
+
+static void out_files(const train_opts *o, train_files *f) {
+    snprintf(f->out, sizeof f->out, "%s", o->out);
+    if (o->checkpoint) snprintf(f->ckpt, sizeof f->ckpt, "%s", o->checkpoint);
+    else snprintf(f->ckpt, sizeof f->ckpt, "%.2000s.ckpt", o->out);
+    /* pictures beside the output, named after it without .onnx */
+    char stem[2048], dir[2048];
+    snprintf(stem, sizeof stem, "%s", o->out);
+    size_t n = strlen(stem);
+    if (n > 5 && !strcmp(stem + n - 5, ".onnx")) stem[n - 5] = 0;
+    const char *base = strrchr(stem, '/');
+    if (o->plots) snprintf(dir, sizeof dir, "%s/%s", o->plots, base ? base + 1 : stem);
+    else snprintf(dir, sizeof dir, "%s", stem);
+    snprintf(f->curve, sizeof f->curve, "%.2000s-loss.png", dir);
+    snprintf(f->scatter, sizeof f->scatter, "%.2000s-embedding.png", dir);
+    snprintf(f->losses, sizeof f->losses, "%.2000s.losses", f->ckpt);
+}
+
+static int run(siamcl_context *ctx, const train_opts *o, int otb) {
+    siamcl_train_params p;
+    if (!train_params(o, otb, &p)) return 2;
+    char path[4096];
+    if (!resolve_model(o->model, path, sizeof path)) return 1;
+    train_files f;
+    out_files(o, &f);
+    if (o->plots && !cli_make_dirs(o->plots)) return 1;
+    siamcl_model *m = NULL;
+    siamcl_status st = siamcl_model_load(path, &m);
+    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+    siamcl_trainer *t = NULL;
+    st = siamcl_trainer_create(ctx, m, &p, &t);
+    siamcl_model_free(m);
+    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+    printf("model %s: %d parameter tensors, batch %d, %s lr %g, loss %s\n", path, siamcl_trainer_param_count(t),
+           p.batch, p.optimizer == SIAMCL_OPT_ADAM ? "Adam" : "SGD", p.lr, o->loss);
+    int rc = otb ? train_otb(t, o, &f, p.lr) : train_mnist(t, o, &f, p.lr);
+    if (rc == 0) {
+        st = siamcl_trainer_export(t, f.out);
+        if (st != SIAMCL_OK) rc = cli_fail(st, siamcl_last_error());
+        else printf("trained model: %s\n", f.out);
+    }
+    siamcl_trainer_free(t);
+    return rc;
+}
+
+int cmd_train(int argc, char **argv) {
+    train_opts o;
+    if (!parse(argc, argv, &o)) return 2;
+    int otb = !strcmp(o.data, "otb");
+    if (!otb && strcmp(o.data, "fashion-mnist")) {
+        fprintf(stderr, "siamcl train: --data wants fashion-mnist or otb, got '%s'\n", o.data);
+        return 2;
+    }
+    if (otb && o.nseqs == 0) {
+        fprintf(stderr, "siamcl train: --data otb needs --seqs DIR...\n");
+        return 2;
+    }
+    siamcl_context *ctx = NULL;
+    siamcl_status st = siamcl_context_create(NULL, &ctx);
+    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+    int rc = run(ctx, &o, otb);
+    siamcl_context_free(ctx);
+    return rc;
+}

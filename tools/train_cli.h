@@ -1,0 +1,44 @@
+/* siamcl train, shared between its files: options, output names, the epoch
+ * loop (train_loop.c) and the data sources (train_data.c, train_otb.c). */
+#ifndef SIAMCL_TRAIN_CLI_H
+#define SIAMCL_TRAIN_CLI_H
+
+#include "cli.h"
+
+typedef struct train_opts {
+    const char *model, *data, *loss, *out, *optimizer, *data_dir, *checkpoint, *plots;
+    int epochs, batch, steps, seed, device, fresh, lr_step;
+    float lr, lr_end, lr_gamma, momentum, weight_decay, margin;
+    int has_momentum, has_wd, has_margin;
+    const char *const *seqs, *const *val;
+    int nseqs, nval;
+} train_opts;
+
+typedef struct train_files {
+    char out[2048], ckpt[2048], curve[2048], scatter[2048], losses[2048];
+} train_files;
+
+/* A batch source: fill the trainer's inputs (and labels) for the next step. */
+typedef struct train_source {
+    int (*next)(void *ctx, uint64_t *rng);
+    void *ctx;
+    const float *const *inputs;
+    const float *labels;
+} train_source;
+
+/* Progress bar on stderr: redrawn in place on a terminal, once per epoch otherwise. */
+typedef struct train_progress_state {
+    double t0;
+    long done, total;
+    int tty;
+} train_progress_state;
+void train_progress(const train_progress_state *s, int epoch, int epochs, int step, int steps, double loss);
+
+/* Epochs [resumed .. o->epochs) of `steps` steps: learning-rate schedule,
+ * progress bar, checkpoint + loss log per epoch, loss-curve PNG. 0 on success. */
+int train_run(siamcl_trainer *t, const train_opts *o, const train_files *f, float lr0, int steps, train_source *src);
+
+int train_mnist(siamcl_trainer *t, const train_opts *o, const train_files *f, float lr0);
+int train_otb(siamcl_trainer *t, const train_opts *o, const train_files *f, float lr0);
+
+#endif
