@@ -35,6 +35,7 @@ int cli_plot_curve(const char *path, const char *title, const char *ylabel, cons
 int cli_plot_scatter(const char *path, const char *title, const float *xy, const uint8_t *cls, int n,
                      const char *const *names, int ncls);
 int cli_bench_targets(int argc, char **argv); /* siamcl bench --targets N (bench_targets.c) */
+int cli_bench_train(int argc, char **argv);   /* siamcl bench --train (bench_train.c) */
 int cli_track_multi(int argc, char **argv);   /* siamcl track, several targets (track_multi.c) */
 
 /* Shared by subcommands (main.c). */

@@ -48,7 +48,9 @@ static void usage(FILE *f) {
             "  --sgemm N    size of the square SGEMM ceiling (default 1024; 0 skips it)\n"
             "  --json       one JSON document on stdout instead of the tables\n"
             "  --targets N  instead: tracker-group throughput (targets x frames / s) for 1, 2, 4 .. N\n"
-            "               targets on the context's devices [--frames F --schedule S --sequence DIR --async]\n");
+            "               targets on the context's devices [--frames F --schedule S --sequence DIR --async]\n"
+            "  --train      instead: one training step of the embedding net (batch 128 pairs) and of\n"
+            "               SiamFC AlexNet (batch 8 pairs) [--runs N --warmup N]\n");
 }
 
 static double now_ms(void) {
@@ -588,6 +590,8 @@ static void print_json_model(FILE *f, const result *r, int layers) {
 int cmd_bench(int argc, char **argv) {
     for (int i = 1; i < argc; i++) /* tracker-group throughput: tools/bench_targets.c */
         if (!strcmp(argv[i], "--targets")) return cli_bench_targets(argc, argv);
+    for (int i = 1; i < argc; i++) /* training steps: tools/bench_train.c */
+        if (!strcmp(argv[i], "--train")) return cli_bench_train(argc, argv);
     opts o;
     memset(&o, 0, sizeof o);
     o.runs = 10;

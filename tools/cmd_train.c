@@ -28,7 +28,7 @@ static void usage(FILE *f) {
             "options:\n"
             "  --batch N          pairs / triplets / search crops per step (128; otb 8)\n"
             "  --optimizer adam|sgd  (adam for fashion-mnist, sgd for otb)\n"
-            "  --lr X             learning rate (adam 1e-3, sgd 1e-2)\n"
+            "  --lr X             learning rate (adam 1e-3; sgd 1e-2, otb 1e-6)\n"
             "  --lr-end X         exponential decay to X at the last epoch (SiamFC's log-space schedule)\n"
             "  --lr-step N,G      step schedule: multiply by G every N epochs\n"
             "  --momentum X       SGD momentum (0.9)\n"
@@ -152,7 +152,7 @@ static int loss_kind(const char *s, siamcl_loss_kind *k) {
     return 1;
 }
 
-/* Options -> trainer parameters, with the data set's defaults. */
+/* Options -> trainer parameters, with the data set's defaults (otb: the description's head and crops). */
 static int train_params(const train_opts *o, int otb, siamcl_train_params *p) {
     siamcl_loss_kind k;
     if (!loss_kind(o->loss, &k)) return 0;
@@ -169,11 +169,27 @@ static int train_params(const train_opts *o, int otb, siamcl_train_params *p) {
         return 0;
     }
     p->optimizer = !strcmp(opt, "adam") ? SIAMCL_OPT_ADAM : SIAMCL_OPT_SGD;
-    p->lr = o->lr > 0 ? o->lr : p->optimizer == SIAMCL_OPT_ADAM ? 1e-3f : 1e-2f;
+    /* the shared SiamFC backbone is BN-folded and unnormalised (0..255 input): its gradients are
+     * large (||dL/dconv1|| ~ 120 on the golden crops), fine-tuning wants a small step */
+    p->lr = o->lr > 0 ? o->lr : p->optimizer == SIAMCL_OPT_ADAM ? 1e-3f : otb ? 1e-6f : 1e-2f;
     if (o->has_momentum) p->momentum = o->momentum;
     p->weight_decay = o->has_wd ? o->weight_decay : otb ? 5e-4f : 0.0f;
     if (o->has_margin) p->margin = o->margin;
     p->device = o->device;
+    if (otb) {
+        siamcl_tracker_desc d;
+        siamcl_status st = siamcl_tracker_desc_load(o->model, NULL, &d);
+        if (st != SIAMCL_OK || d.kind != SIAMCL_TRACKER_SIAMFC) {
+            if (st != SIAMCL_OK) cli_fail(st, siamcl_last_error());
+            fprintf(stderr, "siamcl train: --data otb fine-tunes a SiamFC model description (--model siamfc-alexnet)\n");
+            return 0;
+        }
+        p->head_scale = (float)d.head_scale;
+        p->head_bias = (float)d.head_bias;
+        p->template_size = d.exemplar_size;
+        p->search_size = d.instance_size;
+        p->total_stride = (float)d.stride;
+    }
     return 1;
 }
 
@@ -199,9 +215,21 @@ static int run(siamcl_context *ctx, const train_opts *o, int otb) {
     if (!train_params(o, otb, &p)) return 2;
     char path[4096];
     if (!resolve_model(o->model, path, sizeof path)) return 1;
+    struct stat a, b;
+    if (stat(path, &a) == 0 && stat(o->out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+        fprintf(stderr, "siamcl train: --out %s is the source model; write the trained model to another file\n", o->out);
+        return 2;
+    }
     train_files f;
     out_files(o, &f);
     if (o->plots && !cli_make_dirs(o->plots)) return 1;
+    char dir[2048];
+    snprintf(dir, sizeof dir, "%s", o->out);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = 0;
+        if (!cli_make_dirs(dir)) return 1;
+    }
     siamcl_model *m = NULL;
     siamcl_status st = siamcl_model_load(path, &m);
     if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());

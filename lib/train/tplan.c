@@ -188,7 +188,7 @@ static siamcl_status node_ws(scl_tplan *t, const scl_node *n, size_t *bytes) {
     return SIAMCL_OK;
 }
 
-static siamcl_status check_graph(const scl_graph *g) {
+siamcl_status scl_tplan_check(const scl_graph *g) {
     if (g->ninputs != 1 || g->noutputs != 1)
         return scl_fail(SIAMCL_ERR_UNSUPPORTED, "training: %s has %d inputs and %d outputs (one of each is needed)",
                         g->name, g->ninputs, g->noutputs);
@@ -234,7 +234,7 @@ static siamcl_status build(scl_tplan *t) {
 
 siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, scl_tplan **out) {
     *out = NULL;
-    SCL_TRY(check_graph(g));
+    SCL_TRY(scl_tplan_check(g));
     scl_tplan *t = scl_calloc(1, sizeof *t);
     if (!t) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training plan: out of memory");
     t->g = g;

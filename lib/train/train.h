@@ -59,6 +59,9 @@ siamcl_status scl_tparams_load(scl_tparams *ps, const char *path, long *step);
 
 /* ---- tplan.c: a training plan for one input shape ---- */
 typedef struct scl_tplan scl_tplan;
+/* One input, one output, and a backward pass for every live node (else
+ * SIAMCL_ERR_UNSUPPORTED naming the first node without one). */
+siamcl_status scl_tplan_check(const scl_graph *g);
 /* The graph must have one input and one output; every live node needs a
  * backward pass (SIAMCL_ERR_UNSUPPORTED naming the node otherwise). */
 siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, scl_tplan **out);

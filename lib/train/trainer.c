@@ -1,8 +1,10 @@
 /* The public trainer: a parameter set, the branch's training plans (one for
  * embedding losses, template + search for SiamFC's logistic loss), the loss
  * and the optimiser, one blocking read per step (the loss). */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "graph/model_impl.h"
 #include "onnx/onnx.h"
@@ -142,8 +144,9 @@ static siamcl_status build(siamcl_trainer *t) {
     const siamcl_train_params *p = &t->p;
     int logistic = p->loss == SIAMCL_LOSS_LOGISTIC;
     scl_tparam_extra head = {"head.bias", 1, p->head_bias};
+    SCL_TRY(scl_tplan_check(t->model->g));
     SCL_TRY(scl_tparams_create(t->model->g, t->dev, &head, logistic, &t->ps));
-    SCL_TRY(check_exportable(t));
+    if (access(t->model->g->name, R_OK) == 0) SCL_TRY(check_exportable(t)); /* a file (not a buffer): export will work */
     if (logistic) {
         t->head = scl_tparams_find(t->ps, "head.bias");
         SCL_TRY(make_plan(t, p->template_batch, p->template_size, &t->tmpl));

@@ -1,0 +1,134 @@
+/* siamcl train end to end on a small synthetic Fashion-MNIST-shaped set (IDX
+ * files written here: 10 classes, a bright block per class, noise): it trains,
+ * writes the model, checkpoint and pictures, prints the k-NN accuracy, resumes
+ * from its checkpoint, and its model loads in siamcl info. Bad data and
+ * options end with a message naming the file or option. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char g_tmp[256];
+
+static int run(const char *args, char *out, size_t cap) {
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", SIAMCL_CLI, args);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = 0;
+    int rc = pclose(p);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void expect(const char *args, int code, const char *needle) {
+    static char out[1 << 16];
+    int rc = run(args, out, sizeof out);
+    if (rc != code || (needle && !strstr(out, needle))) {
+        fprintf(stderr, "siamcl %s: exit %d (wanted %d), output lacks '%s':\n%s\n", args, rc, code,
+                needle ? needle : "", out);
+        tu_failures++;
+    } else {
+        printf("ok: siamcl %.90s -> %d\n", args, rc);
+    }
+}
+
+static void be32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/* images + labels; nlab != n writes a label file that does not match */
+static void write_set(const char *dir, const char *prefix, int n, int nlab) {
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s-images-idx3-ubyte", dir, prefix);
+    FILE *f = fopen(p, "wb");
+    unsigned char h[16] = {0, 0, 8, 3};
+    be32(h + 4, (uint32_t)n), be32(h + 8, 28), be32(h + 12, 28);
+    fwrite(h, 1, 16, f);
+    unsigned char img[784];
+    for (int i = 0; i < n; i++) {
+        int c = i % 10;
+        for (int k = 0; k < 784; k++) img[k] = (unsigned char)(tu_rand(0, 40));
+        for (int y = 0; y < 8; y++)
+            for (int x = 0; x < 8; x++) img[(2 + (c / 4) * 8 + y) * 28 + 2 + (c % 4) * 6 + x] = 230;
+        fwrite(img, 1, 784, f);
+    }
+    fclose(f);
+    snprintf(p, sizeof p, "%s/%s-labels-idx1-ubyte", dir, prefix);
+    f = fopen(p, "wb");
+    unsigned char hl[8] = {0, 0, 8, 1};
+    be32(hl + 4, (uint32_t)nlab);
+    fwrite(hl, 1, 8, f);
+    for (int i = 0; i < nlab; i++) fputc(i % 10, f);
+    fclose(f);
+}
+
+int main(void) {
+    snprintf(g_tmp, sizeof g_tmp, "/tmp/siamcl-test-train-cli-%d", (int)getpid());
+    char data[300], bad[300], a[4096], model[1024];
+    snprintf(data, sizeof data, "%s/data", g_tmp);
+    snprintf(bad, sizeof bad, "%s/bad", g_tmp);
+    mkdir(g_tmp, 0755), mkdir(data, 0755), mkdir(bad, 0755);
+    write_set(data, "train", 400, 400);
+    write_set(data, "t10k", 100, 100);
+    write_set(bad, "train", 400, 399);
+    write_set(bad, "t10k", 100, 100);
+    snprintf(model, sizeof model, "%s/golden/train/embed_net.onnx", tu_shared());
+    const char *common = "--data fashion-mnist --loss contrastive --batch 16 --steps 4";
+
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 2 --data-dir '%s' --out '%s/out/m.onnx'", model, common, data,
+             g_tmp);
+    expect(a, 0, "k-NN accuracy");
+    const char *files[] = {"out/m.onnx", "out/m.onnx.ckpt", "out/m-loss.png", "out/m-embedding.png"};
+    for (int i = 0; i < 4; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", g_tmp, files[i]);
+        struct stat sb;
+        int ok = stat(p, &sb) == 0 && sb.st_size > 0;
+        printf("%s %s\n", ok ? "written:" : "MISSING:", p);
+        CHECK(ok);
+    }
+    /* a rerun resumes after the two finished epochs; triplets train too */
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 3 --data-dir '%s' --out '%s/out/m.onnx'", model, common, data,
+             g_tmp);
+    expect(a, 0, "2 epoch(s) done");
+    snprintf(a, sizeof a, "info '%s/out/m.onnx'", g_tmp);
+    expect(a, 0, "parameters             128,356");
+    snprintf(a, sizeof a, "train --model '%s' --data fashion-mnist --loss triplet --batch 8 --steps 2 --epochs 1 "
+             "--data-dir '%s' --out '%s/out/t.onnx'", model, data, g_tmp);
+    expect(a, 0, "k-NN accuracy");
+
+    /* bad data and options */
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 1 --data-dir '%s' --out '%s/x.onnx'", model, common, bad, g_tmp);
+    expect(a, 1, "399 labels");
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 1 --data-dir '%s/none' --out '%s/x.onnx'", model, common,
+             g_tmp, g_tmp);
+    expect(a, 1, "train-images-idx3-ubyte");
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 1 --data-dir '%s' --out '%s'", model, common, data, model);
+    expect(a, 2, "source model"); /* refused before anything is written beside the model */
+    snprintf(a, sizeof a, "%s.ckpt", model);
+    CHECK(access(a, F_OK) != 0);
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 1 --data-dir '%s' --out '%s/out/m2.onnx' --checkpoint "
+             "'%s/out/t.onnx.ckpt'", model, common, data, g_tmp, g_tmp);
+    expect(a, 1, "--fresh");
+    snprintf(a, sizeof a, "train --model nanotrack-v2 --data otb --loss logistic --epochs 1 "
+             "--seqs '%s/data/otb/Crossing' --out '%s/n.onnx'", tu_shared(), g_tmp);
+    expect(a, 2, "SiamFC model description");
+    const struct {
+        const char *extra, *option;
+    } refused[] = {{"--epochs abc", "--epochs"}, {"--epochs 0", "--epochs"}, {"--batch 1e3", "--batch"},
+                   {"--lr nan", "--lr"},         {"--lr 0x1p-3", "--lr"},   {"--lr -1", "--lr"},
+                   {"--lr-step 5", "--lr-step"}, {"--momentum 1.5", "--momentum"}, {"--loss hinge", "--loss"},
+                   {"--data cifar", "--data"},   {"--optimizer rmsprop", "--optimizer"}};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(a, sizeof a, "train --model '%s' --data fashion-mnist --loss contrastive --epochs 1 --out '%s/y.onnx' %s",
+                 model, g_tmp, refused[i].extra);
+        expect(a, 2, refused[i].option);
+    }
+    snprintf(a, sizeof a, "train --model '%s' --data fashion-mnist --loss contrastive --epochs 1", model);
+    expect(a, 2, "--out");
+    snprintf(a, sizeof a, "rm -rf '%s'", g_tmp);
+    if (system(a) != 0) fprintf(stderr, "could not remove %s\n", g_tmp);
+    return tu_finish("test-train-cli");
+}
