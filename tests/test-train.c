@@ -7,8 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "graph/model_impl.h"
 #include "siamcl.h"
 #include "testutil.h"
+#include "train/train.h"
 
 #define B 8
 
@@ -164,6 +166,24 @@ static void bad_training(siamcl_context *ctx, siamcl_model *m, const float *cons
     siamcl_model_free(nano);
 }
 
+/* Gradient buffers are reused by liveness over the reverse pass. */
+static void gradient_memory(siamcl_context *ctx) {
+    siamcl_model *m = load("models/siamfc-alexnet/backbone.onnx");
+    scl_tparams *ps = NULL;
+    scl_tplan *t = NULL;
+    scl_dims d = {4, {8, 3, 255, 255}};
+    CHECK_OK(scl_tparams_create(m->g, &ctx->dev[0], NULL, 0, &ps));
+    CHECK_OK(scl_tplan_create(m->g, ps, &d, &t));
+    size_t planned = 0, naive = 0;
+    if (t) scl_tplan_memory(t, &planned, &naive);
+    printf("SiamFC AlexNet 8x3x255x255 gradients: %.1f MiB planned, %.1f MiB one buffer per value\n",
+           planned / 1048576.0, naive / 1048576.0);
+    CHECK(planned > 0 && planned * 2 < naive);
+    scl_tplan_free(t);
+    scl_tparams_free(ps);
+    siamcl_model_free(m);
+}
+
 static void write_bytes(const char *path, const unsigned char *b, size_t n) {
     FILE *f = fopen(path, "wb");
     fwrite(b, 1, n, f);
@@ -217,6 +237,7 @@ int main(void) {
     export_roundtrip(ctx, m, in, lab);
     bad_training(ctx, m, in, lab);
     idx_files();
+    gradient_memory(ctx);
     free(a);
     free(b);
     siamcl_model_free(m);

@@ -19,9 +19,13 @@ struct scl_tplan {
     scl_device *dev;
     scl_dims *dims;
     cl_mem *act, *grad;  /* per value (activations and the input); aliases share */
-    unsigned char *own;  /* 1: act/grad buffers of this value are its own (freed) */
+    unsigned char *own;  /* 1: act buffer of this value is its own (freed) */
+    int *zero_next, *zero_head; /* roots whose gradient is zeroed before node k's backward (lists) */
+    cl_mem *slot;        /* gradient buffers, reused by liveness over the reverse pass */
+    int nslots;
+    cl_mem out_grad;     /* the output's gradient (written by the loss) */
     cl_mem ws;
-    size_t ws_bytes, bytes;
+    size_t ws_bytes, bytes, grad_bytes, grad_naive;
     int in, out;
 };
 
@@ -201,34 +205,122 @@ siamcl_status scl_tplan_check(const scl_graph *g) {
     return SIAMCL_OK;
 }
 
-static siamcl_status alloc_value(scl_tplan *t, int v) {
-    size_t bytes = (size_t)scl_dims_count(&t->dims[v]) * sizeof(float);
-    SCL_TRY(scl_buffer_alloc(t->dev, bytes, &t->act[v]));
-    t->own[v] = 1;
-    SCL_TRY(scl_buffer_alloc(t->dev, bytes, &t->grad[v]));
-    t->bytes += 2 * bytes;
+static size_t value_bytes(const scl_tplan *t, int v) { return (size_t)scl_dims_count(&t->dims[v]) * sizeof(float); }
+
+/* A Relu may overwrite its input when nothing else reads it and the input's
+ * producer does not need its own output backwards (Conv, Add, Gemm: they read
+ * their inputs); Relu's backward reads only its output. */
+static int relu_in_place(const scl_graph *g, const scl_node *n) {
+    if (n->op != SCL_GOP_RELU || g->vals[n->in[0]].kind != SCL_V_ACT || scl_graph_uses(g, n->in[0]) != 1 ||
+        scl_graph_is_output(g, n->in[0]))
+        return 0;
+    scl_gop p = g->nodes[g->vals[n->in[0]].producer].op;
+    return p == SCL_GOP_CONV || p == SCL_GOP_ADD || p == SCL_GOP_GEMM;
+}
+
+/* Activations: one buffer each (the reverse pass reads them); Reshape outputs
+ * and in-place Relus alias their input. */
+static siamcl_status plan_activations(scl_tplan *t, size_t *ws) {
+    const scl_graph *g = t->g;
+    SCL_TRY(scl_buffer_alloc(t->dev, value_bytes(t, t->in), &t->act[t->in]));
+    t->own[t->in] = 1;
+    t->bytes += value_bytes(t, t->in);
+    *ws = 0;
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        if (n->op == SCL_GOP_RESHAPE || relu_in_place(g, n)) { /* a view of its input */
+            t->act[n->out] = t->act[n->in[0]];
+            continue;
+        }
+        SCL_TRY(scl_buffer_alloc(t->dev, value_bytes(t, n->out), &t->act[n->out]));
+        t->own[n->out] = 1;
+        t->bytes += value_bytes(t, n->out);
+        size_t b;
+        SCL_TRY(node_ws(t, n, &b));
+        if (b > *ws) *ws = b;
+    }
+    return SIAMCL_OK;
+}
+
+/* The value whose buffers v shares (through Reshapes). */
+static int root_of(const scl_graph *g, int v) {
+    while (g->vals[v].producer >= 0 && g->nodes[g->vals[v].producer].op == SCL_GOP_RESHAPE)
+        v = g->nodes[g->vals[v].producer].in[0];
+    return v;
+}
+
+/* A free slot for `bytes`: the smallest that fits, else the largest free one
+ * grown to fit, else a new one (sizes only: buffers are made after planning). */
+static int take_slot(scl_tplan *t, size_t bytes, size_t *slot_bytes, unsigned char *busy) {
+    int fit = -1, big = -1;
+    for (int i = 0; i < t->nslots; i++) {
+        if (busy[i]) continue;
+        if (slot_bytes[i] >= bytes && (fit < 0 || slot_bytes[i] < slot_bytes[fit])) fit = i;
+        if (big < 0 || slot_bytes[i] > slot_bytes[big]) big = i;
+    }
+    int s = fit >= 0 ? fit : big >= 0 ? big : t->nslots++;
+    if (slot_bytes[s] < bytes) slot_bytes[s] = bytes;
+    busy[s] = 1;
+    return s;
+}
+
+/* Gradients by liveness over the reverse pass: the gradient of a value (its
+ * Reshape aliases included) is born zeroed before the backward of its last
+ * reader in forward order and dies after the backward of its producer. */
+static siamcl_status plan_gradients(scl_tplan *t, int *first, int *slot_of, size_t *slot_bytes, unsigned char *busy) {
+    const scl_graph *g = t->g;
+    int nv = g->nvals, rout = root_of(g, t->out);
+    for (int v = 0; v < nv; v++) first[v] = -1, slot_of[v] = -1, t->zero_next[v] = -1;
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        t->zero_head[k] = -1;
+        for (int i = 0; i < n->nin && n->op != SCL_GOP_RESHAPE; i++)
+            if (n->in[i] >= 0 && g->vals[n->in[i]].kind == SCL_V_ACT) first[root_of(g, n->in[i])] = k;
+    }
+    SCL_TRY(scl_buffer_alloc(t->dev, value_bytes(t, rout), &t->out_grad));
+    t->grad_bytes += value_bytes(t, rout);
+    for (int k = g->norder - 1; k >= 0; k--) {
+        for (int v = 0; v < nv; v++)
+            if (first[v] == k && v != rout && root_of(g, v) == v) {
+                slot_of[v] = take_slot(t, value_bytes(t, v), slot_bytes, busy);
+                t->zero_next[v] = t->zero_head[k];
+                t->zero_head[k] = v;
+                t->grad_naive += value_bytes(t, v);
+            }
+        const scl_node *n = &g->nodes[g->order[k]];
+        if (n->op != SCL_GOP_RESHAPE && slot_of[n->out] >= 0) busy[slot_of[n->out]] = 0;
+    }
+    for (int i = 0; i < t->nslots; i++) {
+        SCL_TRY(scl_buffer_alloc(t->dev, slot_bytes[i], &t->slot[i]));
+        t->grad_bytes += slot_bytes[i];
+    }
+    for (int v = 0; v < nv; v++) {
+        int r = root_of(g, v);
+        t->grad[v] = r == rout ? t->out_grad : slot_of[r] >= 0 ? t->slot[slot_of[r]] : NULL;
+    }
+    t->grad_naive += value_bytes(t, rout);
     return SIAMCL_OK;
 }
 
 static siamcl_status build(scl_tplan *t) {
-    const scl_graph *g = t->g;
-    SCL_TRY(alloc_value(t, t->in));
-    size_t ws = 0;
-    for (int k = 0; k < g->norder; k++) {
-        const scl_node *n = &g->nodes[g->order[k]];
-        if (n->op == SCL_GOP_RESHAPE) { /* a view of its input */
-            t->act[n->out] = t->act[n->in[0]];
-            t->grad[n->out] = t->grad[n->in[0]];
-            continue;
-        }
-        SCL_TRY(alloc_value(t, n->out));
-        size_t b;
-        SCL_TRY(node_ws(t, n, &b));
-        if (b > ws) ws = b;
-    }
+    size_t ws;
+    SCL_TRY(plan_activations(t, &ws));
+    size_t nv = (size_t)t->g->nvals;
+    int *first = scl_malloc(nv * sizeof(int)), *slot_of = scl_malloc(nv * sizeof(int));
+    size_t *slot_bytes = scl_calloc(nv, sizeof(size_t));
+    unsigned char *busy = scl_calloc(nv, 1);
+    t->slot = scl_calloc(nv, sizeof(cl_mem));
+    siamcl_status st = first && slot_of && slot_bytes && busy && t->slot
+                           ? plan_gradients(t, first, slot_of, slot_bytes, busy)
+                           : scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training plan: out of memory");
+    scl_free(first);
+    scl_free(slot_of);
+    scl_free(slot_bytes);
+    scl_free(busy);
+    SCL_TRY(st);
     if (ws) SCL_TRY(scl_buffer_alloc(t->dev, ws, &t->ws));
     t->ws_bytes = ws;
-    t->bytes += ws;
+    t->bytes += ws + t->grad_bytes;
     return SIAMCL_OK;
 }
 
@@ -247,7 +339,9 @@ siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_di
     t->act = scl_calloc(nv, sizeof *t->act);
     t->grad = scl_calloc(nv, sizeof *t->grad);
     t->own = scl_calloc(nv, 1);
-    siamcl_status st = t->dims && t->act && t->grad && t->own
+    t->zero_next = scl_calloc(nv, sizeof(int));
+    t->zero_head = scl_calloc((size_t)g->norder + 1, sizeof(int));
+    siamcl_status st = t->dims && t->act && t->grad && t->own && t->zero_next && t->zero_head
                            ? SIAMCL_OK
                            : scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training plan: out of memory");
     if (st == SIAMCL_OK) st = scl_graph_infer(g, in_dims, t->dims);
@@ -263,11 +357,13 @@ siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_di
 void scl_tplan_free(scl_tplan *t) {
     if (!t) return;
     for (int v = 0; t->own && v < t->g->nvals; v++)
-        if (t->own[v]) {
-            scl_buffer_free(t->dev, t->act[v]);
-            scl_buffer_free(t->dev, t->grad[v]);
-        }
+        if (t->own[v]) scl_buffer_free(t->dev, t->act[v]);
+    for (int i = 0; t->slot && i < t->nslots; i++) scl_buffer_free(t->dev, t->slot[i]);
+    scl_buffer_free(t->dev, t->out_grad);
     scl_buffer_free(t->dev, t->ws);
+    scl_free(t->slot);
+    scl_free(t->zero_next);
+    scl_free(t->zero_head);
     scl_free(t->dims);
     scl_free(t->act);
     scl_free(t->grad);
@@ -286,12 +382,18 @@ siamcl_status scl_tplan_forward(scl_tplan *t) {
 }
 
 siamcl_status scl_tplan_zero_grad(scl_tplan *t) {
-    for (int v = 0; v < t->g->nvals; v++)
-        if (t->own[v]) SCL_TRY(scl_buffer_zero(t->dev, t->grad[v], 0, (size_t)scl_dims_count(&t->dims[v]) * 4));
-    return SIAMCL_OK;
+    return scl_buffer_zero(t->dev, t->out_grad, 0, value_bytes(t, root_of(t->g, t->out)));
 }
 
 siamcl_status scl_tplan_backward(scl_tplan *t) {
-    for (int k = t->g->norder - 1; k >= 0; k--) SCL_TRY(node_bwd(t, &t->g->nodes[t->g->order[k]]));
+    for (int k = t->g->norder - 1; k >= 0; k--) {
+        for (int v = t->zero_head[k]; v >= 0; v = t->zero_next[v]) SCL_TRY(scl_buffer_zero(t->dev, t->grad[v], 0, value_bytes(t, v)));
+        SCL_TRY(node_bwd(t, &t->g->nodes[t->g->order[k]]));
+    }
     return SIAMCL_OK;
+}
+
+void scl_tplan_memory(const scl_tplan *t, size_t *grad_bytes, size_t *grad_naive) {
+    *grad_bytes = t->grad_bytes;
+    *grad_naive = t->grad_naive;
 }

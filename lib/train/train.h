@@ -77,6 +77,8 @@ siamcl_status scl_tplan_zero_grad(scl_tplan *t);
 siamcl_status scl_tplan_backward(scl_tplan *t);
 /* Device bytes of the plan's activations, gradients and workspace. */
 size_t scl_tplan_bytes(const scl_tplan *t);
+/* Gradient bytes as planned (buffers reused by liveness) and with one buffer per value. */
+void scl_tplan_memory(const scl_tplan *t, size_t *grad_bytes, size_t *grad_naive);
 
 /* ---- loss.c (+ cl/loss.cl) ---- */
 /* Each writes per-item losses to loss (N floats) and the mean's gradient to de. */
