@@ -131,4 +131,60 @@ static inline void rb_xcorr_bwd(rb_shape zs, rb_shape xs, double s, const double
             }
 }
 
+/* BatchNormalization, training mode, x as [N, C, P]: y = gamma (x - mean) / sqrt(var + eps) + beta
+ * with the batch's mean and biased variance. */
+static inline void rb_bn_fwd(int N, int C, int P, double eps, const double *x, const double *gamma,
+                             const double *beta, double *y, double *mean, double *var) {
+    double M = (double)N * P;
+    for (int c = 0; c < C; c++) {
+        double s = 0, q = 0;
+        for (int n = 0; n < N; n++)
+            for (int p = 0; p < P; p++) s += x[((size_t)n * C + c) * P + p];
+        double m = s / M;
+        for (int n = 0; n < N; n++)
+            for (int p = 0; p < P; p++) {
+                double d = x[((size_t)n * C + c) * P + p] - m;
+                q += d * d;
+            }
+        double v = q / M, inv = 1 / sqrt(v + eps);
+        if (mean) mean[c] = m;
+        if (var) var[c] = v;
+        for (int n = 0; n < N; n++)
+            for (int p = 0; p < P; p++) {
+                size_t i = ((size_t)n * C + c) * P + p;
+                y[i] = gamma[c] * (x[i] - m) * inv + beta[c];
+            }
+    }
+}
+
+static inline void rb_bn_bwd(int N, int C, int P, double eps, const double *x, const double *gamma,
+                             const double *dy, double *dx, double *dgamma, double *dbeta) {
+    double M = (double)N * P;
+    for (int c = 0; c < C; c++) {
+        double s = 0, q = 0, sdy = 0, sdx = 0;
+        for (int n = 0; n < N; n++)
+            for (int p = 0; p < P; p++) s += x[((size_t)n * C + c) * P + p];
+        double m = s / M;
+        for (int n = 0; n < N; n++)
+            for (int p = 0; p < P; p++) {
+                double d = x[((size_t)n * C + c) * P + p] - m;
+                q += d * d;
+            }
+        double inv = 1 / sqrt(q / M + eps);
+        for (int n = 0; n < N; n++)
+            for (int p = 0; p < P; p++) {
+                size_t i = ((size_t)n * C + c) * P + p;
+                sdy += dy[i];
+                sdx += dy[i] * (x[i] - m) * inv;
+            }
+        dgamma[c] += sdx;
+        dbeta[c] += sdy;
+        for (int n = 0; n < N; n++)
+            for (int p = 0; p < P; p++) {
+                size_t i = ((size_t)n * C + c) * P + p;
+                dx[i] += gamma[c] * inv * (dy[i] - sdy / M - (x[i] - m) * inv * sdx / M);
+            }
+    }
+}
+
 #endif

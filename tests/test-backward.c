@@ -220,6 +220,69 @@ static void xcorr_case(scl_device *dev, rb_shape zs, rb_shape xs, float s) {
     scl_buffer_free(dev, mdx);
 }
 
+/* ---- BatchNormalization, training mode ---- */
+typedef struct {
+    int N, C, P;
+    double eps, *x, *g, *b, *dy, *y;
+} bn_ctx;
+
+static double bn_loss(void *v) {
+    bn_ctx *c = v;
+    rb_bn_fwd(c->N, c->C, c->P, c->eps, c->x, c->g, c->b, c->y, NULL, NULL);
+    return dot(c->y, c->dy, (size_t)c->N * c->C * c->P);
+}
+
+static void bn_case(scl_device *dev, int N, int C, int P) {
+    size_t nx = (size_t)N * C * P;
+    float *x = rnd(nx, -2, 3), *g = rnd(C, 0.5f, 1.5f), *b = rnd(C, -1, 1), *dy = rnd(nx, -1, 1);
+    float *dx0 = rnd(nx, -1, 1), *dg0 = rnd(C, -1, 1), *db0 = rnd(C, -1, 1), *rm = rnd(C, -1, 1), *rv = rnd(C, 0.5f, 2);
+    bn_ctx c = {N, C, P, 1e-5, to_d(x, nx), to_d(g, C), to_d(b, C), to_d(dy, nx), malloc(nx * sizeof(double))};
+    double *ry = malloc(nx * sizeof(double)), *mean = malloc(C * sizeof(double)), *var = malloc(C * sizeof(double));
+    double *rdx = calloc(nx, sizeof(double)), *rdg = calloc(C, sizeof(double)), *rdb = calloc(C, sizeof(double));
+    rb_bn_fwd(N, C, P, c.eps, c.x, c.g, c.b, ry, mean, var);
+    rb_bn_bwd(N, C, P, c.eps, c.x, c.g, c.dy, rdx, rdg, rdb);
+    char what[96];
+    snprintf(what, sizeof what, "batchnorm %dx%dx%d", N, C, P);
+    check_fd(what, bn_loss, &c, c.x, nx, rdx);
+    check_fd(what, bn_loss, &c, c.g, (size_t)C, rdg);
+    check_fd(what, bn_loss, &c, c.b, (size_t)C, rdb);
+    cl_mem mx = tu_upload(dev, x, nx), mg = tu_upload(dev, g, C), mb = tu_upload(dev, b, C), mrm = tu_upload(dev, rm, C),
+           mrv = tu_upload(dev, rv, C), my = tu_upload(dev, NULL, nx), ms = tu_upload(dev, NULL, 2 * C),
+           msum = tu_upload(dev, NULL, 2 * C), mdy = tu_upload(dev, dy, nx), mdx = tu_upload(dev, dx0, nx),
+           mdg = tu_upload(dev, dg0, C), mdb = tu_upload(dev, db0, C);
+    scl_bn_tensors bt = {mg, mb, mrm, mrv, ms, 0, 0, 0, 0, 1e-5f, 0.9f, 1};
+    scl_tensor tx = scl_tensor_make(mx, N, C, P, 1), ty = scl_tensor_make(my, N, C, P, 1);
+    scl_tensor tdy = scl_tensor_make(mdy, N, C, P, 1), tdx = scl_tensor_make(mdx, N, C, P, 1);
+    CHECK_OK(scl_bn_fwd(dev, &bt, 1, &tx, &ty));
+    CHECK_OK(scl_bn_bwd(dev, &bt, &tx, &tdy, &tdx, mdg, 0, mdb, 0, msum));
+    float *gy = tu_download(dev, my, nx), *gx = tu_download(dev, mdx, nx), *gg = tu_download(dev, mdg, C),
+          *gb = tu_download(dev, mdb, C), *grm = tu_download(dev, mrm, C), *grv = tu_download(dev, mrv, C);
+    double *rrm = malloc(C * sizeof(double)), *rrv = malloc(C * sizeof(double)), M = (double)N * P;
+    for (int k = 0; k < C; k++) { /* running stats after one step, relative to their start */
+        rrm[k] = 0.1 * (mean[k] - rm[k]);
+        rrv[k] = 0.1 * (var[k] * M / (M - 1) - rv[k]);
+        grm[k] -= 0.9f * rm[k] + 0.1f * rm[k];
+        grv[k] -= 0.9f * rv[k] + 0.1f * rv[k];
+    }
+    char name[160];
+    snprintf(name, sizeof name, "%s y", what);
+    check_grad(name, gy, NULL, ry, nx);
+    snprintf(name, sizeof name, "%s running mean/var update", what);
+    check_grad(name, grm, NULL, rrm, C);
+    check_grad(name, grv, NULL, rrv, C);
+    snprintf(name, sizeof name, "%s dx", what);
+    check_grad(name, gx, dx0, rdx, nx);
+    snprintf(name, sizeof name, "%s dgamma", what);
+    check_grad(name, gg, dg0, rdg, C);
+    snprintf(name, sizeof name, "%s dbeta", what);
+    check_grad(name, gb, db0, rdb, C);
+    free(x), free(g), free(b), free(dy), free(dx0), free(dg0), free(db0), free(rm), free(rv);
+    free(c.x), free(c.g), free(c.b), free(c.dy), free(c.y), free(ry), free(mean), free(var);
+    free(rdx), free(rdg), free(rdb), free(gy), free(gx), free(gg), free(gb), free(grm), free(grv), free(rrm), free(rrv);
+    cl_mem all[] = {mx, mg, mb, mrm, mrv, my, ms, msum, mdy, mdx, mdg, mdb};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) scl_buffer_free(dev, all[i]);
+}
+
 /* ---- relu and the broadcast reduction ---- */
 static void relu_case(scl_device *dev, size_t n) {
     float *y = rnd(n, -1, 1), *dy = rnd(n, -1, 1), *dx0 = rnd(n, -1, 1);
@@ -281,6 +344,8 @@ int main(void) {
     pool_case(dev, (rb_shape){1, 3, 10, 11}, 3, 2, 1, 1);
     xcorr_case(dev, (rb_shape){1, 8, 4, 4}, (rb_shape){3, 8, 11, 11}, 0.001f);
     xcorr_case(dev, (rb_shape){2, 5, 3, 5}, (rb_shape){2, 5, 9, 10}, 1.0f);
+    bn_case(dev, 4, 6, 25);
+    bn_case(dev, 16, 5, 1); /* [N, C] (BatchNorm1d) */
     relu_case(dev, 1000);
     reduce_case(dev, (rb_shape){3, 5, 4, 6}, (rb_shape){1, 5, 1, 1});
     reduce_case(dev, (rb_shape){1, 1, 8, 128}, (rb_shape){1, 1, 1, 128});

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "graph/model_impl.h"
+#include "onnxbuild.h"
 #include "siamcl.h"
 #include "testutil.h"
 #include "train/train.h"
@@ -166,6 +167,84 @@ static void bad_training(siamcl_context *ctx, siamcl_model *m, const float *cons
     siamcl_model_free(nano);
 }
 
+/* A net with BatchNormalization: it trains in training mode (batch statistics,
+ * the running statistics move), the export carries all four of its tensors, and
+ * the exported model (BN folded at load) computes the trainer's evaluation-mode
+ * embeddings. */
+static void batchnorm_model(siamcl_context *ctx) {
+    ob b;
+    ob_init(&b, 13);
+    int64_t D[4] = {0, 1, 8, 8}, wd[4] = {4, 1, 3, 3}, c4[1] = {4}, fd[2] = {2, 144}, c2[1] = {2};
+    float w[36], bias[4] = {0.1f, -0.2f, 0.3f, 0}, gam[4] = {1, 0.5f, 2, 1}, bet[4] = {0, 0.1f, -0.1f, 0.2f};
+    float mean[4] = {0, 0, 0, 0}, var[4] = {1, 1, 1, 1}, fc[288], fcb[2] = {0, 0};
+    tu_fill(w, 36, -0.5f, 0.5f);
+    tu_fill(fc, 288, -0.1f, 0.1f);
+    ob_input(&b, "x", 4, D, D, NULL);
+    ob_weight(&b, "c.weight", 4, wd, w), ob_weight(&b, "c.bias", 1, c4, bias);
+    ob_weight(&b, "bn.weight", 1, c4, gam), ob_weight(&b, "bn.bias", 1, c4, bet);
+    ob_weight(&b, "bn.running_mean", 1, c4, mean), ob_weight(&b, "bn.running_var", 1, c4, var);
+    ob_weight(&b, "fc.weight", 2, fd, fc), ob_weight(&b, "fc.bias", 1, c2, fcb);
+    const char *i1[] = {"x", "c.weight", "c.bias", NULL}, *i2[] = {"c", "bn.weight", "bn.bias", "bn.running_mean",
+                                                                  "bn.running_var", NULL};
+    const char *i3[] = {"bn", NULL}, *i4[] = {"r", NULL}, *i5[] = {"f", "fc.weight", "fc.bias", NULL};
+    ob_node(&b, "Conv", i1, "c", NULL);
+    ob_node(&b, "BatchNormalization", i2, "bn", NULL);
+    ob_node(&b, "Relu", i3, "r", NULL);
+    ob_node(&b, "Flatten", i4, "f", NULL);
+    Onnx__AttributeProto *ga[] = {ob_ai(&b, "transB", 1), NULL};
+    ob_node(&b, "Gemm", i5, "y", ga);
+    ob_output(&b, "y");
+    size_t n;
+    uint8_t *buf = ob_pack(&b, &n);
+    char path[512], out[512];
+    snprintf(path, sizeof path, "%s/bn.onnx", g_tmp);
+    snprintf(out, sizeof out, "%s/bn-trained.onnx", g_tmp);
+    FILE *f = fopen(path, "wb");
+    fwrite(buf, 1, n, f);
+    fclose(f);
+    free(buf);
+    ob_free(&b);
+    siamcl_model *m = NULL;
+    CHECK_OK(siamcl_model_load(path, &m));
+    siamcl_train_params p;
+    siamcl_train_params_init(&p, SIAMCL_LOSS_CONTRASTIVE);
+    p.batch = 4;
+    p.optimizer = SIAMCL_OPT_ADAM;
+    p.lr = 1e-2f;
+    siamcl_trainer *t = NULL;
+    CHECK_OK(siamcl_trainer_create(ctx, m, &p, &t));
+    if (!t) return;
+    CHECK(siamcl_trainer_param_count(t) == 8);
+    float xa[4 * 64], xb[4 * 64], lab[4] = {0, 1, 0, 1}, rm[4], g0[4], g1[4];
+    tu_fill(xa, 256, 0, 1);
+    tu_fill(xb, 256, 0, 1);
+    const float *in[2] = {xa, xb};
+    double l0 = 0, l = 0;
+    CHECK_OK(siamcl_trainer_read(t, "bn.weight", 0, g0, 4));
+    for (int s = 0; s < 20; s++) CHECK_OK(siamcl_trainer_step(t, in, lab, s ? &l : &l0));
+    CHECK_OK(siamcl_trainer_read(t, "bn.running_mean", 0, rm, 4));
+    CHECK_OK(siamcl_trainer_read(t, "bn.weight", 0, g1, 4));
+    CHECK(rm[0] != 0 && memcmp(g0, g1, sizeof g0) != 0 && l < l0);
+    printf("batchnorm: loss %.4f -> %.4f in 20 steps, running mean[0] %.4f, gamma[0] %.4f -> %.4f\n", l0, l, rm[0],
+           g0[0], g1[0]);
+    CHECK_OK(siamcl_trainer_export(t, out));
+    float want[8], got[8];
+    CHECK_OK(siamcl_trainer_embed(t, xa, 4, want, 8));
+    siamcl_model *e = NULL;
+    CHECK_OK(siamcl_model_load(out, &e));
+    siamcl_shape sh = {4, 1, 8, 8};
+    siamcl_plan *pl = NULL;
+    CHECK_OK(siamcl_plan_create(ctx, 0, e, 1, &sh, &pl));
+    CHECK_OK(siamcl_tensor_upload(siamcl_plan_input(pl, 0), xa, 256));
+    CHECK_OK(siamcl_plan_run(pl));
+    CHECK_OK(siamcl_tensor_download(siamcl_plan_output(pl, 0), got, 8));
+    tu_compare("exported BN model vs evaluation-mode trainer", got, want, 8);
+    siamcl_plan_free(pl);
+    siamcl_model_free(e);
+    siamcl_trainer_free(t);
+    siamcl_model_free(m);
+}
+
 /* Gradient buffers are reused by liveness over the reverse pass. */
 static void gradient_memory(siamcl_context *ctx) {
     siamcl_model *m = load("models/siamfc-alexnet/backbone.onnx");
@@ -173,7 +252,7 @@ static void gradient_memory(siamcl_context *ctx) {
     scl_tplan *t = NULL;
     scl_dims d = {4, {8, 3, 255, 255}};
     CHECK_OK(scl_tparams_create(m->g, &ctx->dev[0], NULL, 0, &ps));
-    CHECK_OK(scl_tplan_create(m->g, ps, &d, &t));
+    CHECK_OK(scl_tplan_create(m->g, ps, &d, 1, &t));
     size_t planned = 0, naive = 0;
     if (t) scl_tplan_memory(t, &planned, &naive);
     printf("SiamFC AlexNet 8x3x255x255 gradients: %.1f MiB planned, %.1f MiB one buffer per value\n",
@@ -238,6 +317,7 @@ int main(void) {
     bad_training(ctx, m, in, lab);
     idx_files();
     gradient_memory(ctx);
+    batchnorm_model(ctx);
     free(a);
     free(b);
     siamcl_model_free(m);

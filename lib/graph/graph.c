@@ -409,7 +409,7 @@ siamcl_status scl_graph_finalize(scl_graph *g) {
     int folded = 0;
     for (int k = 0; k < g->norder; k++) {
         int i = g->order[k];
-        if (!g->nodes[i].dead && g->nodes[i].op == SCL_GOP_BN) {
+        if (!g->keep_bn && !g->nodes[i].dead && g->nodes[i].op == SCL_GOP_BN) {
             SCL_TRY(fold_bn(g, i));
             folded += g->nodes[i].dead;
         }

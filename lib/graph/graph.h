@@ -96,6 +96,8 @@ typedef struct scl_node {
         struct { int n; int64_t starts[SCL_MAX_RANK], ends[SCL_MAX_RANK], axes[SCL_MAX_RANK],
                  steps[SCL_MAX_RANK]; } slice;
         struct { int axis; } concat;
+        /* BatchNormalization: the ONNX tensors behind scale/shift (value indices) and attributes */
+        struct { float eps, momentum; int gamma, beta, mean, var; } bn;
         struct { int mode; int n; int64_t shape[SCL_MAX_RANK]; int allowzero; int axis; } reshape;
         /* reshape.mode: SCL_RESHAPE (shape/n/allowzero), SCL_FLATTEN (axis), SCL_IDENTITY */
     } a;
@@ -111,6 +113,7 @@ typedef struct scl_graph {
     int *outputs, noutputs; /* value indices */
     int *order, norder;     /* live nodes, topologically sorted (scl_graph_finalize) */
     int *index, index_cap;  /* value names -> index + 1, open addressing (import stays linear) */
+    int keep_bn;            /* 1: scl_graph_finalize leaves BatchNormalization unfolded (training) */
 } scl_graph;
 
 siamcl_status scl_graph_create(const char *name, scl_graph **out);
@@ -129,8 +132,8 @@ siamcl_status scl_graph_add_node(scl_graph *g, scl_gop op, const char *name, con
 siamcl_status scl_graph_add_input(scl_graph *g, int v);
 siamcl_status scl_graph_add_output(scl_graph *g, int v);
 
-/* Validate, rewrite (BN fold, Gemm bias split), drop unused nodes and sort.
- * Call once after import. */
+/* Validate, rewrite (BN fold unless keep_bn, Gemm bias split), drop unused
+ * nodes and sort. Call once after import. */
 siamcl_status scl_graph_finalize(scl_graph *g);
 
 /* Number of nodes reading value v (live nodes only) and whether v is a graph output. */

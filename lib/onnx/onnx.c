@@ -353,9 +353,10 @@ static siamcl_status op_conv(imp *c) {
 static siamcl_status op_bn(imp *c) {
     static const char *const known[] = {"epsilon", "momentum", "spatial", "training_mode", NULL};
     SCL_TRY(attrs_known(c, known));
-    float eps;
+    float eps, momentum;
     int64_t spatial, training;
     SCL_TRY(attr_float(c, "epsilon", 1e-5f, &eps));
+    SCL_TRY(attr_float(c, "momentum", 0.9f, &momentum));
     SCL_TRY(attr_int(c, "spatial", 1, &spatial));
     SCL_TRY(attr_int(c, "training_mode", 0, &training));
     if (spatial != 1) return unsupported(c, "spatial=%lld", (long long)spatial);
@@ -363,11 +364,15 @@ static siamcl_status op_bn(imp *c) {
     for (size_t k = 1; k < c->node->n_output; k++)
         if (c->node->output[k][0]) return unsupported(c, "training outputs (output %zu)", k);
     const scl_value *p[4];
+    int orig[4];
     for (int k = 0; k < 4; k++) {
         SCL_TRY(const_input(c, k + 1, &p[k]));
         if (!p[k]) return malformed(c, "input %d is missing", k + 1);
         if (p[k]->dtype != SCL_DT_F32) return malformed(c, "input %d must be float", k + 1);
+        orig[k] = (int)(p[k] - c->g->vals);
     }
+    if (!(eps > 0) || !(momentum >= 0 && momentum <= 1))
+        return malformed(c, "epsilon %g must be > 0 and momentum %g in [0, 1]", eps, momentum);
     int64_t ch = scl_dims_count(&p[0]->dims);
     for (int k = 1; k < 4; k++)
         if (scl_dims_count(&p[k]->dims) != ch) return malformed(c, "scale, bias, mean and var differ in size");
@@ -396,7 +401,11 @@ static siamcl_status op_bn(imp *c) {
     snprintf(nm, sizeof nm, "%s/bn_shift", NODE_NAME(c->node));
     SCL_TRY(scl_graph_add_value(c->g, nm, SCL_V_CONST, SCL_DT_F32, &d, t, NULL, &in[2]));
     scl_node *n;
-    return add_node(c, SCL_GOP_BN, in, 3, &n);
+    SCL_TRY(add_node(c, SCL_GOP_BN, in, 3, &n));
+    n->a.bn.eps = eps;
+    n->a.bn.momentum = momentum;
+    n->a.bn.gamma = orig[0], n->a.bn.beta = orig[1], n->a.bn.mean = orig[2], n->a.bn.var = orig[3];
+    return SIAMCL_OK;
 }
 
 static siamcl_status op_unary(imp *c, scl_gop op) {
@@ -866,7 +875,13 @@ static siamcl_status convert(imp *c, const Onnx__ModelProto *m) {
     return scl_graph_finalize(c->g);
 }
 
+static siamcl_status import(const void *data, size_t size, const char *name, int keep_bn, scl_graph **out);
+
 siamcl_status scl_onnx_import(const void *data, size_t size, const char *name, scl_graph **out) {
+    return import(data, size, name, 0, out);
+}
+
+static siamcl_status import(const void *data, size_t size, const char *name, int keep_bn, scl_graph **out) {
     if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "onnx import: out is NULL");
     *out = NULL;
     const char *file = name ? name : "(memory)";
@@ -888,6 +903,7 @@ siamcl_status scl_onnx_import(const void *data, size_t size, const char *name, s
     scl_graph *g = NULL;
     st = scl_graph_create(file, &g);
     if (st == SIAMCL_OK) {
+        g->keep_bn = keep_bn;
         imp c = {g, g->name, 0, NULL};
         st = convert(&c, m);
     }
@@ -932,12 +948,16 @@ siamcl_status scl_onnx_read_file(const char *path, uint8_t **data, size_t *size)
 }
 
 siamcl_status scl_onnx_import_file(const char *path, scl_graph **out) {
+    return scl_onnx_import_file_ex(path, 0, out);
+}
+
+siamcl_status scl_onnx_import_file_ex(const char *path, int keep_bn, scl_graph **out) {
     if (!path || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "onnx import: NULL argument");
     *out = NULL;
     uint8_t *buf;
     size_t n;
     SCL_TRY(scl_onnx_read_file(path, &buf, &n));
-    siamcl_status st = scl_onnx_import(buf, n, path, out);
+    siamcl_status st = import(buf, n, path, keep_bn, out);
     scl_free(buf);
     return st;
 }

@@ -241,6 +241,25 @@ size_t scl_maxpool_bwd_workspace_bytes(const scl_tensor *dy);
 siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, const scl_tensor *dy,
                               scl_tensor *dx, cl_mem ws);
 
+/* ---- batchnorm.c / batchnorm_bwd.c: BatchNormalization, training mode ---- */
+/* Per-channel tensors (float offsets into their buffers) and settings; x is
+ * [N, C, P] as a view's n, c and h*w. saved: 2*C floats the forward writes
+ * (batch mean, inverse std) and the backward reads. */
+typedef struct scl_bn_tensors {
+    cl_mem gamma, beta, mean, var, saved;
+    size_t gamma_off, beta_off, mean_off, var_off;
+    float eps, momentum;     /* ONNX: running = momentum * running + (1 - momentum) * batch */
+    int update_running;      /* training: update mean/var with the batch statistics */
+} scl_bn_tensors;
+siamcl_status scl_bn_check(const scl_bn_tensors *b, const scl_tensor *x, const char *what);
+/* training: batch statistics (and the running update); else the running statistics. */
+siamcl_status scl_bn_fwd(scl_device *dev, const scl_bn_tensors *b, int training, const scl_tensor *x,
+                         scl_tensor *y);
+/* After a training-mode forward: dx (may be NULL) += dL/dx, dgamma/dbeta (may be NULL) +=;
+ * sums: a scratch buffer of 2*C floats. */
+siamcl_status scl_bn_bwd(scl_device *dev, const scl_bn_tensors *b, const scl_tensor *x, const scl_tensor *dy,
+                         scl_tensor *dx, cl_mem dgamma, size_t dgoff, cl_mem dbeta, size_t dboff, cl_mem sums);
+
 /* ---- xcorr_bwd.c: for y = scale * xcorr(z, x) (+ bias), z batch 1 or N ---- */
 siamcl_status scl_xcorr_bwd(scl_device *dev, float scale, const scl_tensor *z, const scl_tensor *x,
                             const scl_tensor *dy, scl_tensor *dz, scl_tensor *dx);

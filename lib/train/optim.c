@@ -5,7 +5,8 @@
 
 siamcl_status scl_opt_step(scl_opt *o, scl_tparams *ps) {
     cl_kernel k;
-    cl_uint n = (cl_uint)ps->total;
+    cl_uint n = (cl_uint)ps->trainable;
+    if (n == 0) return SIAMCL_OK;
     int e;
     if (o->kind == SCL_OPT_SGD) {
         SCL_TRY(scl_kernel(ps->dev, "optim", NULL, "sgd_step", &k));

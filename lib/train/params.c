@@ -33,22 +33,36 @@ static siamcl_status add_param(scl_tparams *ps, const char *name, int value, con
     return SIAMCL_OK;
 }
 
+static siamcl_status add_value(const scl_graph *g, scl_tparams *ps, int v) {
+    if (v < 0 || ps->of_value[v] >= 0) return SIAMCL_OK;
+    const scl_value *val = &g->vals[v];
+    if (val->kind != SCL_V_CONST || val->dtype != SCL_DT_F32) return SIAMCL_OK;
+    ps->of_value[v] = ps->n;
+    return add_param(ps, val->name, v, &val->dims, (size_t)scl_dims_count(&val->dims));
+}
+
+/* Trainable parameters first (the optimiser's range), then buffers
+ * (BatchNormalization's running mean and variance: updated by the forward
+ * pass, saved and exported, never stepped). */
 static siamcl_status collect(const scl_graph *g, scl_tparams *ps, const scl_tparam_extra *extra, int nextra) {
     for (int k = 0; k < g->norder; k++) {
         const scl_node *n = &g->nodes[g->order[k]];
-        if (!reads_as_data(n)) continue;
-        for (int i = 0; i < n->nin; i++) {
-            int v = n->in[i];
-            if (v < 0 || ps->of_value[v] >= 0) continue;
-            const scl_value *val = &g->vals[v];
-            if (val->kind != SCL_V_CONST || val->dtype != SCL_DT_F32) continue;
-            ps->of_value[v] = ps->n;
-            SCL_TRY(add_param(ps, val->name, v, &val->dims, (size_t)scl_dims_count(&val->dims)));
+        if (n->op == SCL_GOP_BN) {
+            SCL_TRY(add_value(g, ps, n->a.bn.gamma));
+            SCL_TRY(add_value(g, ps, n->a.bn.beta));
         }
+        for (int i = 0; reads_as_data(n) && i < n->nin; i++) SCL_TRY(add_value(g, ps, n->in[i]));
     }
     for (int i = 0; i < nextra; i++) {
         scl_dims d = {1, {(int64_t)extra[i].count}};
         SCL_TRY(add_param(ps, extra[i].name, -1, &d, extra[i].count));
+    }
+    ps->trainable = ps->total;
+    for (int k = 0; k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        if (n->op != SCL_GOP_BN) continue;
+        SCL_TRY(add_value(g, ps, n->a.bn.mean));
+        SCL_TRY(add_value(g, ps, n->a.bn.var));
     }
     return SIAMCL_OK;
 }

@@ -24,6 +24,8 @@ struct scl_tplan {
     cl_mem *slot;        /* gradient buffers, reused by liveness over the reverse pass */
     int nslots;
     cl_mem out_grad;     /* the output's gradient (written by the loss) */
+    cl_mem *bn_saved;    /* per node: BatchNormalization's batch mean and inverse std (2*C floats) */
+    int training;        /* 0: evaluation (BatchNormalization from the running statistics) */
     cl_mem ws;
     size_t ws_bytes, bytes, grad_bytes, grad_naive;
     int in, out;
@@ -31,7 +33,8 @@ struct scl_tplan {
 
 static int has_bwd(const scl_node *n) {
     switch (n->op) {
-    case SCL_GOP_CONV: case SCL_GOP_RELU: case SCL_GOP_MAXPOOL: case SCL_GOP_ADD: case SCL_GOP_RESHAPE: return 1;
+    case SCL_GOP_CONV: case SCL_GOP_RELU: case SCL_GOP_MAXPOOL: case SCL_GOP_ADD: case SCL_GOP_RESHAPE:
+    case SCL_GOP_BN: return 1;
     case SCL_GOP_GEMM: return !n->a.gemm.trans_a;
     default: return 0;
     }
@@ -71,6 +74,24 @@ static void gemm_geom(const scl_tplan *t, const scl_node *n, int *m, int *nn, in
     *k = (int)a->d[1];
 }
 
+/* BatchNormalization's x as [N, C, P] (channels on axis 1 at any rank). */
+static scl_tensor bn_view(const scl_tplan *t, int v, int grad) {
+    const scl_dims *d = &t->dims[v];
+    int64_t p = 1;
+    for (int k = 2; k < d->rank; k++) p *= d->d[k];
+    scl_tensor x = scl_tensor_make(grad ? t->grad[v] : t->act[v], (int)d->d[0], d->rank > 1 ? (int)d->d[1] : 1,
+                                   (int)p, 1);
+    return x;
+}
+
+static scl_bn_tensors bn_tensors(const scl_tplan *t, const scl_node *n, int ni) {
+    scl_tensor g = view(t, n->a.bn.gamma, 0), b = view(t, n->a.bn.beta, 0), m = view(t, n->a.bn.mean, 0),
+               v = view(t, n->a.bn.var, 0);
+    scl_bn_tensors bt = {g.mem, b.mem, m.mem, v.mem, t->bn_saved[ni], g.off, b.off, m.off, v.off,
+                         n->a.bn.eps, n->a.bn.momentum, t->training};
+    return bt;
+}
+
 static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
     scl_device *dev = t->dev;
     scl_tensor x = view(t, n->in[0], 0), y = view(t, n->out, 0);
@@ -103,6 +124,11 @@ static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
         int tb = n->a.gemm.trans_b;
         return scl_gemm_fwd(dev, 0, tb, m, nn, k, n->a.gemm.alpha, x.mem, x.off, k, 0, b.mem, b.off, tb ? k : nn, 0,
                             0.0f, y.mem, y.off, nn, 0, 1);
+    }
+    case SCL_GOP_BN: {
+        scl_bn_tensors bt = bn_tensors(t, n, (int)(n - t->g->nodes));
+        scl_tensor bx = bn_view(t, n->in[0], 0), by = bn_view(t, n->out, 0);
+        return scl_bn_fwd(dev, &bt, t->training, &bx, &by);
     }
     case SCL_GOP_RESHAPE: return SIAMCL_OK; /* aliased */
     default: return scl_fail(SIAMCL_ERR_UNSUPPORTED, "training: node '%s' (%s) has no training pass", n->name,
@@ -170,6 +196,12 @@ static siamcl_status node_bwd(scl_tplan *t, const scl_node *n) {
             }
         return SIAMCL_OK;
     case SCL_GOP_GEMM: return gemm_bwd(t, n);
+    case SCL_GOP_BN: {
+        scl_bn_tensors bt = bn_tensors(t, n, (int)(n - t->g->nodes));
+        scl_tensor bx = bn_view(t, n->in[0], 0), bdy = bn_view(t, n->out, 1), bdx = bn_view(t, n->in[0], 1);
+        scl_tensor dg = view(t, n->a.bn.gamma, 1), db = view(t, n->a.bn.beta, 1);
+        return scl_bn_bwd(dev, &bt, &bx, &bdy, gx ? &bdx : NULL, dg.mem, dg.off, db.mem, db.off, t->ws);
+    }
     case SCL_GOP_RESHAPE: return SIAMCL_OK; /* aliased */
     default: return scl_fail(SIAMCL_ERR_UNSUPPORTED, "training: node '%s' (%s) has no backward pass", n->name,
                              scl_gop_name(n->op));
@@ -183,6 +215,7 @@ static siamcl_status node_ws(scl_tplan *t, const scl_node *n, size_t *bytes) {
         scl_tensor y = view(t, n->out, 0);
         *bytes = scl_maxpool_bwd_workspace_bytes(&y);
     }
+    if (n->op == SCL_GOP_BN) *bytes = 2 * (size_t)bn_view(t, n->in[0], 0).c * sizeof(float);
     if (n->op != SCL_GOP_CONV) return SIAMCL_OK;
     scl_conv_params c;
     SCL_TRY(conv_params(t, n, &c));
@@ -208,14 +241,14 @@ siamcl_status scl_tplan_check(const scl_graph *g) {
 static size_t value_bytes(const scl_tplan *t, int v) { return (size_t)scl_dims_count(&t->dims[v]) * sizeof(float); }
 
 /* A Relu may overwrite its input when nothing else reads it and the input's
- * producer does not need its own output backwards (Conv, Add, Gemm: they read
+ * producer does not need its own output backwards (Conv, Add, Gemm, BN: they read
  * their inputs); Relu's backward reads only its output. */
 static int relu_in_place(const scl_graph *g, const scl_node *n) {
     if (n->op != SCL_GOP_RELU || g->vals[n->in[0]].kind != SCL_V_ACT || scl_graph_uses(g, n->in[0]) != 1 ||
         scl_graph_is_output(g, n->in[0]))
         return 0;
     scl_gop p = g->nodes[g->vals[n->in[0]].producer].op;
-    return p == SCL_GOP_CONV || p == SCL_GOP_ADD || p == SCL_GOP_GEMM;
+    return p == SCL_GOP_CONV || p == SCL_GOP_ADD || p == SCL_GOP_GEMM || p == SCL_GOP_BN;
 }
 
 /* Activations: one buffer each (the reverse pass reads them); Reshape outputs
@@ -234,6 +267,11 @@ static siamcl_status plan_activations(scl_tplan *t, size_t *ws) {
         }
         SCL_TRY(scl_buffer_alloc(t->dev, value_bytes(t, n->out), &t->act[n->out]));
         t->own[n->out] = 1;
+        if (n->op == SCL_GOP_BN) {
+            size_t sb = 2 * (size_t)bn_view(t, n->in[0], 0).c * sizeof(float);
+            SCL_TRY(scl_buffer_alloc(t->dev, sb, &t->bn_saved[g->order[k]]));
+            t->bytes += sb;
+        }
         t->bytes += value_bytes(t, n->out);
         size_t b;
         SCL_TRY(node_ws(t, n, &b));
@@ -324,7 +362,8 @@ static siamcl_status build(scl_tplan *t) {
     return SIAMCL_OK;
 }
 
-siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, scl_tplan **out) {
+siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, int training,
+                               scl_tplan **out) {
     *out = NULL;
     SCL_TRY(scl_tplan_check(g));
     scl_tplan *t = scl_calloc(1, sizeof *t);
@@ -334,6 +373,7 @@ siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_di
     t->dev = ps->dev;
     t->in = g->inputs[0];
     t->out = g->outputs[0];
+    t->training = training;
     size_t nv = (size_t)g->nvals;
     t->dims = scl_calloc(nv, sizeof *t->dims);
     t->act = scl_calloc(nv, sizeof *t->act);
@@ -341,7 +381,8 @@ siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_di
     t->own = scl_calloc(nv, 1);
     t->zero_next = scl_calloc(nv, sizeof(int));
     t->zero_head = scl_calloc((size_t)g->norder + 1, sizeof(int));
-    siamcl_status st = t->dims && t->act && t->grad && t->own && t->zero_next && t->zero_head
+    t->bn_saved = scl_calloc((size_t)g->nnodes + 1, sizeof(cl_mem));
+    siamcl_status st = t->dims && t->act && t->grad && t->own && t->zero_next && t->zero_head && t->bn_saved
                            ? SIAMCL_OK
                            : scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training plan: out of memory");
     if (st == SIAMCL_OK) st = scl_graph_infer(g, in_dims, t->dims);
@@ -361,6 +402,8 @@ void scl_tplan_free(scl_tplan *t) {
     for (int i = 0; t->slot && i < t->nslots; i++) scl_buffer_free(t->dev, t->slot[i]);
     scl_buffer_free(t->dev, t->out_grad);
     scl_buffer_free(t->dev, t->ws);
+    for (int i = 0; t->bn_saved && i < t->g->nnodes; i++) scl_buffer_free(t->dev, t->bn_saved[i]);
+    scl_free(t->bn_saved);
     scl_free(t->slot);
     scl_free(t->zero_next);
     scl_free(t->zero_head);

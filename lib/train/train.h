@@ -27,6 +27,7 @@ typedef struct scl_tparams {
     scl_tparam *p;
     int n;
     size_t total;   /* floats */
+    size_t trainable; /* floats [0, trainable) the optimiser steps; buffers after */
     int *of_value;  /* graph value -> parameter index, -1 */
     cl_mem w, g, s1, s2; /* weights, gradients, optimiser state (s2: Adam only) */
 } scl_tparams;
@@ -64,7 +65,9 @@ typedef struct scl_tplan scl_tplan;
 siamcl_status scl_tplan_check(const scl_graph *g);
 /* The graph must have one input and one output; every live node needs a
  * backward pass (SIAMCL_ERR_UNSUPPORTED naming the node otherwise). */
-siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, scl_tplan **out);
+/* training = 0: an evaluation plan (BatchNormalization from its running statistics). */
+siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, int training,
+                               scl_tplan **out);
 void scl_tplan_free(scl_tplan *t);
 scl_tensor scl_tplan_input(const scl_tplan *t);
 scl_tensor scl_tplan_output(const scl_tplan *t);

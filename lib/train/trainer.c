@@ -14,6 +14,8 @@
 struct siamcl_trainer {
     siamcl_train_params p;
     siamcl_model *model;
+    scl_graph *g;      /* the model re-imported with BatchNormalization kept (or the model's graph) */
+    scl_graph *own_g;  /* g when the trainer owns it */
     scl_device *dev;
     scl_tparams *ps;
     scl_tplan *main;   /* embedding losses: all sides stacked (2B or 3B); logistic: the search crops */
@@ -76,7 +78,7 @@ static siamcl_status check_params(const siamcl_train_params *p) {
 
 /* The model's input with batch n (and side for the logistic crops). */
 static siamcl_status input_dims(siamcl_trainer *t, int n, int side, scl_dims *d) {
-    const scl_graph *g = t->model->g;
+    const scl_graph *g = t->g;
     *d = g->vals[g->inputs[0]].dims;
     if (d->rank != 4 && side)
         return scl_fail(SIAMCL_ERR_SHAPE, "training: %s's input is not N x C x H x W", g->name);
@@ -89,10 +91,10 @@ static siamcl_status input_dims(siamcl_trainer *t, int n, int side, scl_dims *d)
     return SIAMCL_OK;
 }
 
-static siamcl_status make_plan(siamcl_trainer *t, int n, int side, scl_tplan **out) {
+static siamcl_status make_plan(siamcl_trainer *t, int n, int side, int training, scl_tplan **out) {
     scl_dims d;
     SCL_TRY(input_dims(t, n, side, &d));
-    return scl_tplan_create(t->model->g, t->ps, &d, out);
+    return scl_tplan_create(t->g, t->ps, &d, training, out);
 }
 
 /* Every graph parameter must be a float initializer of the file (export). */
@@ -107,7 +109,7 @@ static siamcl_status check_exportable(siamcl_trainer *t) {
             names[k] = ps->p[i].name;
             counts[k++] = ps->p[i].count;
         }
-    if (st == SIAMCL_OK) st = scl_onnx_export(t->model->g->name, NULL, k, names, NULL, counts);
+    if (st == SIAMCL_OK) st = scl_onnx_export(t->g->name, NULL, k, names, NULL, counts);
     scl_free(names);
     scl_free(counts);
     return st;
@@ -144,15 +146,21 @@ static siamcl_status build(siamcl_trainer *t) {
     const siamcl_train_params *p = &t->p;
     int logistic = p->loss == SIAMCL_LOSS_LOGISTIC;
     scl_tparam_extra head = {"head.bias", 1, p->head_bias};
-    SCL_TRY(scl_tplan_check(t->model->g));
-    SCL_TRY(scl_tparams_create(t->model->g, t->dev, &head, logistic, &t->ps));
-    if (access(t->model->g->name, R_OK) == 0) SCL_TRY(check_exportable(t)); /* a file (not a buffer): export will work */
+    /* BatchNormalization trains in its own right: the file again, not folded */
+    const char *file = t->model->g->name;
+    if (access(file, R_OK) == 0) {
+        SCL_TRY(scl_onnx_import_file_ex(file, 1, &t->own_g));
+        t->g = t->own_g;
+    }
+    SCL_TRY(scl_tplan_check(t->g));
+    SCL_TRY(scl_tparams_create(t->g, t->dev, &head, logistic, &t->ps));
+    if (t->own_g) SCL_TRY(check_exportable(t)); /* a file (not a buffer): export will work */
     if (logistic) {
         t->head = scl_tparams_find(t->ps, "head.bias");
-        SCL_TRY(make_plan(t, p->template_batch, p->template_size, &t->tmpl));
-        SCL_TRY(make_plan(t, p->batch, p->search_size, &t->main));
+        SCL_TRY(make_plan(t, p->template_batch, p->template_size, 1, &t->tmpl));
+        SCL_TRY(make_plan(t, p->batch, p->search_size, 1, &t->main));
     } else {
-        SCL_TRY(make_plan(t, p->batch * sides(t), 0, &t->main));
+        SCL_TRY(make_plan(t, p->batch * sides(t), 0, 1, &t->main));
     }
     SCL_TRY(input_dims(t, 1, logistic ? p->template_size : 0, &t->item));
     t->opt = (scl_opt){p->optimizer == SIAMCL_OPT_ADAM ? SCL_OPT_ADAM : SCL_OPT_SGD, p->lr, p->momentum,
@@ -173,6 +181,7 @@ siamcl_status siamcl_trainer_create(siamcl_context *ctx, siamcl_model *model, co
     if (!t) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training: out of memory");
     t->p = *p;
     t->model = model;
+    t->g = model->g;
     scl_model_retain(model);
     t->dev = &ctx->dev[p->device];
     t->head = -1;
@@ -193,6 +202,7 @@ void siamcl_trainer_free(siamcl_trainer *t) {
     cl_mem bufs[] = {t->labels, t->weights, t->loss, t->resp, t->dresp};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) scl_buffer_free(t->dev, bufs[i]);
     scl_tparams_free(t->ps);
+    scl_graph_free(t->own_g);
     scl_free(t->host_loss);
     scl_model_release(t->model);
     scl_free(t);
@@ -353,7 +363,7 @@ siamcl_status siamcl_trainer_embed(siamcl_trainer *t, const float *inputs, int n
     if (!t->eval || t->eval_n != n) {
         scl_tplan_free(t->eval);
         t->eval = NULL;
-        SCL_TRY(make_plan(t, n, 0, &t->eval));
+        SCL_TRY(make_plan(t, n, 0, 0, &t->eval));
         t->eval_n = n;
     }
     scl_tensor x = scl_tplan_input(t->eval), y = scl_tplan_output(t->eval);
@@ -367,7 +377,7 @@ siamcl_status siamcl_trainer_embed(siamcl_trainer *t, const float *inputs, int n
 
 siamcl_status siamcl_trainer_export(const siamcl_trainer *t, const char *path) {
     if (!t || !path) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_trainer_export: NULL argument");
-    return scl_tparams_export(t->ps, t->model->g->name, path);
+    return scl_tparams_export(t->ps, t->g->name, path);
 }
 
 siamcl_status siamcl_trainer_save(const siamcl_trainer *t, const char *path) {
