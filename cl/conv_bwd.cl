@@ -47,9 +47,10 @@ __kernel void wgrad_part(__global const float *a, const ulong aoff, const ulong 
     if (n0 >= N || m0 >= M) return;
     const int g = gs / S, s = gs - g * S;
     const int q0 = s * slice, q1 = min(NP, q0 + slice);
-    float8 acc[4][4];
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++) acc[i][j] = (float8)(0.0f);
+    /* 16 accumulators as named registers (an array of vectors may live in memory) */
+#define ROW(i) float16 a##i##0 = (float16)(0.0f), a##i##1 = a##i##0, a##i##2 = a##i##0, a##i##3 = a##i##0;
+    ROW(0) ROW(1) ROW(2) ROW(3)
+#undef ROW
     float tail[4][4];
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) tail[i][j] = 0.0f;
@@ -61,25 +62,33 @@ __kernel void wgrad_part(__global const float *a, const ulong aoff, const ulong 
         __global const float *ar[4], *br[4];
         for (int i = 0; i < 4; i++) ar[i] = ab + img * a_img + (ulong)(m0 + min(i, mr - 1)) * P + p;
         for (int j = 0; j < 4; j++) br[j] = bb + (ulong)(n0 + min(j, nr - 1)) * NP + q;
+        __global const float *A0 = ar[0], *A1 = ar[1], *A2 = ar[2], *A3 = ar[3];
+        __global const float *B0 = br[0], *B1 = br[1], *B2 = br[2], *B3 = br[3];
         int k = 0;
-        for (; k + 8 <= len; k += 8) {
-            float8 av[4], bv[4];
-            for (int i = 0; i < 4; i++) av[i] = vload8(0, ar[i] + k);
-            for (int j = 0; j < 4; j++) bv[j] = vload8(0, br[j] + k);
-            for (int i = 0; i < 4; i++)
-                for (int j = 0; j < 4; j++) acc[i][j] = fma(av[i], bv[j], acc[i][j]);
+        for (; k + 16 <= len; k += 16) {
+            const float16 x0 = vload16(0, A0 + k), x1 = vload16(0, A1 + k), x2 = vload16(0, A2 + k),
+                          x3 = vload16(0, A3 + k);
+            float16 y = vload16(0, B0 + k);
+            a00 = fma(x0, y, a00), a10 = fma(x1, y, a10), a20 = fma(x2, y, a20), a30 = fma(x3, y, a30);
+            y = vload16(0, B1 + k);
+            a01 = fma(x0, y, a01), a11 = fma(x1, y, a11), a21 = fma(x2, y, a21), a31 = fma(x3, y, a31);
+            y = vload16(0, B2 + k);
+            a02 = fma(x0, y, a02), a12 = fma(x1, y, a12), a22 = fma(x2, y, a22), a32 = fma(x3, y, a32);
+            y = vload16(0, B3 + k);
+            a03 = fma(x0, y, a03), a13 = fma(x1, y, a13), a23 = fma(x2, y, a23), a33 = fma(x3, y, a33);
         }
         for (; k < len; k++)
             for (int i = 0; i < 4; i++)
                 for (int j = 0; j < 4; j++) tail[i][j] = fma(ar[i][k], br[j][k], tail[i][j]);
         q += len;
     }
-    for (int i = 0; i < 4; i++)
-        for (int j = 0; j < 4; j++) {
-            float8 v = acc[i][j];
-            float4 h = v.lo + v.hi;
-            tail[i][j] += (h.x + h.y) + (h.z + h.w);
-        }
+#define HSUM(v) ((((v).s0 + (v).s1) + ((v).s2 + (v).s3)) + (((v).s4 + (v).s5) + ((v).s6 + (v).s7)) + \
+                 (((v).s8 + (v).s9) + ((v).sa + (v).sb)) + (((v).sc + (v).sd) + ((v).se + (v).sf)))
+    tail[0][0] += HSUM(a00), tail[0][1] += HSUM(a01), tail[0][2] += HSUM(a02), tail[0][3] += HSUM(a03);
+    tail[1][0] += HSUM(a10), tail[1][1] += HSUM(a11), tail[1][2] += HSUM(a12), tail[1][3] += HSUM(a13);
+    tail[2][0] += HSUM(a20), tail[2][1] += HSUM(a21), tail[2][2] += HSUM(a22), tail[2][3] += HSUM(a23);
+    tail[3][0] += HSUM(a30), tail[3][1] += HSUM(a31), tail[3][2] += HSUM(a32), tail[3][3] += HSUM(a33);
+#undef HSUM
     __global float *out = part + poff + (ulong)gs * M * N;
     for (int i = 0; i < mr; i++)
         for (int j = 0; j < nr; j++) out[(m0 + i) * N + n0 + j] = tail[i][j];

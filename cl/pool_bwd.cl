@@ -55,3 +55,37 @@ __kernel void maxpool_bwd(__global const int *idx, __global const float *dy, con
         dxp[ix] += acc;
     }
 }
+
+/* Windows that do not overlap (stride >= kernel): each output row finds its
+ * windows' maxima and adds dy to them in place, no index buffer, no gather
+ * (a cell belongs to one window at most). global: (OH, N*C). */
+__kernel void maxpool_bwd_disjoint(__global const float *x, const ulong xoff, __global const float *dy,
+                                   const ulong dyoff, __global float *dx, const ulong dxoff, const int H, const int W,
+                                   const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
+                                   const int PT, const int PL) {
+    const int oy = get_global_id(0), nc = get_global_id(1);
+    if (oy >= OH) return;
+    __global const float *xp = x + xoff + (ulong)nc * H * W;
+    __global float *dxp = dx + dxoff + (ulong)nc * H * W;
+    __global const float *dyp = dy + dyoff + ((ulong)nc * OH + oy) * OW;
+    const int y0 = oy * SH - PT;
+    for (int ox = 0; ox < OW; ox++) {
+        const int x0 = ox * SW - PL;
+        int best = -1;
+        float m = 0.0f;
+        for (int u = 0; u < KH; u++) {
+            const int yy = y0 + u;
+            if (yy < 0 || yy >= H) continue;
+            for (int v = 0; v < KW; v++) {
+                const int xx = x0 + v;
+                if (xx < 0 || xx >= W) continue;
+                const float t = xp[yy * W + xx];
+                if (best < 0 || t > m) {
+                    m = t;
+                    best = yy * W + xx;
+                }
+            }
+        }
+        if (best >= 0) dxp[best] += dyp[ox];
+    }
+}

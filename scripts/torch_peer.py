@@ -101,7 +101,7 @@ def bench(threads, n):
 
     alex = AlexNet()
     bias = torch.zeros(1, requires_grad=True)
-    opt2 = torch.optim.SGD(list(alex.parameters()) + [bias], 1e-2, momentum=0.9, weight_decay=5e-4)
+    opt2 = torch.optim.SGD(list(alex.parameters()) + [bias], 1e-6, momentum=0.9, weight_decay=5e-4)
     z, x = torch.rand(8, 3, 127, 127) * 255, torch.rand(8, 3, 255, 255) * 255
     ly, lw = siamfc_labels()
 

@@ -60,6 +60,7 @@ static int run_case(siamcl_context *ctx, const case_def *c, int warmup, int runs
     p.batch = c->batch;
     p.template_batch = c->batch;
     p.optimizer = c->loss == SIAMCL_LOSS_LOGISTIC ? SIAMCL_OPT_SGD : SIAMCL_OPT_ADAM;
+    if (c->loss == SIAMCL_LOSS_LOGISTIC) p.lr = 1e-6f; /* 0..255 inputs, unnormalised: a larger step diverges */
     siamcl_trainer *t = NULL;
     st = siamcl_trainer_create(ctx, m, &p, &t);
     siamcl_model_free(m);

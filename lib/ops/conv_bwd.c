@@ -14,6 +14,9 @@
 #include "ops/ops.h"
 
 #define CHUNK_FLOATS ((size_t)8 << 20)
+/* The weight-gradient reduction over q = (image, pixel) is split into slices
+ * when the (m, n) blocks alone are too few to keep the device busy (the
+ * embedding net's 20 x 25 conv1 over 147456 pixels); at most MAX_SLICES. */
 #define MAX_SLICES 64
 
 /* The transposed convolution is a stride-1 convolution with pads d*(k-1) - pad. */
@@ -21,6 +24,17 @@ static int dx_direct(const scl_conv_params *p) {
     return p->stride_h == 1 && p->stride_w == 1 && p->pad_t <= p->dil_h * (p->kh - 1) &&
            p->pad_b <= p->dil_h * (p->kh - 1) && p->pad_l <= p->dil_w * (p->kw - 1) &&
            p->pad_r <= p->dil_w * (p->kw - 1);
+}
+
+/* Slices of the nP sum for G groups' M x K weight gradients. */
+static void wgrad_slices(int K, int M, int G, int nP, int *S, int *slice) {
+    int blocks = ((K + 3) / 4) * ((M + 3) / 4) * G;
+    int s = (256 + blocks - 1) / blocks, smax = (nP + 63) / 64;
+    if (s > MAX_SLICES) s = MAX_SLICES;
+    if (s > smax) s = smax;
+    if (s < 1) s = 1;
+    *S = s;
+    *slice = (nP + s - 1) / s;
 }
 
 typedef struct bwd_layout {
@@ -40,7 +54,9 @@ static bwd_layout layout(const scl_conv_params *p, const scl_tensor *x, const sc
     l.col = 0;
     l.dyt = rows * n * P;
     l.part = n * per;
-    l.wt = l.part + MAX_SLICES * weights;
+    int S, slice;
+    wgrad_slices((x->c / p->groups) * p->kh * p->kw, dy->c / p->groups, p->groups, (int)n * dy->h * dy->w, &S, &slice);
+    l.wt = l.part + (size_t)S * weights;
     l.total = l.wt + weights;
     return l;
 }
@@ -89,12 +105,8 @@ static siamcl_status check_bwd(const scl_conv_params *p, const scl_tensor *x, cl
 static siamcl_status wgrad(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy,
                            size_t dyoff, int n, cl_mem dw, size_t dwoff, cl_mem ws, const bwd_layout *l) {
     const int G = p->groups, M = dy->c / G, N = x->c / G * p->kh * p->kw, P = dy->h * dy->w, NP = n * P;
-    int blocks = ((N + 3) / 4) * ((M + 3) / 4) * G;
-    int S = (256 + blocks - 1) / blocks, smax = (NP + 63) / 64;
-    if (S > MAX_SLICES) S = MAX_SLICES;
-    if (S > smax) S = smax;
-    if (S < 1) S = 1;
-    int slice = (NP + S - 1) / S;
+    int S, slice;
+    wgrad_slices(N, M, G, NP, &S, &slice);
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "conv_bwd", NULL, "wgrad_part", &k));
     cl_ulong ao = dyoff, ag = (cl_ulong)M * P, aimg = (cl_ulong)dy->c * P, bo = l->col, bg = (cl_ulong)N * NP;

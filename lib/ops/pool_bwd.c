@@ -20,7 +20,7 @@ static siamcl_status check_pool_bwd(const scl_pool_params *p, const scl_tensor *
 
 siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, const scl_tensor *dy,
                               scl_tensor *dx, cl_mem ws) {
-    if (!dev || !p || !x || !dy || !dx || !ws)
+    if (!dev || !p || !x || !dy || !dx || (!ws && (p->stride_h < p->kh || p->stride_w < p->kw)))
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool_bwd: NULL argument");
     int oh, ow;
     SCL_TRY(check_pool_bwd(p, x, dy, dx, &oh, &ow));
@@ -28,9 +28,18 @@ siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const s
            PT = p->pad_t, PL = p->pad_l;
     cl_ulong xo = x->off, yo = dy->off, dxo = dx->off;
     cl_kernel k;
+    cl_int geo[10] = {H, W, OH, OW, KH, KW, SH, SW, PT, PL};
+    if (SH >= KH && SW >= KW) { /* disjoint windows: one pass */
+        SCL_TRY(scl_kernel(dev, "pool_bwd", NULL, "maxpool_bwd_disjoint", &k));
+        int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, dy->mem) | SCL_ARG(k, 3, yo) |
+                SCL_ARG(k, 4, dx->mem) | SCL_ARG(k, 5, dxo);
+        for (int i = 0; i < 10; i++) e |= SCL_ARG(k, 6 + i, geo[i]);
+        SCL_CL(e, "maxpool_bwd_disjoint arguments");
+        size_t g[2] = {(size_t)oh, (size_t)x->n * x->c};
+        return scl_launch(dev, k, 2, g, NULL, "maxpool_bwd_disjoint");
+    }
     SCL_TRY(scl_kernel(dev, "pool_bwd", NULL, "maxpool_argmax", &k));
     int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, ws);
-    cl_int geo[10] = {H, W, OH, OW, KH, KW, SH, SW, PT, PL};
     for (int i = 0; i < 10; i++) e |= SCL_ARG(k, 3 + i, geo[i]);
     SCL_CL(e, "maxpool_argmax arguments");
     size_t g[2] = {(size_t)oh, (size_t)x->n * x->c};
