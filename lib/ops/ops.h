@@ -143,6 +143,11 @@ siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, c
 siamcl_status scl_gemm_fwd(scl_device *dev, int trans_a, int trans_b, int m, int n, int k, float alpha, cl_mem a,
                            size_t aoff, int lda, size_t sa, cl_mem b, size_t boff, int ldb, size_t sb, float beta,
                            cl_mem c, size_t coff, int ldc, size_t sc, int batch);
+/* The same for one matrix, with the small kernel taking larger problems
+ * (training's fully-connected layers). */
+siamcl_status scl_gemm_train(scl_device *dev, int trans_a, int trans_b, int m, int n, int k, float alpha, cl_mem a,
+                             size_t aoff, int lda, cl_mem b, size_t boff, int ldb, float beta, cl_mem c, size_t coff,
+                             int ldc);
 /* gemm.c sets CLBlast's Xgemm parameters for a CPU device on its first call;
  * this makes the next call set them again (after something else overrode them). */
 void scl_gemm_blas_reset(scl_device *dev);

@@ -122,8 +122,8 @@ static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
         gemm_geom(t, n, &m, &nn, &k);
         scl_tensor b = view(t, n->in[1], 0);
         int tb = n->a.gemm.trans_b;
-        return scl_gemm_fwd(dev, 0, tb, m, nn, k, n->a.gemm.alpha, x.mem, x.off, k, 0, b.mem, b.off, tb ? k : nn, 0,
-                            0.0f, y.mem, y.off, nn, 0, 1);
+        return scl_gemm_train(dev, 0, tb, m, nn, k, n->a.gemm.alpha, x.mem, x.off, k, b.mem, b.off, tb ? k : nn, 0.0f,
+                              y.mem, y.off, nn);
     }
     case SCL_GOP_BN: {
         scl_bn_tensors bt = bn_tensors(t, n, (int)(n - t->g->nodes));
@@ -150,17 +150,17 @@ static siamcl_status gemm_bwd(scl_tplan *t, const scl_node *n) {
     scl_tensor a = view(t, n->in[0], 0), b = view(t, n->in[1], 0), dy = view(t, n->out, 1);
     if (wants_grad(t, n->in[0])) { /* dA [m,k] += alpha dY [m,n] op(B)^T */
         scl_tensor da = view(t, n->in[0], 1);
-        SCL_TRY(scl_gemm_fwd(t->dev, 0, !tb, m, k, nn, al, dy.mem, dy.off, nn, 0, b.mem, b.off, tb ? k : nn, 0, 1.0f,
-                             da.mem, da.off, k, 0, 1));
+        SCL_TRY(scl_gemm_train(t->dev, 0, !tb, m, k, nn, al, dy.mem, dy.off, nn, b.mem, b.off, tb ? k : nn, 1.0f,
+                               da.mem, da.off, k));
     }
     if (wants_grad(t, n->in[1])) {
         scl_tensor db = view(t, n->in[1], 1);
         if (tb) /* dB [n,k] += alpha dY^T A */
-            return scl_gemm_fwd(t->dev, 1, 0, nn, k, m, al, dy.mem, dy.off, nn, 0, a.mem, a.off, k, 0, 1.0f, db.mem,
-                                db.off, k, 0, 1);
+            return scl_gemm_train(t->dev, 1, 0, nn, k, m, al, dy.mem, dy.off, nn, a.mem, a.off, k, 1.0f, db.mem,
+                                  db.off, k);
         /* dB [k,n] += alpha A^T dY */
-        return scl_gemm_fwd(t->dev, 1, 0, k, nn, m, al, a.mem, a.off, k, 0, dy.mem, dy.off, nn, 0, 1.0f, db.mem,
-                            db.off, nn, 0, 1);
+        return scl_gemm_train(t->dev, 1, 0, k, nn, m, al, a.mem, a.off, k, dy.mem, dy.off, nn, 1.0f, db.mem, db.off,
+                              nn);
     }
     return SIAMCL_OK;
 }
