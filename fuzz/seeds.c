@@ -1,9 +1,10 @@
 /* Writes the fuzzers' seed corpora: small valid inputs of each kind, made here
  * (nothing is copied from elsewhere but the repository's own model descriptions).
  *     fuzz-seeds OUT_DIR SOURCE_DIR
- * OUT_DIR/{onnx,image,desc,boxes,cache,video}/ receive the seeds. */
+ * OUT_DIR/{onnx,image,desc,boxes,cache,video,idx}/ receive the seeds. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,22 @@ static void cache_seed(void) {
     rmdir(dev.cache_dir);
 }
 
+/* IDX: a small image set and a label set, plain and gzip-compressed (as Debian ships them). */
+static void idx_seeds(void) {
+    unsigned char img[16 + 2 * 4 * 4] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4};
+    for (int i = 16; i < (int)sizeof img; i++) img[i] = (unsigned char)(i * 37);
+    const unsigned char lab[8 + 2] = {0, 0, 8, 1, 0, 0, 0, 2, 3, 7};
+    put("idx", "images.idx", img, sizeof img);
+    put("idx", "labels.idx", lab, sizeof lab);
+    char p[1024];
+    path(p, sizeof p, "idx", "images.idx.gz");
+    gzFile f = gzopen(p, "wb");
+    if (f) {
+        gzwrite(f, img, sizeof img);
+        gzclose(f);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: fuzz-seeds OUT_DIR SOURCE_DIR\n");
@@ -211,5 +228,6 @@ int main(int argc, char **argv) {
     video_seeds();
     text_seeds(argv[2]);
     cache_seed();
+    idx_seeds();
     return 0;
 }

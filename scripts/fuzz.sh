@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Build the libFuzzer harnesses (clang, ASan+UBSan) into build-fuzz/, write their seed
 # corpora (fuzz/seeds.c), and run each for SECONDS (default 30) on its corpus.
-#   scripts/fuzz.sh [SECONDS] [harness ...]     harnesses: onnx image desc boxes cache video
+#   scripts/fuzz.sh [SECONDS] [harness ...]     harnesses: onnx image desc boxes cache video idx
 # Crashes, leaks and timeouts stop the run with the reproducer in build-fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}; shift || true
-kinds=("$@"); [ ${#kinds[@]} -gt 0 ] || kinds=(onnx image desc boxes cache video)
+kinds=("$@"); [ ${#kinds[@]} -gt 0 ] || kinds=(onnx image desc boxes cache video idx)
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIAMCL_FUZZ=ON \
   -DSIAMCL_TESTS=OFF -DSIAMCL_GST=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz-seeds $(printf 'fuzz-%s ' "${kinds[@]}") >/dev/null

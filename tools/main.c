@@ -64,7 +64,7 @@ static void usage(FILE *f) {
     fprintf(f,
             "usage: siamcl [--shared DIR] [-v] <command> [options]\n\n"
             "siamcl runs fully-convolutional Siamese trackers (SiamFC, SiamFC+, NanoTrack)\n"
-            "on any OpenCL device.\n\ncommands:\n");
+            "on any OpenCL device, and trains Siamese networks on the same op layer.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
     fprintf(f,
