@@ -56,20 +56,22 @@ __kernel void maxpool_bwd(__global const int *idx, __global const float *dy, con
     }
 }
 
-/* Windows that do not overlap (stride >= kernel): each output row finds its
- * windows' maxima and adds dy to them in place, no index buffer, no gather
- * (a cell belongs to one window at most). global: (OH, N*C). */
-__kernel void maxpool_bwd_disjoint(__global const float *x, const ulong xoff, __global const float *dy,
-                                   const ulong dyoff, __global float *dx, const ulong dxoff, const int H, const int W,
-                                   const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
-                                   const int PT, const int PL) {
-    const int oy = get_global_id(0), nc = get_global_id(1);
+/* Scatter in phases: the windows of output rows oy = py, py + PH, ... and
+ * columns ox = px, px + PW, ... do not overlap when PH*SH >= KH and PW*SW >= KW,
+ * so each finds its maximum once and adds dy to it in place (no index
+ * buffer, no races); the launcher runs the PH x PW phases one after another
+ * (one phase for disjoint windows). global: (rows of the phase, N*C). */
+__kernel void maxpool_bwd_phase(__global const float *x, const ulong xoff, __global const float *dy,
+                                const ulong dyoff, __global float *dx, const ulong dxoff, const int H, const int W,
+                                const int OH, const int OW, const int KH, const int KW, const int SH, const int SW,
+                                const int PT, const int PL, const int py, const int px, const int PH, const int PW) {
+    const int oy = py + get_global_id(0) * PH, nc = get_global_id(1);
     if (oy >= OH) return;
     __global const float *xp = x + xoff + (ulong)nc * H * W;
     __global float *dxp = dx + dxoff + (ulong)nc * H * W;
     __global const float *dyp = dy + dyoff + ((ulong)nc * OH + oy) * OW;
     const int y0 = oy * SH - PT;
-    for (int ox = 0; ox < OW; ox++) {
+    for (int ox = px; ox < OW; ox += PW) {
         const int x0 = ox * SW - PL;
         int best = -1;
         float m = 0.0f;

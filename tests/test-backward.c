@@ -342,6 +342,7 @@ int main(void) {
     pool_case(dev, (rb_shape){2, 3, 13, 13}, 3, 2, 0, 0);
     pool_case(dev, (rb_shape){2, 4, 12, 12}, 2, 2, 0, 0);
     pool_case(dev, (rb_shape){1, 3, 10, 11}, 3, 2, 1, 1);
+    pool_case(dev, (rb_shape){2, 3, 9, 8}, 3, 1, 1, 0); /* 9 phases: the argmax + gather path */
     xcorr_case(dev, (rb_shape){1, 8, 4, 4}, (rb_shape){3, 8, 11, 11}, 0.001f);
     xcorr_case(dev, (rb_shape){2, 5, 3, 5}, (rb_shape){2, 5, 9, 10}, 1.0f);
     bn_case(dev, 4, 6, 25);

@@ -126,10 +126,10 @@ static siamcl_status wgrad(scl_device *dev, const scl_conv_params *p, const scl_
     return scl_launch(dev, k, 3, g2, NULL, "wgrad_reduce");
 }
 
-/* dx += the transposed convolution of dy (stride 1): a direct convolution with flipped weights. */
-static siamcl_status dgrad_direct(scl_device *dev, const scl_conv_params *p, cl_mem w, size_t woff,
-                                  const scl_tensor *dyc, const scl_tensor *dxc, cl_mem ws, const bwd_layout *l) {
-    const int G = p->groups, Cg = dxc->c / G, OCg = dyc->c / G;
+/* The transposed convolution's weights (stride 1): flipped and transposed into the workspace once per call. */
+static siamcl_status flip(scl_device *dev, const scl_conv_params *p, cl_mem w, size_t woff, int C, int OC, cl_mem ws,
+                          const bwd_layout *l) {
+    const int G = p->groups, Cg = C / G, OCg = OC / G;
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "conv_bwd", NULL, "flip_weights", &k));
     cl_ulong wo = woff, wto = l->wt;
@@ -137,8 +137,13 @@ static siamcl_status dgrad_direct(scl_device *dev, const scl_conv_params *p, cl_
     int e = SCL_ARG(k, 0, w) | SCL_ARG(k, 1, wo) | SCL_ARG(k, 2, ws) | SCL_ARG(k, 3, wto) | SCL_ARG(k, 4, Cg) |
             SCL_ARG(k, 5, OCg) | SCL_ARG(k, 6, KH) | SCL_ARG(k, 7, KW);
     SCL_CL(e, "flip_weights arguments");
-    size_t g[3] = {(size_t)KH * KW, (size_t)OCg, (size_t)dxc->c};
-    SCL_TRY(scl_launch(dev, k, 3, g, NULL, "flip_weights"));
+    size_t g[3] = {(size_t)KH * KW, (size_t)OCg, (size_t)C};
+    return scl_launch(dev, k, 3, g, NULL, "flip_weights");
+}
+
+/* dx += the transposed convolution of dy (stride 1): a direct convolution with the flipped weights. */
+static siamcl_status dgrad_direct(scl_device *dev, const scl_conv_params *p, const scl_tensor *dyc,
+                                  const scl_tensor *dxc, cl_mem ws, const bwd_layout *l) {
     scl_conv_params t = *p;
     t.pad_t = p->dil_h * (p->kh - 1) - p->pad_t;
     t.pad_b = p->dil_h * (p->kh - 1) - p->pad_b;
@@ -172,6 +177,7 @@ siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const sc
     SCL_TRY(check_bwd(p, x, w, dy, dx));
     if ((dx || dw) && !ws) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d_bwd: no workspace");
     bwd_layout l = layout(p, x, dy);
+    if (dx && dx_direct(p)) SCL_TRY(flip(dev, p, w, woff, x->c, dy->c, ws, &l));
     const size_t x_img = (size_t)x->c * x->h * x->w, y_img = (size_t)dy->c * dy->h * dy->w;
     for (int n0 = 0; (dx || dw) && n0 < x->n; n0 += l.chunk) {
         int n = x->n - n0 < l.chunk ? x->n - n0 : l.chunk;
@@ -187,7 +193,7 @@ siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const sc
             scl_tensor dxc = *dx;
             dxc.n = n;
             dxc.off += (size_t)n0 * x_img;
-            SCL_TRY(dx_direct(p) ? dgrad_direct(dev, p, w, woff, &dyc, &dxc, ws, &l)
+            SCL_TRY(dx_direct(p) ? dgrad_direct(dev, p, &dyc, &dxc, ws, &l)
                                  : dgrad_gemm(dev, p, w, woff, &dyc, &dxc, ws, &l));
         }
     }

@@ -1,6 +1,7 @@
 /* Max pool backward (cl/pool_bwd.cl): each window's first maximum is found
- * again from the forward input (into the workspace), then every input cell
- * gathers the gradients of the windows it won. */
+ * again from the forward input. Up to 4 phases of non-overlapping windows
+ * scatter in place; beyond (kernels much larger than their stride) the maxima
+ * go to the workspace and every input cell gathers the windows it won. */
 #include "ops/ops.h"
 
 size_t scl_maxpool_bwd_workspace_bytes(const scl_tensor *dy) { return scl_tensor_count(dy) * sizeof(cl_int); }
@@ -20,7 +21,9 @@ static siamcl_status check_pool_bwd(const scl_pool_params *p, const scl_tensor *
 
 siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, const scl_tensor *dy,
                               scl_tensor *dx, cl_mem ws) {
-    if (!dev || !p || !x || !dy || !dx || (!ws && (p->stride_h < p->kh || p->stride_w < p->kw)))
+    if (!dev || !p || !x || !dy || !dx || (!ws && scl_maxpool_bwd_workspace_bytes(dy) > 0 &&
+                                           ((p->kh + p->stride_h - 1) / p->stride_h) *
+                                                   ((p->kw + p->stride_w - 1) / p->stride_w) > 4))
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool_bwd: NULL argument");
     int oh, ow;
     SCL_TRY(check_pool_bwd(p, x, dy, dx, &oh, &ow));
@@ -29,14 +32,22 @@ siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const s
     cl_ulong xo = x->off, yo = dy->off, dxo = dx->off;
     cl_kernel k;
     cl_int geo[10] = {H, W, OH, OW, KH, KW, SH, SW, PT, PL};
-    if (SH >= KH && SW >= KW) { /* disjoint windows: one pass */
-        SCL_TRY(scl_kernel(dev, "pool_bwd", NULL, "maxpool_bwd_disjoint", &k));
-        int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, dy->mem) | SCL_ARG(k, 3, yo) |
-                SCL_ARG(k, 4, dx->mem) | SCL_ARG(k, 5, dxo);
-        for (int i = 0; i < 10; i++) e |= SCL_ARG(k, 6 + i, geo[i]);
-        SCL_CL(e, "maxpool_bwd_disjoint arguments");
-        size_t g[2] = {(size_t)oh, (size_t)x->n * x->c};
-        return scl_launch(dev, k, 2, g, NULL, "maxpool_bwd_disjoint");
+    /* phases of windows that do not overlap: 1 for disjoint windows, 4 for 3x3 stride 2 */
+    const int PH = (KH + SH - 1) / SH, PW = (KW + SW - 1) / SW;
+    if (PH * PW <= 4) {
+        SCL_TRY(scl_kernel(dev, "pool_bwd", NULL, "maxpool_bwd_phase", &k));
+        for (int py = 0; py < PH; py++)
+            for (int px = 0; px < PW; px++) {
+                cl_int ph[4] = {py, px, PH, PW};
+                int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, dy->mem) | SCL_ARG(k, 3, yo) |
+                        SCL_ARG(k, 4, dx->mem) | SCL_ARG(k, 5, dxo);
+                for (int i = 0; i < 10; i++) e |= SCL_ARG(k, 6 + i, geo[i]);
+                for (int i = 0; i < 4; i++) e |= SCL_ARG(k, 16 + i, ph[i]);
+                SCL_CL(e, "maxpool_bwd_phase arguments");
+                size_t g[2] = {(size_t)(oh - py + PH - 1) / PH, (size_t)x->n * x->c};
+                if (g[0] > 0) SCL_TRY(scl_launch(dev, k, 2, g, NULL, "maxpool_bwd_phase"));
+            }
+        return SIAMCL_OK;
     }
     SCL_TRY(scl_kernel(dev, "pool_bwd", NULL, "maxpool_argmax", &k));
     int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, ws);
