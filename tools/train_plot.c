@@ -53,7 +53,7 @@ int cli_plot_curve(const char *path, const char *title, const char *ylabel, cons
     siamcl_image img = {0};
     if (n < 1 || siamcl_image_alloc(&img, 800, 500) != SIAMCL_OK) return 0;
     siamcl_image_fill_rect(&img, 0, 0, 800, 500, WHITE);
-    frame f = {70, 40, 780, 450, 0, n > 1 ? (n - 1) * xscale : 1, DBL_MAX, -DBL_MAX};
+    frame f = {70, 40, 780, 450, 0, n * xscale, DBL_MAX, -DBL_MAX}; /* whole epochs: ticks fall on round values */
     for (int i = 0; i < n; i++) {
         if (y[i] < f.y0) f.y0 = y[i];
         if (y[i] > f.y1) f.y1 = y[i];
@@ -63,7 +63,7 @@ int cli_plot_curve(const char *path, const char *title, const char *ylabel, cons
     f.y1 += pad;
     draw_axes(&img, &f, title, xlabel, ylabel);
     for (int i = 1; i < n; i++)
-        siamcl_image_draw_line(&img, fx(&f, (i - 1) * xscale), fy(&f, y[i - 1]), fx(&f, i * xscale), fy(&f, y[i]),
+        siamcl_image_draw_line(&img, fx(&f, i * xscale), fy(&f, y[i - 1]), fx(&f, (i + 1) * xscale), fy(&f, y[i]),
                                PALETTE[0], 2);
     return save(&img, path);
 }

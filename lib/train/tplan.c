@@ -25,6 +25,7 @@ struct scl_tplan {
     int nslots;
     cl_mem out_grad;     /* the output's gradient (written by the loss) */
     cl_mem *bn_saved;    /* per node: BatchNormalization's batch mean and inverse std (2*C floats) */
+    unsigned char *fused_relu; /* per node: a Conv whose Relu runs inside it */
     int training;        /* 0: evaluation (BatchNormalization from the running statistics) */
     cl_mem ws;
     size_t ws_bytes, bytes, grad_bytes, grad_naive;
@@ -74,6 +75,29 @@ static void gemm_geom(const scl_tplan *t, const scl_node *n, int *m, int *nn, in
     *k = (int)a->d[1];
 }
 
+/* A Relu may overwrite its input when nothing else reads it and the input's
+ * producer does not need its own output backwards (Conv, Add, Gemm, BN: they read
+ * their inputs); Relu's backward reads only its output. */
+static int relu_in_place(const scl_graph *g, const scl_node *n) {
+    if (n->op != SCL_GOP_RELU || g->vals[n->in[0]].kind != SCL_V_ACT || scl_graph_uses(g, n->in[0]) != 1 ||
+        scl_graph_is_output(g, n->in[0]))
+        return 0;
+    scl_gop p = g->nodes[g->vals[n->in[0]].producer].op;
+    return p == SCL_GOP_CONV || p == SCL_GOP_ADD || p == SCL_GOP_GEMM || p == SCL_GOP_BN;
+}
+
+/* A Relu that overwrites the output of the Conv before it runs inside that
+ * Conv (fused activation): the Conv's output is never stored unrectified, and
+ * nothing needs it (the Relu's backward reads the rectified values). */
+static int relu_fused(const scl_graph *g, const scl_node *relu) {
+    return relu_in_place(g, relu) && g->nodes[g->vals[relu->in[0]].producer].op == SCL_GOP_CONV;
+}
+
+/* The Relu fused into conv node n, if any. */
+static int conv_fuses_relu(const scl_tplan *t, const scl_node *n) {
+    return t->fused_relu[n - t->g->nodes];
+}
+
 /* BatchNormalization's x as [N, C, P] (channels on axis 1 at any rank). */
 static scl_tensor bn_view(const scl_tplan *t, int v, int grad) {
     const scl_dims *d = &t->dims[v];
@@ -101,9 +125,11 @@ static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
         SCL_TRY(conv_params(t, n, &c));
         scl_tensor w = view(t, n->in[1], 0), b = n->nin > 2 && n->in[2] >= 0 ? view(t, n->in[2], 0) : w;
         int hb = n->nin > 2 && n->in[2] >= 0;
+        if (conv_fuses_relu(t, n)) c.act.act = SCL_ACT_RELU;
         return scl_conv2d_fwd(dev, &c, &x, w.mem, w.off, hb ? b.mem : NULL, hb ? b.off : 0, NULL, t->ws, &y);
     }
     case SCL_GOP_RELU: {
+        if (relu_fused(t->g, n)) return SIAMCL_OK; /* ran inside its Conv */
         scl_act_params a = {SCL_ACT_RELU, 0, 0};
         return scl_eltwise_act_fwd(dev, &a, &x, &y);
     }
@@ -240,17 +266,6 @@ siamcl_status scl_tplan_check(const scl_graph *g) {
 
 static size_t value_bytes(const scl_tplan *t, int v) { return (size_t)scl_dims_count(&t->dims[v]) * sizeof(float); }
 
-/* A Relu may overwrite its input when nothing else reads it and the input's
- * producer does not need its own output backwards (Conv, Add, Gemm, BN: they read
- * their inputs); Relu's backward reads only its output. */
-static int relu_in_place(const scl_graph *g, const scl_node *n) {
-    if (n->op != SCL_GOP_RELU || g->vals[n->in[0]].kind != SCL_V_ACT || scl_graph_uses(g, n->in[0]) != 1 ||
-        scl_graph_is_output(g, n->in[0]))
-        return 0;
-    scl_gop p = g->nodes[g->vals[n->in[0]].producer].op;
-    return p == SCL_GOP_CONV || p == SCL_GOP_ADD || p == SCL_GOP_GEMM || p == SCL_GOP_BN;
-}
-
 /* Activations: one buffer each (the reverse pass reads them); Reshape outputs
  * and in-place Relus alias their input. */
 static siamcl_status plan_activations(scl_tplan *t, size_t *ws) {
@@ -382,9 +397,15 @@ siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_di
     t->zero_next = scl_calloc(nv, sizeof(int));
     t->zero_head = scl_calloc((size_t)g->norder + 1, sizeof(int));
     t->bn_saved = scl_calloc((size_t)g->nnodes + 1, sizeof(cl_mem));
-    siamcl_status st = t->dims && t->act && t->grad && t->own && t->zero_next && t->zero_head && t->bn_saved
+    t->fused_relu = scl_calloc((size_t)g->nnodes + 1, 1);
+    siamcl_status st = t->dims && t->act && t->grad && t->own && t->zero_next && t->zero_head && t->bn_saved &&
+                               t->fused_relu
                            ? SIAMCL_OK
                            : scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training plan: out of memory");
+    for (int k = 0; st == SIAMCL_OK && k < g->norder; k++) {
+        const scl_node *n = &g->nodes[g->order[k]];
+        if (n->op == SCL_GOP_RELU && relu_fused(g, n)) t->fused_relu[g->vals[n->in[0]].producer] = 1;
+    }
     if (st == SIAMCL_OK) st = scl_graph_infer(g, in_dims, t->dims);
     if (st == SIAMCL_OK) st = build(t);
     if (st != SIAMCL_OK) {
@@ -404,6 +425,7 @@ void scl_tplan_free(scl_tplan *t) {
     scl_buffer_free(t->dev, t->ws);
     for (int i = 0; t->bn_saved && i < t->g->nnodes; i++) scl_buffer_free(t->dev, t->bn_saved[i]);
     scl_free(t->bn_saved);
+    scl_free(t->fused_relu);
     scl_free(t->slot);
     scl_free(t->zero_next);
     scl_free(t->zero_head);
