@@ -34,6 +34,20 @@ static void expect(const char *args, int code, const char *needle) {
     }
 }
 
+/* exit 0 and every needle in the output */
+static void expect_all(const char *args, const char *const *needles) {
+    static char out[1 << 16];
+    int rc = run(args, out, sizeof out);
+    int ok = rc == 0;
+    for (int i = 0; needles[i]; i++) ok = ok && strstr(out, needles[i]) != NULL;
+    if (!ok) {
+        fprintf(stderr, "siamcl %s: exit %d, output lacks one of the expected lines:\n%s\n", args, rc, out);
+        tu_failures++;
+    } else {
+        printf("ok: siamcl %.90s -> %d\n", args, rc);
+    }
+}
+
 static void be32(unsigned char *p, uint32_t v) {
     p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
 }
@@ -93,6 +107,15 @@ int main(void) {
     snprintf(a, sizeof a, "train --model '%s' %s --epochs 3 --data-dir '%s' --out '%s/out/m.onnx'", model, common, data,
              g_tmp);
     expect(a, 0, "2 epoch(s) done");
+    /* learning-rate schedules: exponential 1e-3 -> 1e-5 over 3 epochs; x0.5 every 2 epochs */
+    const char *exp_lr[] = {"epoch 1/3", "lr 0.001  ", "lr 0.0001  ", "lr 1e-05  ", NULL};
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 3 --lr 1e-3 --lr-end 1e-5 --fresh --data-dir '%s' "
+             "--out '%s/s/e.onnx'", model, common, data, g_tmp);
+    expect_all(a, exp_lr);
+    const char *step_lr[] = {"lr 0.001  ", "lr 0.0005  ", NULL};
+    snprintf(a, sizeof a, "train --model '%s' %s --epochs 3 --lr 1e-3 --lr-step 2,0.5 --fresh --data-dir '%s' "
+             "--out '%s/s/p.onnx'", model, common, data, g_tmp);
+    expect_all(a, step_lr);
     snprintf(a, sizeof a, "info '%s/out/m.onnx'", g_tmp);
     expect(a, 0, "parameters             128,356");
     snprintf(a, sizeof a, "train --model '%s' --data fashion-mnist --loss triplet --batch 8 --steps 2 --epochs 1 "

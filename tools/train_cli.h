@@ -31,6 +31,7 @@ typedef struct train_progress_state {
     double t0;
     long done, total;
     int tty;
+    float lr;       /* the epoch's learning rate, shown on the bar */
 } train_progress_state;
 void train_progress(const train_progress_state *s, int epoch, int epochs, int step, int steps, double loss);
 

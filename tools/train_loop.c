@@ -29,8 +29,8 @@ void train_progress(const train_progress_state *s, int epoch, int epochs, int st
     char bar[32];
     for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
     bar[width] = 0;
-    fprintf(stderr, "%sepoch %d/%d [%s] step %d/%d  loss %.5f  %.1f steps/s  ETA %d:%02d ", s->tty ? "\r" : "", epoch,
-            epochs, bar, step, steps, loss, rate, (int)eta / 60, (int)eta % 60);
+    fprintf(stderr, "%sepoch %d/%d [%s] step %d/%d  loss %.5f  lr %.3g  %.1f steps/s  ETA %d:%02d ",
+            s->tty ? "\r" : "", epoch, epochs, bar, step, steps, loss, s->lr, rate, (int)eta / 60, (int)eta % 60);
     if (step == steps) fputc('\n', stderr);
     fflush(stderr);
 }
@@ -137,9 +137,10 @@ int train_run(siamcl_trainer *t, const train_opts *o, const train_files *f, floa
     losses l = {0};
     int e0;
     if (!resume(t, o, f, steps, &l, &e0)) return 1;
-    train_progress_state ps = {cli_now_s(), 0, (long)(o->epochs - e0) * steps, isatty(2)};
+    train_progress_state ps = {cli_now_s(), 0, (long)(o->epochs - e0) * steps, isatty(2), lr0};
     for (int e = e0; e < o->epochs; e++) {
-        siamcl_trainer_set_lr(t, lr_at(o, lr0, e));
+        ps.lr = lr_at(o, lr0, e);
+        siamcl_trainer_set_lr(t, ps.lr);
         if (epoch_run(t, o, e, steps, src, &l, &ps)) {
             free(l.v);
             return 1;
