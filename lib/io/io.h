@@ -16,9 +16,6 @@
 /* 1 when a w x h image is within the limits above (and both sides >= 1). */
 int scl_image_size_ok(uint64_t w, uint64_t h);
 
-/* Read a whole regular file into scl_malloc'd memory (*data, *size; free with
- * scl_free). Missing/unreadable -> SIAMCL_ERR_IO. */
-siamcl_status scl_read_file(const char *path, uint8_t **data, size_t *size);
 /* A box with a NaN field: what trackers write for a lost target. */
 static inline int scl_box_has_nan(siamcl_box b) { return isnan(b.x) || isnan(b.y) || isnan(b.w) || isnan(b.h); }
 /* Box coordinates beyond this are refused as absurd (no frame is 10 million pixels wide). */

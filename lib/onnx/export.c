@@ -79,7 +79,7 @@ siamcl_status scl_onnx_export(const char *src, const char *dst, int n, const cha
                         "to another file", dst);
     uint8_t *bytes;
     size_t size;
-    SCL_TRY(scl_onnx_read_file(src, &bytes, &size));
+    SCL_TRY(scl_read_file(src, &bytes, &size));
     Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, size, bytes);
     scl_free(bytes);
     if (!m || !m->graph) {

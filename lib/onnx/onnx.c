@@ -1,12 +1,10 @@
 /* ONNX -> graph IR. Every op handler checks the attributes it is given: an
  * attribute it does not know, or a value it cannot honour, is an
  * SIAMCL_ERR_UNSUPPORTED error naming the op, the node and the file. */
-#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "onnx.pb-c.h"
 #include "onnx/onnx.h"
@@ -916,37 +914,6 @@ static siamcl_status import(const void *data, size_t size, const char *name, int
     return SIAMCL_OK;
 }
 
-siamcl_status scl_onnx_read_file(const char *path, uint8_t **data, size_t *size) {
-    *data = NULL;
-    *size = 0;
-    struct stat sb;
-    if (stat(path, &sb) != 0) return scl_fail(SIAMCL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(sb.st_mode)) return scl_fail(SIAMCL_ERR_IO, "%s: not a regular file", path);
-    FILE *f = fopen(path, "rb");
-    if (!f) return scl_fail(SIAMCL_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    siamcl_status st = SIAMCL_OK;
-    uint8_t *buf = NULL;
-    long n = -1;
-    if (fseek(f, 0, SEEK_END) == 0) n = ftell(f);
-    if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        st = scl_fail(SIAMCL_ERR_IO, "%s: cannot read (not a regular file?)", path);
-    } else if (n == 0) {
-        st = scl_fail(SIAMCL_ERR_FORMAT, "%s: empty file, not an ONNX model", path);
-    } else if (!(buf = scl_malloc((size_t)n))) {
-        st = scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "%s: out of memory reading %ld bytes", path, n);
-    } else if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        st = scl_fail(SIAMCL_ERR_IO, "%s: read error", path);
-    }
-    fclose(f);
-    if (st != SIAMCL_OK) {
-        scl_free(buf);
-        return st;
-    }
-    *data = buf;
-    *size = (size_t)n;
-    return SIAMCL_OK;
-}
-
 siamcl_status scl_onnx_import_file(const char *path, scl_graph **out) {
     return scl_onnx_import_file_ex(path, 0, out);
 }
@@ -956,8 +923,9 @@ siamcl_status scl_onnx_import_file_ex(const char *path, int keep_bn, scl_graph *
     *out = NULL;
     uint8_t *buf;
     size_t n;
-    SCL_TRY(scl_onnx_read_file(path, &buf, &n));
-    siamcl_status st = import(buf, n, path, keep_bn, out);
+    SCL_TRY(scl_read_file(path, &buf, &n));
+    siamcl_status st = n ? import(buf, n, path, keep_bn, out)
+                         : scl_fail(SIAMCL_ERR_FORMAT, "%s: empty file, not an ONNX model", path);
     scl_free(buf);
     return st;
 }

@@ -14,8 +14,6 @@ siamcl_status scl_onnx_import(const void *data, size_t size, const char *name, s
 siamcl_status scl_onnx_import_file(const char *path, scl_graph **out);
 /* keep_bn = 1: BatchNormalization stays a node (training), not folded into its Conv. */
 siamcl_status scl_onnx_import_file_ex(const char *path, int keep_bn, scl_graph **out);
-/* A whole file (scl_malloc'd): SIAMCL_ERR_IO / _FORMAT (empty) naming it. */
-siamcl_status scl_onnx_read_file(const char *path, uint8_t **data, size_t *size);
 
 /* export.c: write src's model to dst with the float initializers named in
  * names[0..n) replaced by data[i] (counts[i] floats, which must equal the

@@ -46,6 +46,11 @@ static inline uint64_t scl_fnv1a(uint64_t h, const void *p, size_t n) {
     return h;
 }
 
+/* ---- files (file.c) ---- */
+/* Read a whole regular file into scl_malloc'd memory (*data, *size; free with
+ * scl_free). Missing/unreadable/not a regular file -> SIAMCL_ERR_IO naming it. */
+siamcl_status scl_read_file(const char *path, uint8_t **data, size_t *size);
+
 /* ---- the on-disk kernel binary cache (cache.c) ---- */
 typedef struct scl_device scl_device;
 /* Make the device's cache folder; a folder that cannot be made turns the cache off (warned). */

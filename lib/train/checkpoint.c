@@ -23,8 +23,8 @@ static siamcl_status read_all(const scl_tparams *ps, cl_mem m, float **out) {
 }
 
 siamcl_status scl_tparams_export(const scl_tparams *ps, const char *src, const char *dst) {
-    float *w;
-    SCL_TRY(read_all(ps, ps->w, &w));
+    float *w = NULL;
+    if (dst) SCL_TRY(read_all(ps, ps->w, &w)); /* dst NULL: check only, nothing to read */
     const char **names = scl_calloc((size_t)ps->n + 1, sizeof *names);
     const float **data = scl_calloc((size_t)ps->n + 1, sizeof *data);
     size_t *counts = scl_calloc((size_t)ps->n + 1, sizeof *counts);
@@ -33,10 +33,10 @@ siamcl_status scl_tparams_export(const scl_tparams *ps, const char *src, const c
     for (int i = 0; st == SIAMCL_OK && i < ps->n; i++)
         if (ps->p[i].value >= 0) { /* graph parameters only: a head's bias is not in the file */
             names[k] = ps->p[i].name;
-            data[k] = w + ps->p[i].off;
+            data[k] = w ? w + ps->p[i].off : NULL;
             counts[k++] = ps->p[i].count;
         }
-    if (st == SIAMCL_OK) st = scl_onnx_export(src, dst, k, names, data, counts);
+    if (st == SIAMCL_OK) st = scl_onnx_export(src, dst, k, names, dst ? data : NULL, counts);
     scl_free(names);
     scl_free(data);
     scl_free(counts);
@@ -110,7 +110,7 @@ static siamcl_status check_header(const scl_tparams *ps, const char *path, const
 siamcl_status scl_tparams_load(scl_tparams *ps, const char *path, long *step) {
     uint8_t *b;
     size_t n;
-    SCL_TRY(scl_onnx_read_file(path, &b, &n));
+    SCL_TRY(scl_read_file(path, &b, &n));
     siamcl_status st = check_header(ps, path, b, n, step);
     cl_mem mems[3] = {ps->w, ps->s1, ps->s2};
     for (int i = 0; i < 3 && st == SIAMCL_OK; i++)
