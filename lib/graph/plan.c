@@ -32,6 +32,26 @@ static void dims4(const scl_dims *d, int out[4]) {
     for (int i = 0; i < d->rank; i++) out[4 - d->rank + i] = (int)d->d[i];
 }
 
+siamcl_status scl_plan_conv_params(const scl_graph *g, const scl_node *n, const scl_dims *dims, scl_conv_params *c) {
+    scl_conv_geom k;
+    SCL_TRY(scl_graph_conv_geom(g, n, &dims[n->in[0]], &dims[n->in[1]], &k));
+    memset(c, 0, sizeof *c);
+    c->kh = k.kh, c->kw = k.kw, c->stride_h = k.stride[0], c->stride_w = k.stride[1];
+    c->pad_t = k.pad[0], c->pad_l = k.pad[1], c->pad_b = k.pad[2], c->pad_r = k.pad[3];
+    c->dil_h = k.dil[0], c->dil_w = k.dil[1], c->groups = k.group;
+    c->act.act = SCL_ACT_NONE;
+    c->algo = SCL_CONV_AUTO;
+    return SIAMCL_OK;
+}
+
+siamcl_status scl_plan_pool_params(const scl_graph *g, const scl_node *n, const scl_dims *dims, scl_pool_params *p) {
+    scl_conv_geom k;
+    SCL_TRY(scl_graph_pool_geom(g, n, &dims[n->in[0]], &k));
+    *p = (scl_pool_params){k.kh, k.kw, k.stride[0], k.stride[1], k.pad[0], k.pad[1], k.pad[2], k.pad[3],
+                           n->a.pool.ceil_mode};
+    return SIAMCL_OK;
+}
+
 static scl_act_params act_of(const scl_node *n) {
     scl_act_params a = {SCL_ACT_NONE, 0, 0};
     switch (n->op) {
@@ -167,24 +187,10 @@ static siamcl_status build_steps(siamcl_plan *p) {
         int fused = 0;
         switch (n->op) {
         case SCL_GOP_CONV: {
-            scl_conv_geom k4;
-            SCL_TRY(scl_graph_conv_geom(g, n, &dims[n->in[0]], &dims[n->in[1]], &k4));
+            SCL_TRY(scl_plan_conv_params(g, n, dims, &s->conv));
             s->kind = SCL_STEP_CONV;
             s->w = n->in[1];
             s->b = n->nin > 2 ? n->in[2] : -1;
-            scl_conv_params *c = &s->conv;
-            c->kh = k4.kh;
-            c->kw = k4.kw;
-            c->stride_h = k4.stride[0];
-            c->stride_w = k4.stride[1];
-            c->pad_t = k4.pad[0];
-            c->pad_l = k4.pad[1];
-            c->pad_b = k4.pad[2];
-            c->pad_r = k4.pad[3];
-            c->dil_h = k4.dil[0];
-            c->dil_w = k4.dil[1];
-            c->groups = k4.group;
-            c->algo = SCL_CONV_AUTO;
             break;
         }
         case SCL_GOP_BN: s->kind = SCL_STEP_BN; s->w = n->in[1]; s->b = n->in[2]; break;
@@ -273,18 +279,8 @@ static siamcl_status build_steps(siamcl_plan *p) {
             break;
         case SCL_GOP_GAP: s->kind = SCL_STEP_GAP; break;
         case SCL_GOP_MAXPOOL: {
-            scl_conv_geom k4;
-            SCL_TRY(scl_graph_pool_geom(g, n, &dims[n->in[0]], &k4));
+            SCL_TRY(scl_plan_pool_params(g, n, dims, &s->pool));
             s->kind = SCL_STEP_MAXPOOL;
-            s->pool.kh = k4.kh;
-            s->pool.kw = k4.kw;
-            s->pool.stride_h = k4.stride[0];
-            s->pool.stride_w = k4.stride[1];
-            s->pool.pad_t = k4.pad[0];
-            s->pool.pad_l = k4.pad[1];
-            s->pool.pad_b = k4.pad[2];
-            s->pool.pad_r = k4.pad[3];
-            s->pool.ceil_mode = n->a.pool.ceil_mode;
             int xd[4];
             dims4(&dims[n->in[0]], xd);
             s->win[2] = xd[2];

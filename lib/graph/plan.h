@@ -17,6 +17,7 @@
 #ifndef SCL_GRAPH_PLAN_H
 #define SCL_GRAPH_PLAN_H
 
+#include "graph/graph.h"
 #include "ops/ops.h"
 #include "siamcl/model.h"
 
@@ -32,6 +33,11 @@ siamcl_status scl_plan_output_view(const siamcl_plan *p, int i, scl_tensor *out)
  * restores the plan's own buffer. */
 siamcl_status scl_plan_bind_input_mem(siamcl_plan *p, int i, cl_mem mem, size_t off);
 siamcl_status scl_plan_bind_output_mem(siamcl_plan *p, int i, cl_mem mem, size_t off);
+
+/* A Conv / MaxPool node's resolved geometry as launcher parameters (no
+ * activation, automatic algorithm), for the value shapes in dims. */
+siamcl_status scl_plan_conv_params(const scl_graph *g, const scl_node *n, const scl_dims *dims, scl_conv_params *c);
+siamcl_status scl_plan_pool_params(const scl_graph *g, const scl_node *n, const scl_dims *dims, scl_pool_params *p);
 
 /* The device and view of any public tensor handle (plan-owned ones included). */
 siamcl_status scl_tensor_view(const siamcl_tensor *t, scl_device **dev, scl_tensor *out);

@@ -28,7 +28,7 @@ struct scl_tplan {
     unsigned char *fused_relu; /* per node: a Conv whose Relu runs inside it */
     int training;        /* 0: evaluation (BatchNormalization from the running statistics) */
     cl_mem ws;
-    size_t ws_bytes, bytes, grad_bytes, grad_naive;
+    size_t grad_bytes, grad_naive;
     int in, out;
 };
 
@@ -50,21 +50,11 @@ static scl_tensor view(const scl_tplan *t, int v, int grad) {
 }
 
 static siamcl_status conv_params(const scl_tplan *t, const scl_node *n, scl_conv_params *c) {
-    scl_conv_geom k;
-    SCL_TRY(scl_graph_conv_geom(t->g, n, &t->dims[n->in[0]], &t->dims[n->in[1]], &k));
-    memset(c, 0, sizeof *c);
-    c->kh = k.kh, c->kw = k.kw, c->stride_h = k.stride[0], c->stride_w = k.stride[1];
-    c->pad_t = k.pad[0], c->pad_l = k.pad[1], c->pad_b = k.pad[2], c->pad_r = k.pad[3];
-    c->dil_h = k.dil[0], c->dil_w = k.dil[1], c->groups = k.group, c->algo = SCL_CONV_AUTO;
-    return SIAMCL_OK;
+    return scl_plan_conv_params(t->g, n, t->dims, c);
 }
 
 static siamcl_status pool_params(const scl_tplan *t, const scl_node *n, scl_pool_params *p) {
-    scl_conv_geom k;
-    SCL_TRY(scl_graph_pool_geom(t->g, n, &t->dims[n->in[0]], &k));
-    *p = (scl_pool_params){k.kh, k.kw, k.stride[0], k.stride[1], k.pad[0], k.pad[1], k.pad[2], k.pad[3],
-                           n->a.pool.ceil_mode};
-    return SIAMCL_OK;
+    return scl_plan_pool_params(t->g, n, t->dims, p);
 }
 
 /* GEMM operand geometry: y [m, n] = alpha a [m, k] op(b) */
@@ -272,7 +262,6 @@ static siamcl_status plan_activations(scl_tplan *t, size_t *ws) {
     const scl_graph *g = t->g;
     SCL_TRY(scl_buffer_alloc(t->dev, value_bytes(t, t->in), &t->act[t->in]));
     t->own[t->in] = 1;
-    t->bytes += value_bytes(t, t->in);
     *ws = 0;
     for (int k = 0; k < g->norder; k++) {
         const scl_node *n = &g->nodes[g->order[k]];
@@ -285,9 +274,7 @@ static siamcl_status plan_activations(scl_tplan *t, size_t *ws) {
         if (n->op == SCL_GOP_BN) {
             size_t sb = 2 * (size_t)bn_view(t, n->in[0], 0).c * sizeof(float);
             SCL_TRY(scl_buffer_alloc(t->dev, sb, &t->bn_saved[g->order[k]]));
-            t->bytes += sb;
         }
-        t->bytes += value_bytes(t, n->out);
         size_t b;
         SCL_TRY(node_ws(t, n, &b));
         if (b > *ws) *ws = b;
@@ -372,8 +359,6 @@ static siamcl_status build(scl_tplan *t) {
     scl_free(busy);
     SCL_TRY(st);
     if (ws) SCL_TRY(scl_buffer_alloc(t->dev, ws, &t->ws));
-    t->ws_bytes = ws;
-    t->bytes += ws + t->grad_bytes;
     return SIAMCL_OK;
 }
 
@@ -439,7 +424,6 @@ void scl_tplan_free(scl_tplan *t) {
 scl_tensor scl_tplan_input(const scl_tplan *t) { return view(t, t->in, 0); }
 scl_tensor scl_tplan_output(const scl_tplan *t) { return view(t, t->out, 0); }
 scl_tensor scl_tplan_output_grad(const scl_tplan *t) { return view(t, t->out, 1); }
-size_t scl_tplan_bytes(const scl_tplan *t) { return t->bytes; }
 
 siamcl_status scl_tplan_forward(scl_tplan *t) {
     for (int k = 0; k < t->g->norder; k++) SCL_TRY(node_fwd(t, &t->g->nodes[t->g->order[k]]));
