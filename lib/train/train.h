@@ -52,7 +52,8 @@ scl_tensor scl_tparams_view(const scl_tparams *ps, int i, int grad);
 siamcl_status scl_tparams_bad_grad(const scl_tparams *ps, const char **name);
 
 /* ---- checkpoint.c ---- */
-/* src's ONNX file written to dst with the graph parameters' current values. */
+/* src's ONNX file written to dst with the graph parameters' current values;
+ * dst NULL: only check that every graph parameter is a float initializer of src. */
 siamcl_status scl_tparams_export(const scl_tparams *ps, const char *src, const char *dst);
 /* Weights + optimiser state + step count; load checks the file is of this parameter set. */
 siamcl_status scl_tparams_save(const scl_tparams *ps, long step, const char *path);
@@ -78,8 +79,6 @@ siamcl_status scl_tplan_forward(scl_tplan *t);
 siamcl_status scl_tplan_zero_grad(scl_tplan *t);
 /* Reverse pass from the output gradient: parameter gradients accumulate. */
 siamcl_status scl_tplan_backward(scl_tplan *t);
-/* Device bytes of the plan's activations, gradients and workspace. */
-size_t scl_tplan_bytes(const scl_tplan *t);
 /* Gradient bytes as planned (buffers reused by liveness) and with one buffer per value. */
 void scl_tplan_memory(const scl_tplan *t, size_t *grad_bytes, size_t *grad_naive);
 

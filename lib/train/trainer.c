@@ -97,24 +97,6 @@ static siamcl_status make_plan(siamcl_trainer *t, int n, int side, int training,
     return scl_tplan_create(t->g, t->ps, &d, training, out);
 }
 
-/* Every graph parameter must be a float initializer of the file (export). */
-static siamcl_status check_exportable(siamcl_trainer *t) {
-    const scl_tparams *ps = t->ps;
-    const char **names = scl_calloc((size_t)ps->n + 1, sizeof *names);
-    size_t *counts = scl_calloc((size_t)ps->n + 1, sizeof *counts);
-    siamcl_status st = names && counts ? SIAMCL_OK : scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training: out of memory");
-    int k = 0;
-    for (int i = 0; st == SIAMCL_OK && i < ps->n; i++)
-        if (ps->p[i].value >= 0) {
-            names[k] = ps->p[i].name;
-            counts[k++] = ps->p[i].count;
-        }
-    if (st == SIAMCL_OK) st = scl_onnx_export(t->g->name, NULL, k, names, NULL, counts);
-    scl_free(names);
-    scl_free(counts);
-    return st;
-}
-
 static siamcl_status alloc_bufs(siamcl_trainer *t) {
     const siamcl_train_params *p = &t->p;
     size_t nloss = (size_t)p->batch;
@@ -154,7 +136,8 @@ static siamcl_status build(siamcl_trainer *t) {
     }
     SCL_TRY(scl_tplan_check(t->g));
     SCL_TRY(scl_tparams_create(t->g, t->dev, &head, logistic, &t->ps));
-    if (t->own_g) SCL_TRY(check_exportable(t)); /* a file (not a buffer): export will work */
+    /* a file (not a buffer): every parameter must be an initializer, or export would fail after training */
+    if (t->own_g) SCL_TRY(scl_tparams_export(t->ps, t->g->name, NULL));
     if (logistic) {
         t->head = scl_tparams_find(t->ps, "head.bias");
         SCL_TRY(make_plan(t, p->template_batch, p->template_size, 1, &t->tmpl));
