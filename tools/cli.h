@@ -13,27 +13,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 
-/* train_data.c: Fashion-MNIST pairs / triplets and the k-NN score. */
-typedef struct cli_mnist {
-    siamcl_idx train_x, train_y, test_x, test_y;
-} cli_mnist;
-/* dir/{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]; labels must match the images. */
-int cli_mnist_open(const char *dir, cli_mnist *m);
-void cli_mnist_free(cli_mnist *m);
-/* Images i of set x as floats in 0..1 (28*28 each) into out. */
-void cli_mnist_images(const siamcl_idx *x, const int *idx, int n, float *out);
-/* k-NN (k = 5, Euclidean, majority vote, ties to the nearest) accuracy of the
- * test embeddings against the train embeddings (dim floats each). */
-double cli_knn_accuracy(const float *train, const uint8_t *train_lab, int ntrain, const float *test,
-                        const uint8_t *test_lab, int ntest, int dim, int k);
-/* xorshift RNG, seeded per run */
-uint64_t cli_rand_next(uint64_t *s);
-
-/* train_plot.c */
-int cli_plot_curve(const char *path, const char *title, const char *ylabel, const double *y, int n, double xscale,
-                   const char *xlabel);
-int cli_plot_scatter(const char *path, const char *title, const float *xy, const uint8_t *cls, int n,
-                     const char *const *names, int ncls);
 int cli_bench_targets(int argc, char **argv); /* siamcl bench --targets N (bench_targets.c) */
 int cli_bench_train(int argc, char **argv);   /* siamcl bench --train (bench_train.c) */
 int cli_track_multi(int argc, char **argv);   /* siamcl track, several targets (track_multi.c) */

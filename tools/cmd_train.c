@@ -123,21 +123,23 @@ static int parse(int argc, char **argv, train_opts *o) {
     return 1;
 }
 
-/* The ONNX file to train: a path, or a model description's backbone. */
-static int resolve_model(const char *m, char *out, size_t cap) {
+/* The ONNX file to train: a path, or a model description's backbone (*d
+ * filled and *have_desc = 1 then). */
+static int resolve_model(const char *m, char *out, size_t cap, siamcl_tracker_desc *d, int *have_desc) {
     struct stat sb;
     size_t n = strlen(m);
+    *have_desc = 0;
     if (stat(m, &sb) == 0 || (n > 5 && !strcmp(m + n - 5, ".onnx"))) {
         snprintf(out, cap, "%s", m);
         return 1;
     }
-    siamcl_tracker_desc d;
-    siamcl_status st = siamcl_tracker_desc_load(m, NULL, &d);
+    siamcl_status st = siamcl_tracker_desc_load(m, NULL, d);
     if (st != SIAMCL_OK) {
         cli_fail(st, siamcl_last_error());
         return 0;
     }
-    snprintf(out, cap, "%s", d.backbone);
+    snprintf(out, cap, "%s", d->backbone);
+    *have_desc = 1;
     return 1;
 }
 
@@ -152,8 +154,9 @@ static int loss_kind(const char *s, siamcl_loss_kind *k) {
     return 1;
 }
 
-/* Options -> trainer parameters, with the data set's defaults (otb: the description's head and crops). */
-static int train_params(const train_opts *o, int otb, siamcl_train_params *p) {
+/* Options -> trainer parameters, with the data set's defaults (otb: the head
+ * and crops of the SiamFC description d, NULL when the model was a file). */
+static int train_params(const train_opts *o, int otb, const siamcl_tracker_desc *d, siamcl_train_params *p) {
     siamcl_loss_kind k;
     if (!loss_kind(o->loss, &k)) return 0;
     if (otb != (k == SIAMCL_LOSS_LOGISTIC)) {
@@ -177,18 +180,15 @@ static int train_params(const train_opts *o, int otb, siamcl_train_params *p) {
     if (o->has_margin) p->margin = o->margin;
     p->device = o->device;
     if (otb) {
-        siamcl_tracker_desc d;
-        siamcl_status st = siamcl_tracker_desc_load(o->model, NULL, &d);
-        if (st != SIAMCL_OK || d.kind != SIAMCL_TRACKER_SIAMFC) {
-            if (st != SIAMCL_OK) cli_fail(st, siamcl_last_error());
+        if (!d || d->kind != SIAMCL_TRACKER_SIAMFC) {
             fprintf(stderr, "siamcl train: --data otb fine-tunes a SiamFC model description (--model siamfc-alexnet)\n");
             return 0;
         }
-        p->head_scale = (float)d.head_scale;
-        p->head_bias = (float)d.head_bias;
-        p->template_size = d.exemplar_size;
-        p->search_size = d.instance_size;
-        p->total_stride = (float)d.stride;
+        p->head_scale = (float)d->head_scale;
+        p->head_bias = (float)d->head_bias;
+        p->template_size = d->exemplar_size;
+        p->search_size = d->instance_size;
+        p->total_stride = (float)d->stride;
     }
     return 1;
 }
@@ -211,10 +211,12 @@ static void out_files(const train_opts *o, train_files *f) {
 }
 
 static int run(siamcl_context *ctx, const train_opts *o, int otb) {
-    siamcl_train_params p;
-    if (!train_params(o, otb, &p)) return 2;
     char path[4096];
-    if (!resolve_model(o->model, path, sizeof path)) return 1;
+    siamcl_tracker_desc d;
+    int have_desc;
+    if (!resolve_model(o->model, path, sizeof path, &d, &have_desc)) return 1;
+    siamcl_train_params p;
+    if (!train_params(o, otb, have_desc ? &d : NULL, &p)) return 2;
     struct stat a, b;
     if (stat(path, &a) == 0 && stat(o->out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
         fprintf(stderr, "siamcl train: --out %s is the source model; write the trained model to another file\n", o->out);
@@ -239,12 +241,14 @@ static int run(siamcl_context *ctx, const train_opts *o, int otb) {
     if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
     printf("model %s: %d parameter tensors, batch %d, %s lr %g, loss %s\n", path, siamcl_trainer_param_count(t),
            p.batch, p.optimizer == SIAMCL_OPT_ADAM ? "Adam" : "SGD", p.lr, o->loss);
-    int rc = otb ? train_otb(t, o, &f, p.lr) : train_mnist(t, o, &f, p.lr);
+    double before = 0;
+    int rc = otb ? train_otb(t, o, &f, p.lr, &d, &before) : train_mnist(t, o, &f, p.lr);
     if (rc == 0) {
         st = siamcl_trainer_export(t, f.out);
         if (st != SIAMCL_OK) rc = cli_fail(st, siamcl_last_error());
         else printf("trained model: %s\n", f.out);
     }
+    if (rc == 0 && otb) rc = train_otb_validate(o, &d, f.out, before);
     siamcl_trainer_free(t);
     return rc;
 }

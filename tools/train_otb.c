@@ -164,31 +164,30 @@ static int open_seqs(const train_opts *o, otb_src *s) {
     return s->s != NULL;
 }
 
-int train_otb(siamcl_trainer *t, const train_opts *o, const train_files *f, float lr0) {
-    siamcl_tracker_desc d;
-    siamcl_status st = siamcl_tracker_desc_load(o->model, NULL, &d);
-    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
-    otb_src s = {&d, NULL, 0, siamcl_trainer_batch(t), NULL, NULL, {NULL, NULL}};
+int train_otb(siamcl_trainer *t, const train_opts *o, const train_files *f, float lr0, const siamcl_tracker_desc *d,
+              double *before) {
+    otb_src s = {d, NULL, 0, siamcl_trainer_batch(t), NULL, NULL, {NULL, NULL}};
     int rc = open_seqs(o, &s) ? 0 : 1;
-    s.z = malloc((size_t)s.batch * 3 * d.exemplar_size * d.exemplar_size * sizeof(float));
-    s.x = malloc((size_t)s.batch * 3 * d.instance_size * d.instance_size * sizeof(float));
+    s.z = malloc((size_t)s.batch * 3 * d->exemplar_size * d->exemplar_size * sizeof(float));
+    s.x = malloc((size_t)s.batch * 3 * d->instance_size * d->instance_size * sizeof(float));
     s.in[0] = s.z, s.in[1] = s.x;
-    double before = 0, after = 0;
     if (rc == 0 && (!s.z || !s.x)) rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training crops");
-    if (rc == 0 && o->nval && !validate(o, &d, "before", &before)) rc = 1;
+    if (rc == 0 && o->nval && !validate(o, d, "before", before)) rc = 1;
     train_source src = {otb_next, &s, s.in, NULL};
     if (rc == 0) rc = train_run(t, o, f, lr0, o->steps ? o->steps : 50, &src);
-    if (rc == 0 && o->nval) {
-        st = siamcl_trainer_export(t, f->out);
-        siamcl_tracker_desc tuned = d;
-        snprintf(tuned.backbone, sizeof tuned.backbone, "%.1000s", f->out); /* --out is at most 1000 characters */
-        if (st != SIAMCL_OK) rc = cli_fail(st, siamcl_last_error());
-        else if (!validate(o, &tuned, "after", &after)) rc = 1;
-        else printf("validation: mean AUC %.3f before, %.3f after training (%d sequences)\n", before, after, o->nval);
-    }
     for (int i = 0; s.s && i < s.ns; i++) siamcl_sequence_free(s.s[i].seq);
     free(s.s);
     free(s.z);
     free(s.x);
     return rc;
+}
+
+int train_otb_validate(const train_opts *o, const siamcl_tracker_desc *d, const char *trained, double before) {
+    if (!o->nval) return 0;
+    siamcl_tracker_desc tuned = *d;
+    snprintf(tuned.backbone, sizeof tuned.backbone, "%.1000s", trained); /* --out is at most 1000 characters */
+    double after = 0;
+    if (!validate(o, &tuned, "after", &after)) return 1;
+    printf("validation: mean AUC %.3f before, %.3f after training (%d sequences)\n", before, after, o->nval);
+    return 0;
 }

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "train_cli.h"
 
 static const uint8_t INK[3] = {30, 30, 30}, GRID[3] = {225, 225, 225}, WHITE[3] = {255, 255, 255};
 static const uint8_t PALETTE[10][3] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
