@@ -6,7 +6,7 @@ pkgs=(build-essential cmake pkg-config ocl-icd-opencl-dev opencl-headers pocl-op
       libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ffmpeg
       libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base
       gstreamer1.0-plugins-good python3-numpy python3-pytest clang libclang-rt-dev
-      dataset-fashion-mnist)
+      dataset-fashion-mnist libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

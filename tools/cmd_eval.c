@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "dist.h"
+#include "eval_cli.h"
 
 #define MAX_TRACKERS 32
 
@@ -66,8 +67,16 @@ static void usage(FILE *f) {
             "  --dataset DIR   OTB-layout sequences (default: <shared>/data/otb); --set picks them,\n"
             "                  else every folder with a groundtruth_rect[.K].txt (all targets)\n"
             "  --out DIR       result folder (created); sequences already complete are skipped\n"
-            "  --device N      context device (default 0; SIAMCL_DEVICE etc. pick the devices)\n"
-            "Results of other trackers given with --results are evaluated next to the new ones.\n");
+            "  --device N      context device (default 0, under mpirun the local rank modulo the\n"
+            "                  devices; SIAMCL_DEVICE etc. pick the devices)\n"
+            "Results of other trackers given with --results are evaluated next to the new ones.\n"
+            "\n"
+            "over MPI (%s): mpirun -n N siamcl eval --run ... splits the sequences over N ranks,\n"
+            "largest first, balanced by frame count; each rank uses the device of its local rank\n"
+            "(OMPI_COMM_WORLD_LOCAL_RANK modulo the devices SIAMCL_DEVICE selects; on one machine\n"
+            "POCL_DEVICES='pthread pthread' gives PoCL two), rank 0 writes the same result files as\n"
+            "one process and evaluates; the summary says which rank ran which sequences.\n",
+            dist_built() ? "built in" : "not in this build: -DSIAMCL_MPI=ON");
 }
 
 /* A library call failed: its message (naming file and line) went through the
@@ -316,317 +325,6 @@ static int plots(const char *prefix, const siamcl_eval_report *r, const char *se
     return 0;
 }
 
-/* ---------------------------------------------------------------- --run */
-
-typedef struct run_seq {
-    char name[128];
-    char dir[4096];
-    int target;
-} run_seq;
-
-static int is_dir(const char *p) {
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
-/* From ".../Jogging/groundtruth_rect.1.txt": folder and target 1. */
-static int split_gt_path(const char *gt, char *dir, size_t cap) {
-    const char *slash = strrchr(gt, '/');
-    if (!slash) return -1;
-    size_t n = (size_t)(slash - gt);
-    if (n >= cap) return -1;
-    memcpy(dir, gt, n);
-    dir[n] = 0;
-    int target = 0;
-    if (sscanf(slash + 1, "groundtruth_rect.%d.txt", &target) == 1) return target;
-    return strcmp(slash + 1, "groundtruth_rect.txt") ? -1 : 0;
-}
-
-static int cmp_seq(const void *a, const void *b) {
-    return strcasecmp(((const run_seq *)a)->name, ((const run_seq *)b)->name);
-}
-
-/* The sequences to track: from the set, or every OTB folder (every target). */
-static int list_dataset(const char *dataset, const char *set, run_seq **out, int *count) {
-    *out = NULL;
-    *count = 0;
-    int cap = 128, n = 0;
-    run_seq *v = calloc((size_t)cap, sizeof *v);
-    if (!v) return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-    const char *const *names = NULL;
-    int nn = set ? siamcl_eval_set_builtin(set, &names) : 0;
-    char **file_names = NULL;
-    if (set && nn == 0) { /* a list file */
-        FILE *f = fopen(set, "r");
-        if (!f) {
-            fprintf(stderr, "siamcl eval: %s: not a known set (OTB2013, OTB2015) nor a list file\n", set);
-            free(v);
-            return 1;
-        }
-        char line[1024];
-        int fcap = 0;
-        while (fgets(line, sizeof line, f)) {
-            char *s = line + strspn(line, " \t\r");
-            size_t k = strcspn(s, " \t\r\n,");
-            if (!k || *s == '#') continue;
-            if (nn == fcap) {
-                fcap = fcap ? fcap * 2 : 64;
-                char **nf = realloc(file_names, (size_t)fcap * sizeof *nf);
-                if (!nf) break;
-                file_names = nf;
-            }
-            file_names[nn] = strndup(s, k);
-            if (file_names[nn]) nn++;
-        }
-        fclose(f);
-        names = (const char *const *)file_names;
-    }
-    int rc = 0;
-    if (set) {
-        for (int i = 0; i < nn && !rc; i++) {
-            char gt[4096];
-            if (siamcl_eval_find_file(dataset, names[i], gt, sizeof gt) != SIAMCL_OK) {
-                fprintf(stderr, "siamcl eval: sequence %s of %s not found in %s\n", names[i], set, dataset);
-                rc = 1;
-                break;
-            }
-            if (n == cap) {
-                cap *= 2;
-                run_seq *nv = realloc(v, (size_t)cap * sizeof *nv);
-                if (!nv) {
-                    rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-                    break;
-                }
-                v = nv;
-            }
-            int target = split_gt_path(gt, v[n].dir, sizeof v[n].dir);
-            if (target < 0) {
-                fprintf(stderr, "siamcl eval: %s: --run needs OTB-layout folders (<Seq>/img, groundtruth_rect.txt)\n",
-                        gt);
-                rc = 1;
-                break;
-            }
-            v[n].target = target;
-            snprintf(v[n].name, sizeof v[n].name, "%s", names[i]);
-            n++;
-        }
-    } else {
-        DIR *d = opendir(dataset);
-        if (!d) {
-            fprintf(stderr, "siamcl eval: %s: cannot open the dataset folder\n", dataset);
-            free(v);
-            return 1;
-        }
-        struct dirent *e;
-        while (!rc && (e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            char dir[4096];
-            if (snprintf(dir, sizeof dir, "%s/%s", dataset, e->d_name) >= (int)sizeof dir || !is_dir(dir)) continue;
-            if (strlen(e->d_name) > 100) continue; /* not an OTB sequence name */
-            siamcl_sequence *seq = NULL;
-            if (siamcl_sequence_open(dir, 0, &seq) != SIAMCL_OK) continue;
-            int targets = siamcl_sequence_target_count(seq);
-            siamcl_sequence_free(seq);
-            for (int k = targets > 1 ? 1 : 0; k <= (targets > 1 ? targets : 0) && !rc; k++) {
-                if (targets == 0) break;
-                if (n == cap) {
-                    cap *= 2;
-                    run_seq *nv = realloc(v, (size_t)cap * sizeof *nv);
-                    if (!nv) {
-                        rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-                        break;
-                    }
-                    v = nv;
-                }
-                snprintf(v[n].dir, sizeof v[n].dir, "%s", dir);
-                v[n].target = k;
-                if (snprintf(v[n].name, sizeof v[n].name, k ? "%.100s-%d" : "%.100s", e->d_name, k) < 0) continue;
-                n++;
-            }
-        }
-        closedir(d);
-        if (!rc && n == 0) {
-            fprintf(stderr, "siamcl eval: %s: no OTB-layout sequence (a folder with img/ and groundtruth_rect.txt)\n",
-                    dataset);
-            rc = 1;
-        }
-        qsort(v, (size_t)n, sizeof *v, cmp_seq);
-    }
-    if (file_names) {
-        for (int i = 0; i < nn; i++) free(file_names[i]);
-        free(file_names);
-    }
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *count = n;
-    return 0;
-}
-
-static void progress(int tty, int si, int ns, const char *name, int k, int n, double fps, int force) {
-    static double last;
-    double t = cli_now_s();
-    if (!tty) return;
-    if (!force && t - last < 0.2) return;
-    last = t;
-    int bar = 30, fill = n > 0 ? (int)((double)k / n * bar) : bar;
-    char b[64];
-    for (int i = 0; i < bar; i++) b[i] = i < fill ? '#' : '.';
-    b[bar] = 0;
-    fprintf(stderr, "\r[%d/%d] %-14.14s [%s] %5d/%-5d %6.1f fps ", si + 1, ns, name, b, k, n, fps);
-    fflush(stderr);
-}
-
-/* Track one sequence over the benchmark's frames; rows written to path. */
-static int track_one(siamcl_tracker *trk, const run_seq *rs, int otb2013, const char *path, int si, int ns, int tty,
-                     double *frames_done, double *secs) {
-    siamcl_sequence *seq = NULL;
-    siamcl_status st = siamcl_sequence_open(rs->dir, rs->target, &seq);
-    if (st != SIAMCL_OK) return lib_failed(st);
-    int nframes = siamcl_sequence_length(seq), ngt = siamcl_sequence_groundtruth_count(seq);
-    siamcl_eval_range r;
-    int first = 1, skip = 0;
-    if (siamcl_eval_frame_range(rs->name, &r)) {
-        first = r.first;
-        if (!otb2013) skip = r.init_omit;
-    }
-    /* GT row k belongs to frame first + k (1-based); the benchmark starts at row `skip` */
-    int n = ngt - skip;
-    if (first - 1 + ngt > nframes) n = nframes - (first - 1) - skip;
-    if (n <= 0) {
-        siamcl_sequence_free(seq);
-        fprintf(stderr, "siamcl eval: %s: %d frames, %d ground-truth rows: nothing to track\n", rs->dir, nframes,
-                ngt);
-        return 1;
-    }
-    siamcl_box *rows = calloc((size_t)n, sizeof *rows);
-    if (!rows) {
-        siamcl_sequence_free(seq);
-        return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-    }
-    double t0 = cli_now_s();
-    for (int k = 0; k < n && st == SIAMCL_OK; k++) {
-        int frame = first - 1 + skip + k; /* 0-based image index */
-        siamcl_image img = {0};
-        st = siamcl_sequence_load_frame(seq, frame, &img);
-        if (st != SIAMCL_OK) break;
-        if (k == 0) {
-            siamcl_box gt;
-            if (!siamcl_sequence_groundtruth(seq, skip, &gt)) {
-                st = SIAMCL_ERR_FORMAT;
-                fprintf(stderr, "siamcl eval: %s: no ground truth for the first frame\n", rs->dir);
-            } else {
-                st = siamcl_tracker_init(trk, &img, gt);
-                rows[0] = gt;
-            }
-        } else {
-            st = siamcl_tracker_update(trk, &img, &rows[k], NULL);
-        }
-        siamcl_image_free(&img);
-        double dt = cli_now_s() - t0;
-        progress(tty, si, ns, rs->name, k + 1, n, dt > 0 ? (k + 1) / dt : 0, k + 1 == n);
-    }
-    double dt = cli_now_s() - t0;
-    siamcl_sequence_free(seq);
-    if (st != SIAMCL_OK) {
-        free(rows);
-        if (tty) fputc('\n', stderr);
-        return lib_failed(st);
-    }
-    /* write next to the target, then rename: an interrupted run leaves no partial file */
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.part", path);
-    st = siamcl_boxes_write(tmp, rows, n);
-    free(rows);
-    if (st != SIAMCL_OK) return lib_failed(st);
-    if (rename(tmp, path) != 0) {
-        fprintf(stderr, "siamcl eval: %s: %s\n", path, strerror(errno));
-        remove(tmp);
-        return 1;
-    }
-    *frames_done += n;
-    *secs += dt;
-    if (!tty) fprintf(stderr, "[%d/%d] %s: %d frames, %.1f fps\n", si + 1, ns, rs->name, n, dt > 0 ? n / dt : 0);
-    else fputc('\n', stderr);
-    return 0;
-}
-
-/* A result file is complete when it reads and has as many rows as the
- * evaluation expects (checked by aligning it with the ground truth). */
-static int result_complete(const char *path, const run_seq *rs, int otb2013) {
-    siamcl_box *b = NULL, *g = NULL;
-    int nb = 0, ng = 0, go, ro, n;
-    siamcl_log_set(NULL, NULL, SIAMCL_LOG_ERROR); /* silence expected failures */
-    int ok = 0;
-    char gt[4200];
-    if (rs->target) snprintf(gt, sizeof gt, "%s/groundtruth_rect.%d.txt", rs->dir, rs->target);
-    else snprintf(gt, sizeof gt, "%s/groundtruth_rect.txt", rs->dir);
-    if (siamcl_boxes_read(path, &b, &nb) == SIAMCL_OK && siamcl_boxes_read(gt, &g, &ng) == SIAMCL_OK &&
-        siamcl_eval_align(rs->name, ng, nb, otb2013, path, &go, &ro, &n) == SIAMCL_OK)
-        ok = 1;
-    siamcl_boxes_free(b);
-    siamcl_boxes_free(g);
-    siamcl_log_set(cli_log, NULL, SIAMCL_LOG_WARN);
-    return ok;
-}
-
-static int run_tracking(const char *model, const char *dataset, const char *out, const char *set, int device) {
-    if (!cli_make_dirs(out)) return 1; /* it names the folder and the reason */
-    run_seq *seqs = NULL;
-    int ns = 0;
-    int rc = list_dataset(dataset, set, &seqs, &ns);
-    if (rc) return rc;
-    siamcl_tracker_desc desc;
-    siamcl_status st = siamcl_tracker_desc_load(model, NULL, &desc);
-    if (st != SIAMCL_OK) {
-        free(seqs);
-        return lib_failed(st);
-    }
-    int otb2013 = set && siamcl_eval_set_builtin(set, NULL) == 51;
-    /* what is left to do */
-    int todo = 0;
-    char (*paths)[4200] = calloc((size_t)ns, sizeof *paths);
-    int *need = calloc((size_t)ns, sizeof *need);
-    if (!paths || !need) {
-        free(paths);
-        free(need);
-        free(seqs);
-        return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-    }
-    for (int i = 0; i < ns; i++) {
-        snprintf(paths[i], sizeof paths[i], "%s/%s.txt", out, seqs[i].name);
-        struct stat sb;
-        need[i] = !(stat(paths[i], &sb) == 0 && result_complete(paths[i], &seqs[i], otb2013));
-        todo += need[i];
-    }
-    fprintf(stderr, "siamcl eval: %d sequence%s, %d already done, %d to track with %s\n", ns, ns == 1 ? "" : "s",
-            ns - todo, todo, desc.name);
-    siamcl_context *ctx = NULL;
-    siamcl_tracker *trk = NULL;
-    if (todo) {
-        st = siamcl_context_create(NULL, &ctx);
-        if (st == SIAMCL_OK) st = siamcl_tracker_create(ctx, device, &desc, &trk);
-        if (st != SIAMCL_OK) rc = lib_failed(st);
-    }
-    int tty = isatty(2);
-    double frames = 0, secs = 0;
-    for (int i = 0, k = 0; i < ns && !rc; i++) {
-        if (!need[i]) continue;
-        rc = track_one(trk, &seqs[i], otb2013, paths[i], k++, todo, tty, &frames, &secs);
-    }
-    if (!rc && todo)
-        fprintf(stderr, "siamcl eval: tracked %.0f frames in %.1f s (%.1f fps)\n", frames, secs,
-                secs > 0 ? frames / secs : 0);
-    siamcl_tracker_free(trk);
-    siamcl_context_free(ctx);
-    free(paths);
-    free(need);
-    free(seqs);
-    return rc;
-}
-
 /* ---------------------------------------------------------------- main */
 
 int cmd_eval(int argc, char **argv) {
@@ -634,7 +332,7 @@ int cmd_eval(int argc, char **argv) {
     int nt = 0;
     const char *gt = NULL, *set = NULL, *attr = NULL, *plot = NULL, *csv = NULL, *json = NULL;
     const char *model = NULL, *dataset = NULL, *out = NULL;
-    int run = 0, plot_attrs = 0, norm = 0, with_seq = 1, device = 0;
+    int run = 0, plot_attrs = 0, norm = 0, with_seq = 1, device = -1;
     siamcl_eval_params params = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -737,12 +435,13 @@ int cmd_eval(int argc, char **argv) {
             snprintf(def_data, sizeof def_data, "%s/data/otb", cli_shared_dir());
             dataset = def_data;
         }
-        if (!is_dir(dataset)) {
+        if (!eval_is_dir(dataset)) {
             fprintf(stderr, "siamcl eval: %s: dataset folder not found\n", dataset);
             return 1;
         }
-        int rc = run_tracking(model, dataset, out, set, device);
-        if (rc) return rc;
+        int worker = 0;
+        int rc = eval_run_tracking(model, dataset, out, set, device, &worker);
+        if (rc || worker) return rc; /* rank 0 evaluates */
         /* evaluate the new results first, then any others given */
         if (nt == MAX_TRACKERS) nt--;
         for (int t = nt; t > 0; t--) {
@@ -772,7 +471,7 @@ int cmd_eval(int argc, char **argv) {
         snprintf(p1, sizeof p1, "%s/OTB2013.txt", gt);
         snprintf(p2, sizeof p2, "%s/att", gt);
         struct stat sb;
-        attr = (stat(p1, &sb) == 0 || is_dir(p2)) ? gt : def_attr;
+        attr = (stat(p1, &sb) == 0 || eval_is_dir(p2)) ? gt : def_attr;
     }
 
     siamcl_eval_options o = {0};

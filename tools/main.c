@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dist.h"
 
 #ifndef SIAMCL_SHARED_DEFAULT
 #define SIAMCL_SHARED_DEFAULT "../shared"
@@ -108,7 +109,13 @@ int main(int argc, char **argv) {
         return 2;
     }
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
-        if (!strcmp(argv[i], commands[c].name)) return commands[c].fn(argc - i, argv + i);
+        if (!strcmp(argv[i], commands[c].name)) {
+            int rc = dist_start(&argc, &argv);
+            if (rc) return rc;
+            rc = commands[c].fn(argc - i, argv + i);
+            dist_stop(rc);
+            return rc;
+        }
     fprintf(stderr, "siamcl: unknown command '%s'\n", argv[i]);
     usage(stderr);
     return 2;
