@@ -128,6 +128,45 @@ int main(void) {
     CHECK(tm.updates >= 10 && tm.inits >= 3 && tm.update_ms > 0);
     siamcl_tracker_free(t);
 
+    /* new settings on a built tracker track as a tracker created with them (both kinds) */
+    const char *kinds[] = {"nanotrack-v2", "siamfc-alexnet"};
+    for (int k = 0; k < 2; k++) {
+        siamcl_tracker_desc base, tuned;
+        tu_model_path(mp, sizeof mp, kinds[k]);
+        CHECK_OK(siamcl_tracker_desc_load(mp, g_models, &base));
+        tuned = base;
+        tuned.window_influence = 0.3;
+        if (k == 0) tuned.penalty_k = 0.05, tuned.lr = 0.6;
+        else tuned.scale_step = 1.1, tuned.scale_penalty = 0.96, tuned.scale_lr = 0.3;
+        siamcl_tracker *ta = NULL, *tb = NULL;
+        CHECK_OK(siamcl_tracker_create(ctx, 0, &base, &ta));
+        CHECK_OK(siamcl_tracker_create(ctx, 0, &tuned, &tb));
+        CHECK_OK(siamcl_tracker_set_params(ta, &tuned));
+        siamcl_box ba, bb;
+        CHECK_OK(siamcl_tracker_init(ta, &f1, target));
+        CHECK_OK(siamcl_tracker_init(tb, &f1, target));
+        const siamcl_image *seq[] = {&f2, &f1, &f2};
+        for (int i = 0; i < 3; i++) {
+            CHECK_OK(siamcl_tracker_update(ta, seq[i], &ba, NULL));
+            CHECK_OK(siamcl_tracker_update(tb, seq[i], &bb, NULL));
+            CHECK(memcmp(&ba, &bb, sizeof ba) == 0);
+        }
+        siamcl_tracker_desc bad = tuned;
+        bad.score_size++;
+        CHECK_STATUS(siamcl_tracker_set_params(ta, &bad), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK(strstr(siamcl_last_error(), "score_size") != NULL);
+        bad = tuned;
+        if (k == 0) bad.lr = 2;
+        else bad.scale_lr = -1;
+        CHECK_STATUS(siamcl_tracker_set_params(ta, &bad), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK(strstr(siamcl_last_error(), k == 0 ? "lr is out" : "scale_lr") != NULL);
+        CHECK_STATUS(siamcl_tracker_set_params(NULL, &bad), SIAMCL_ERR_INVALID_ARGUMENT);
+        printf("set_params %s: boxes equal a tracker created with the settings (%.1f,%.1f,%.1f,%.1f)\n", kinds[k],
+               ba.x, ba.y, ba.w, ba.h);
+        siamcl_tracker_free(ta);
+        siamcl_tracker_free(tb);
+    }
+
     /* failing allocator: every allocation of create + init, sampled */
     t = NULL;
     siamcl_test_fail_alloc(0);

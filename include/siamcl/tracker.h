@@ -111,6 +111,14 @@ SIAMCL_API siamcl_status siamcl_tracker_create(siamcl_context *ctx, int device, 
                                                siamcl_tracker **out);
 SIAMCL_API void siamcl_tracker_free(siamcl_tracker *t);
 
+/* Change the tracking settings of a tracker without rebuilding its networks
+ * (a hyper-parameter search): window_influence, context, scale_step,
+ * scale_penalty, scale_lr, scale_min, scale_max (SiamFC), penalty_k, lr,
+ * min_size (NanoTrack), and the name. Every other field must equal the
+ * tracker's (SIAMCL_ERR_INVALID_ARGUMENT naming the first that differs);
+ * takes effect at the next siamcl_tracker_init. */
+SIAMCL_API siamcl_status siamcl_tracker_set_params(siamcl_tracker *t, const siamcl_tracker_desc *desc);
+
 /* Start (or restart) tracking the target `box` of `frame`: a box of zero or
  * negative size, non-finite values or lying entirely outside the frame is
  * SIAMCL_ERR_OUT_OF_RANGE (a box partly outside is fine). */

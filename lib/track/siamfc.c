@@ -28,9 +28,14 @@ siamcl_status scl_sfc_alloc(scl_sfc *s, const siamcl_tracker_desc *d) {
     if (sum > 0)
         for (size_t i = 0; i < uu; i++) s->window[i] /= sum;
     scl_free(hann);
+    scl_sfc_set_desc(s, d);
+    return SIAMCL_OK;
+}
+
+void scl_sfc_set_desc(scl_sfc *s, const siamcl_tracker_desc *d) {
+    s->d = *d;
     int mid = d->scale_count / 2;
     for (int k = 0; k < d->scale_count; k++) s->scales[k] = pow(d->scale_step, (double)(k - mid));
-    return SIAMCL_OK;
 }
 
 void scl_sfc_release(scl_sfc *s) {

@@ -58,6 +58,8 @@ typedef struct scl_sfc {
 
 siamcl_status scl_sfc_alloc(scl_sfc *s, const siamcl_tracker_desc *d);
 void scl_sfc_release(scl_sfc *s);
+/* New settings (same networks and map sizes): the scale factors follow. */
+void scl_sfc_set_desc(scl_sfc *s, const siamcl_tracker_desc *d);
 /* Initial state from an OTB box; *zreq gets the template crop window. */
 void scl_sfc_start(scl_sfc *s, siamcl_box box, scl_crop_req *zreq);
 /* The search windows, one per scale (scale_count of them). */
