@@ -12,6 +12,7 @@ int cmd_track(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 int cli_bench_targets(int argc, char **argv); /* siamcl bench --targets N (bench_targets.c) */
 int cli_bench_train(int argc, char **argv);   /* siamcl bench --train (bench_train.c) */
@@ -31,6 +32,12 @@ int cli_parse_box(const char *opt, const char *s, siamcl_box *b); /* "x,y,w,h", 
 int cli_parse_float(const char *opt, const char *s, double lo, double hi, float *out); /* decimal, finite */
 int cli_make_dirs(const char *path);     /* mkdir -p; 0 (with a message) on failure */
 int cli_is_video_name(const char *path); /* .mp4, .mkv, .avi, ... */
+
+/* train_plot.c: a line over n points; a scatter with a class legend (PNG). 1 on success. */
+int cli_plot_curve(const char *path, const char *title, const char *ylabel, const double *y, int n, double xscale,
+                   const char *xlabel);
+int cli_plot_scatter(const char *path, const char *title, const float *xy, const uint8_t *cls, int n,
+                     const char *const *names, int ncls, int dot); /* dot: side in pixels */
 
 /* frames.c: where frames come from (an image sequence or a video file). */
 typedef struct cli_frames cli_frames;

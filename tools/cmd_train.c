@@ -62,7 +62,7 @@ static int parse(int argc, char **argv, train_opts *o) {
     } while (0)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
-            exit(0);
+            return -1;
         } else if (!strcmp(a, "--model")) { NEED(); o->model = v; }
         else if (!strcmp(a, "--data")) { NEED(); o->data = v; }
         else if (!strcmp(a, "--loss")) { NEED(); o->loss = v; }
@@ -255,7 +255,8 @@ static int run(siamcl_context *ctx, const train_opts *o, int otb) {
 
 int cmd_train(int argc, char **argv) {
     train_opts o;
-    if (!parse(argc, argv, &o)) return 2;
+    int p = parse(argc, argv, &o);
+    if (p <= 0) return p < 0 ? 0 : 2;
     int otb = !strcmp(o.data, "otb");
     if (!otb && strcmp(o.data, "fashion-mnist")) {
         fprintf(stderr, "siamcl train: --data wants fashion-mnist or otb, got '%s'\n", o.data);

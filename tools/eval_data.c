@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "dist.h"
 #include "eval_cli.h"
 
 int eval_is_dir(const char *p) {
@@ -239,5 +240,28 @@ int eval_track_seq(siamcl_tracker *trk, const run_seq *rs, int otb2013, int max_
         memset(out, 0, sizeof *out);
         return 1;
     }
+    return 0;
+}
+
+int eval_list_everywhere(const char *dataset, const char *set, int otb2013, run_seq **out, int *count) {
+    *out = NULL;
+    *count = 0;
+    int ns = -1;
+    run_seq *v = NULL;
+    if (dist_rank() == 0 && eval_list_dataset(dataset, set, &v, &ns) == 0) {
+        char err[1024];
+        for (int i = 0; i < ns; i++) /* an unreadable one is reported when it is tracked */
+            if (!eval_count_frames(&v[i], otb2013, err, sizeof err)) v[i].frames = 1;
+    }
+    dist_bcast(&ns, sizeof ns);
+    if (ns < 0) return 1;
+    if (dist_rank() != 0) v = calloc((size_t)(ns ? ns : 1), sizeof *v);
+    if (dist_max_int(!v)) {
+        free(v);
+        return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sequence list");
+    }
+    dist_bcast(v, (size_t)ns * sizeof *v);
+    *out = v;
+    *count = ns;
     return 0;
 }

@@ -139,30 +139,19 @@ static void on_frame(void *user, int k, int n) {
     fflush(stderr);
 }
 
-/* Rank 0: the list, what is complete, and the frame counts, then everybody gets it. */
+/* The list with frame counts (rank 0's, on every rank) and what is complete. */
 static int plan_list(shard *sh, const char *dataset, const char *out, const char *set) {
-    int ns = -1;
-    if (dist_rank() == 0 && cli_make_dirs(out) && eval_list_dataset(dataset, set, &sh->seqs, &ns) == 0) {
-        for (int i = 0; i < ns; i++) {
-            char err[1024];
-            if (!eval_count_frames(&sh->seqs[i], sh->otb2013, err, sizeof err)) sh->seqs[i].frames = 1;
-        }
-    } else {
-        ns = dist_rank() == 0 ? -1 : 0;
-    }
-    dist_bcast(&ns, sizeof ns);
-    if (ns < 0) return 1;
-    sh->ns = ns;
-    if (dist_rank() != 0) sh->seqs = calloc((size_t)ns, sizeof *sh->seqs);
-    sh->paths = calloc((size_t)ns, sizeof *sh->paths);
-    sh->owner = calloc((size_t)ns, sizeof *sh->owner);
-    int ranks = dist_size();
+    int made = dist_rank() != 0 || cli_make_dirs(out);
+    if (dist_max_int(!made)) return 1;
+    if (eval_list_everywhere(dataset, set, sh->otb2013, &sh->seqs, &sh->ns)) return 1;
+    int ns = sh->ns, ranks = dist_size();
+    sh->paths = calloc((size_t)ns + 1, sizeof *sh->paths);
+    sh->owner = calloc((size_t)ns + 1, sizeof *sh->owner);
     sh->rank_frames = calloc((size_t)ranks, sizeof(double));
     sh->rank_secs = calloc((size_t)ranks, sizeof(double));
     sh->rank_device = calloc((size_t)ranks, sizeof(int));
-    int ok = sh->seqs && sh->paths && sh->owner && sh->rank_frames && sh->rank_secs && sh->rank_device;
+    int ok = sh->paths && sh->owner && sh->rank_frames && sh->rank_secs && sh->rank_device;
     if (dist_max_int(!ok)) return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-    dist_bcast(sh->seqs, (size_t)ns * sizeof *sh->seqs);
     if (dist_rank() == 0)
         for (int i = 0; i < ns; i++) {
             snprintf(sh->paths[i], sizeof sh->paths[i], "%s/%s.txt", out, sh->seqs[i].name);

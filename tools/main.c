@@ -59,6 +59,7 @@ static const struct {
     {"info", cmd_info, "describe an ONNX model: ops, shapes, parameters, MACs, plan memory"},
     {"bench", cmd_bench, "time every stage and layer of a tracker on a device"},
     {"train", cmd_train, "train a Siamese network (contrastive / triplet / SiamFC logistic) and export ONNX"},
+    {"tune", cmd_tune, "search a tracker's settings on tuning sequences, score them on held-out ones"},
 };
 
 static void usage(FILE *f) {

@@ -18,14 +18,9 @@ void cli_mnist_images(const siamcl_idx *x, const int *idx, int n, float *out);
  * test embeddings against the train embeddings (dim floats each). */
 double cli_knn_accuracy(const float *train, const uint8_t *train_lab, int ntrain, const float *test,
                         const uint8_t *test_lab, int ntest, int dim, int k);
-/* xorshift RNG, seeded per run */
+/* xorshift RNG, seeded per run (train_data.c) */
 uint64_t cli_rand_next(uint64_t *s);
 
-/* train_plot.c */
-int cli_plot_curve(const char *path, const char *title, const char *ylabel, const double *y, int n, double xscale,
-                   const char *xlabel);
-int cli_plot_scatter(const char *path, const char *title, const float *xy, const uint8_t *cls, int n,
-                     const char *const *names, int ncls);
 
 typedef struct train_opts {
     const char *model, *data, *loss, *out, *optimizer, *data_dir, *checkpoint, *plots;

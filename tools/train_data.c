@@ -218,7 +218,7 @@ static int evaluate(siamcl_trainer *t, const cli_mnist *m, const train_opts *o, 
         }
         char title[128];
         snprintf(title, sizeof title, "Fashion-MNIST test embedding (%s)%s", o->loss, dim > 2 ? ", dims 0-1" : "");
-        ok = xy && cli_plot_scatter(f->scatter, title, xy, m->test_y.data, n, FASHION_NAMES, 10);
+        ok = xy && cli_plot_scatter(f->scatter, title, xy, m->test_y.data, n, FASHION_NAMES, 10, 3);
         if (ok) printf("embedding plot: %s\n", f->scatter);
         free(xy);
     }

@@ -69,7 +69,7 @@ int cli_plot_curve(const char *path, const char *title, const char *ylabel, cons
 }
 
 int cli_plot_scatter(const char *path, const char *title, const float *xy, const uint8_t *cls, int n,
-                     const char *const *names, int ncls) {
+                     const char *const *names, int ncls, int dot) {
     siamcl_image img = {0};
     if (n < 1 || siamcl_image_alloc(&img, 900, 700) != SIAMCL_OK) return 0;
     siamcl_image_fill_rect(&img, 0, 0, 900, 700, WHITE);
@@ -82,10 +82,12 @@ int cli_plot_scatter(const char *path, const char *title, const float *xy, const
     }
     if (!(f.x1 > f.x0)) f.x0 -= 1, f.x1 += 1;
     if (!(f.y1 > f.y0)) f.y0 -= 1, f.y1 += 1;
+    double px = (f.x1 - f.x0) * 0.04, py = (f.y1 - f.y0) * 0.04; /* dots clear of the frame */
+    f.x0 -= px, f.x1 += px, f.y0 -= py, f.y1 += py;
     draw_axes(&img, &f, title, NULL, NULL);
     for (int i = 0; i < n; i++) {
         if (!isfinite(xy[2 * i]) || !isfinite(xy[2 * i + 1])) continue;
-        siamcl_image_fill_rect(&img, (int)fx(&f, xy[2 * i]) - 1, (int)fy(&f, xy[2 * i + 1]) - 1, 3, 3,
+        siamcl_image_fill_rect(&img, (int)fx(&f, xy[2 * i]) - dot / 2, (int)fy(&f, xy[2 * i + 1]) - dot / 2, dot, dot,
                                PALETTE[cls[i] % 10]);
     }
     for (int c = 0; c < ncls && c < 10; c++) { /* legend */
