@@ -303,6 +303,70 @@ static void idx_files(void) {
     CHECK(x.data == NULL);
 }
 
+static siamcl_trainer *sgd_trainer(siamcl_context *ctx, siamcl_model *m, int batch) {
+    siamcl_train_params p;
+    siamcl_train_params_init(&p, SIAMCL_LOSS_CONTRASTIVE);
+    p.batch = batch;
+    p.optimizer = SIAMCL_OPT_SGD;
+    p.lr = 0.05f;
+    siamcl_trainer *t = NULL;
+    CHECK_OK(siamcl_trainer_create(ctx, m, &p, &t));
+    if (!t) exit(1);
+    return t;
+}
+
+/* Data parallelism's arithmetic: the gradients of two half batches, averaged
+ * and written back, give the whole batch's step (to float rounding). */
+static void split_batch(siamcl_context *ctx, siamcl_model *m, const float *const *in, const float *lab) {
+    siamcl_trainer *whole = sgd_trainer(ctx, m, B), *half = sgd_trainer(ctx, m, B / 2);
+    size_t n = siamcl_trainer_grad_count(whole), np;
+    CHECK(n == siamcl_trainer_grad_count(half) && n > 0);
+    float *gw = malloc(n * sizeof(float)), *g1 = malloc(n * sizeof(float)), *g2 = malloc(n * sizeof(float));
+    double lw, l1, l2;
+    CHECK_OK(siamcl_trainer_compute(whole, in, lab, &lw));
+    CHECK_OK(siamcl_trainer_read_grads(whole, gw, n));
+    /* the flat array is the parameters' gradients in order */
+    size_t off = 0;
+    for (int i = 0; i < siamcl_trainer_param_count(whole); i++) {
+        size_t k = siamcl_trainer_param_size(whole, i);
+        float *one = malloc(k * sizeof(float));
+        CHECK_OK(siamcl_trainer_read(whole, siamcl_trainer_param_name(whole, i), 1, one, k));
+        CHECK(memcmp(one, gw + off, k * sizeof(float)) == 0);
+        off += k;
+        free(one);
+    }
+    CHECK(off == n);
+    const float *second[2] = {in[0] + (B / 2) * 784, in[1] + (B / 2) * 784};
+    CHECK_OK(siamcl_trainer_compute(half, second, lab + B / 2, &l2));
+    CHECK_OK(siamcl_trainer_read_grads(half, g2, n));
+    CHECK_OK(siamcl_trainer_compute(half, in, lab, &l1));
+    CHECK_OK(siamcl_trainer_read_grads(half, g1, n));
+    double worst = 0, scale = 0;
+    for (size_t i = 0; i < n; i++) {
+        g1[i] = 0.5f * g1[i] + 0.5f * g2[i];
+        double d = fabs((double)g1[i] - gw[i]);
+        worst = d > worst ? d : worst;
+        scale = fabs(gw[i]) > scale ? fabs(gw[i]) : scale;
+    }
+    printf("split batch: loss %.6f vs halves' mean %.6f; largest gradient difference %.3g (largest gradient %.3g)\n",
+           lw, 0.5 * (l1 + l2), worst, scale);
+    CHECK(fabs(lw - 0.5 * (l1 + l2)) <= 1e-6 * (1 + fabs(lw)));
+    CHECK(worst <= 1e-5 * scale);
+    CHECK_OK(siamcl_trainer_write_grads(half, g1, n));
+    CHECK_OK(siamcl_trainer_apply(half));
+    CHECK_OK(siamcl_trainer_apply(whole));
+    float *pw = params(whole, &np), *ph = params(half, &np);
+    double wd = 0;
+    for (size_t i = 0; i < np; i++) wd = fmax(wd, fabs((double)pw[i] - ph[i]));
+    printf("split batch: weights after the step differ by at most %.3g\n", wd);
+    CHECK(wd <= 1e-6);
+    CHECK_STATUS(siamcl_trainer_read_grads(half, g1, n - 1), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(siamcl_trainer_write_grads(half, NULL, n), SIAMCL_ERR_INVALID_ARGUMENT);
+    free(pw), free(ph), free(gw), free(g1), free(g2);
+    siamcl_trainer_free(whole);
+    siamcl_trainer_free(half);
+}
+
 int main(void) {
     snprintf(g_tmp, sizeof g_tmp, "/tmp/siamcl-test-train-%d", (int)getpid());
     mkdir(g_tmp, 0755);
@@ -313,6 +377,7 @@ int main(void) {
     const float lab[B] = {0, 1, 0, 1, 1, 0, 1, 1};
     const float *in[2] = {a, b};
     resume_is_exact(ctx, m, in, lab);
+    split_batch(ctx, m, in, lab);
     export_roundtrip(ctx, m, in, lab);
     bad_training(ctx, m, in, lab);
     idx_files();

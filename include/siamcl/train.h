@@ -101,6 +101,14 @@ SIAMCL_API siamcl_status siamcl_trainer_read(const siamcl_trainer *t, const char
                                              size_t count);
 SIAMCL_API siamcl_status siamcl_trainer_write(siamcl_trainer *t, const char *name, const float *src, size_t count);
 
+/* Every trainable parameter's last gradient as one flat array, in parameter
+ * order (count = siamcl_trainer_grad_count): data-parallel training sums the
+ * workers' gradients and writes them back before siamcl_trainer_apply.
+ * SIAMCL_ERR_SHAPE for another count. Blocking copies. */
+SIAMCL_API size_t siamcl_trainer_grad_count(const siamcl_trainer *t);
+SIAMCL_API siamcl_status siamcl_trainer_read_grads(const siamcl_trainer *t, float *dst, size_t count);
+SIAMCL_API siamcl_status siamcl_trainer_write_grads(siamcl_trainer *t, const float *src, size_t count);
+
 /* The branch's output for n inputs of the model's input shape (any n): the
  * embeddings of a batch with the current weights. out: n * dim floats. */
 SIAMCL_API siamcl_status siamcl_trainer_embed(siamcl_trainer *t, const float *inputs, int n, float *out,

@@ -323,6 +323,54 @@ siamcl_status siamcl_trainer_write(siamcl_trainer *t, const char *name, const fl
     return scl_buffer_write(t->dev, t->ps->w, t->ps->p[i].off * 4, count * 4, src);
 }
 
+/* The flat gradient array is the trainable parameters' gradients back to back
+ * (the device buffer aligns each parameter: the copies close the gaps). */
+size_t siamcl_trainer_grad_count(const siamcl_trainer *t) {
+    size_t n = 0;
+    for (int i = 0; t && i < t->ps->n; i++)
+        if (t->ps->p[i].off < t->ps->trainable) n += t->ps->p[i].count;
+    return n;
+}
+
+static siamcl_status check_grads(const siamcl_trainer *t, const float *p, size_t count, const char *fn) {
+    if (!t || !p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL argument", fn);
+    size_t n = siamcl_trainer_grad_count(t);
+    if (count != n) return scl_fail(SIAMCL_ERR_SHAPE, "%s: the gradients are %zu floats, not %zu", fn, n, count);
+    return SIAMCL_OK;
+}
+
+/* dev: the device buffer's layout; flat: back to back. to_flat picks the direction. */
+static void pack(const scl_tparams *ps, float *dev, float *flat, int to_flat) {
+    size_t k = 0;
+    for (int i = 0; i < ps->n; i++) {
+        const scl_tparam *p = &ps->p[i];
+        if (p->off >= ps->trainable) continue;
+        if (to_flat) memcpy(flat + k, dev + p->off, p->count * sizeof(float));
+        else memcpy(dev + p->off, flat + k, p->count * sizeof(float));
+        k += p->count;
+    }
+}
+
+siamcl_status siamcl_trainer_read_grads(const siamcl_trainer *t, float *dst, size_t count) {
+    SCL_TRY(check_grads(t, dst, count, "siamcl_trainer_read_grads"));
+    float *tmp = scl_malloc(t->ps->trainable * sizeof(float));
+    if (!tmp) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "siamcl_trainer_read_grads: out of memory");
+    siamcl_status st = scl_buffer_read(t->dev, t->ps->g, 0, t->ps->trainable * sizeof(float), tmp);
+    if (st == SIAMCL_OK) pack(t->ps, tmp, dst, 1);
+    scl_free(tmp);
+    return st;
+}
+
+siamcl_status siamcl_trainer_write_grads(siamcl_trainer *t, const float *src, size_t count) {
+    SCL_TRY(check_grads(t, src, count, "siamcl_trainer_write_grads"));
+    float *tmp = scl_calloc(t->ps->trainable, sizeof(float));
+    if (!tmp) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "siamcl_trainer_write_grads: out of memory");
+    pack(t->ps, tmp, (float *)src, 0);
+    siamcl_status st = scl_buffer_write(t->dev, t->ps->g, 0, t->ps->trainable * sizeof(float), tmp);
+    scl_free(tmp);
+    return st;
+}
+
 size_t siamcl_trainer_output_size(const siamcl_trainer *t) {
     if (!t) return 0;
     scl_tensor y = scl_tplan_output(t->main);
