@@ -7,72 +7,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "clirun.h"
 
 static char g_tmp[256];
 
-static int run(const char *args, char *out, size_t cap) {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", SIAMCL_CLI, args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = 0;
-    int rc = pclose(p);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/* exit `code` and every needle (NULL-terminated list) in the output */
+/* siamcl ARGS: exit `code` and every needle (NULL-terminated list) in the output */
 static void expect_all(const char *args, int code, const char *const *needles) {
-    static char out[1 << 16];
-    int rc = run(args, out, sizeof out);
-    int ok = rc == code;
-    for (int i = 0; needles[i]; i++)
-        if (!strstr(out, needles[i])) {
-            fprintf(stderr, "siamcl %s: output lacks '%s'\n", args, needles[i]);
-            ok = 0;
-        }
-    if (!ok) {
-        fprintf(stderr, "siamcl %s: exit %d (wanted %d):\n%s\n", args, rc, code, out);
-        tu_failures++;
-    } else {
-        printf("ok: siamcl %.90s -> %d\n", args, rc);
-    }
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "'%s' %s", SIAMCL_CLI, args);
+    cr_expect_all(cmd, code, needles);
 }
 
 static void expect(const char *args, int code, const char *needle) {
     const char *needles[] = {needle, NULL};
     expect_all(args, code, needles);
-}
-
-static void be32(unsigned char *p, uint32_t v) {
-    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
-}
-
-/* images + labels; nlab != n writes a label file that does not match */
-static void write_set(const char *dir, const char *prefix, int n, int nlab) {
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s-images-idx3-ubyte", dir, prefix);
-    FILE *f = fopen(p, "wb");
-    unsigned char h[16] = {0, 0, 8, 3};
-    be32(h + 4, (uint32_t)n), be32(h + 8, 28), be32(h + 12, 28);
-    fwrite(h, 1, 16, f);
-    unsigned char img[784];
-    for (int i = 0; i < n; i++) {
-        int c = i % 10;
-        for (int k = 0; k < 784; k++) img[k] = (unsigned char)(tu_rand(0, 40));
-        for (int y = 0; y < 8; y++)
-            for (int x = 0; x < 8; x++) img[(2 + (c / 4) * 8 + y) * 28 + 2 + (c % 4) * 6 + x] = 230;
-        fwrite(img, 1, 784, f);
-    }
-    fclose(f);
-    snprintf(p, sizeof p, "%s/%s-labels-idx1-ubyte", dir, prefix);
-    f = fopen(p, "wb");
-    unsigned char hl[8] = {0, 0, 8, 1};
-    be32(hl + 4, (uint32_t)nlab);
-    fwrite(hl, 1, 8, f);
-    for (int i = 0; i < nlab; i++) fputc(i % 10, f);
-    fclose(f);
 }
 
 int main(void) {
@@ -81,10 +29,10 @@ int main(void) {
     snprintf(data, sizeof data, "%s/data", g_tmp);
     snprintf(bad, sizeof bad, "%s/bad", g_tmp);
     mkdir(g_tmp, 0755), mkdir(data, 0755), mkdir(bad, 0755);
-    write_set(data, "train", 400, 400);
-    write_set(data, "t10k", 100, 100);
-    write_set(bad, "train", 400, 399);
-    write_set(bad, "t10k", 100, 100);
+    cr_write_idx_set(data, "train", 400, 400);
+    cr_write_idx_set(data, "t10k", 100, 100);
+    cr_write_idx_set(bad, "train", 400, 399);
+    cr_write_idx_set(bad, "t10k", 100, 100);
     snprintf(model, sizeof model, "%s/golden/train/embed_net.onnx", tu_shared());
     const char *common = "--data fashion-mnist --loss contrastive --batch 16 --steps 4";
 

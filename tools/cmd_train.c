@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dist.h"
 #include "train_cli.h"
 
 static void usage(FILE *f) {
@@ -41,14 +42,22 @@ static void usage(FILE *f) {
             "  --checkpoint FILE  per-epoch checkpoint (default TRAINED.onnx.ckpt), resumed when present\n"
             "  --fresh            ignore an existing checkpoint\n"
             "  --plots DIR        where the PNGs go (default: TRAINED.onnx's folder)\n"
-            "  --device N         device index in the selected context (0)\n"
-            "The input model is never overwritten.\n");
+            "  --device N         device index in the selected context (0; under mpirun the local rank\n"
+            "                     modulo the devices)\n"
+            "The input model is never overwritten.\n\n"
+            "over MPI (%s): mpirun -n N siamcl train ... splits every batch over N ranks (each\n"
+            "draws the same batch and runs its share) and averages the gradients with MPI_Allreduce:\n"
+            "the same steps as one process with the whole batch (to float rounding; BatchNormalization\n"
+            "uses each rank's share for its statistics). Rank 0 writes the files; the checkpoint is\n"
+            "read by every rank on resume (a shared folder).\n",
+            dist_built() ? "built in" : "not in this build: -DSIAMCL_MPI=ON");
 }
 
 static int parse(int argc, char **argv, train_opts *o) {
     memset(o, 0, sizeof *o);
     o->epochs = -1;
     o->seed = 1;
+    o->device = -1;
     o->data_dir = "/usr/share/datasets/fashion-mnist";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -156,7 +165,7 @@ static int loss_kind(const char *s, siamcl_loss_kind *k) {
 
 /* Options -> trainer parameters, with the data set's defaults (otb: the head
  * and crops of the SiamFC description d, NULL when the model was a file). */
-static int train_params(const train_opts *o, int otb, const siamcl_tracker_desc *d, siamcl_train_params *p) {
+static int train_params(train_opts *o, int otb, const siamcl_tracker_desc *d, siamcl_train_params *p) {
     siamcl_loss_kind k;
     if (!loss_kind(o->loss, &k)) return 0;
     if (otb != (k == SIAMCL_LOSS_LOGISTIC)) {
@@ -164,7 +173,17 @@ static int train_params(const train_opts *o, int otb, const siamcl_tracker_desc 
         return 0;
     }
     siamcl_train_params_init(p, k);
-    p->batch = o->batch ? o->batch : otb ? 8 : 128;
+    o->global_batch = o->batch ? o->batch : otb ? 8 : 128;
+    int ranks = dist_size(), r = dist_rank();
+    if (o->global_batch < ranks) {
+        if (r == 0) fprintf(stderr, "siamcl train: --batch %d is smaller than the %d MPI ranks it is split over\n",
+                            o->global_batch, ranks);
+        return 0;
+    }
+    /* rank r runs items [B r / N, B (r + 1) / N) of each batch */
+    o->shard0 = (int)((long)o->global_batch * r / ranks);
+    o->shard = (int)((long)o->global_batch * (r + 1) / ranks) - o->shard0;
+    p->batch = o->shard;
     p->template_batch = otb ? p->batch : 1;
     const char *opt = o->optimizer ? o->optimizer : otb ? "sgd" : "adam";
     if (strcmp(opt, "sgd") && strcmp(opt, "adam")) {
@@ -210,13 +229,14 @@ static void out_files(const train_opts *o, train_files *f) {
     snprintf(f->losses, sizeof f->losses, "%.2000s.losses", f->ckpt);
 }
 
-static int run(siamcl_context *ctx, const train_opts *o, int otb) {
+static int run(siamcl_context *ctx, train_opts *o, int otb) {
     char path[4096];
     siamcl_tracker_desc d;
     int have_desc;
     if (!resolve_model(o->model, path, sizeof path, &d, &have_desc)) return 1;
     siamcl_train_params p;
     if (!train_params(o, otb, have_desc ? &d : NULL, &p)) return 2;
+    p.device = dist_device(ctx, o->device);
     struct stat a, b;
     if (stat(path, &a) == 0 && stat(o->out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
         fprintf(stderr, "siamcl train: --out %s is the source model; write the trained model to another file\n", o->out);
@@ -240,10 +260,14 @@ static int run(siamcl_context *ctx, const train_opts *o, int otb) {
     siamcl_model_free(m);
     if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
     printf("model %s: %d parameter tensors, batch %d, %s lr %g, loss %s\n", path, siamcl_trainer_param_count(t),
-           p.batch, p.optimizer == SIAMCL_OPT_ADAM ? "Adam" : "SGD", p.lr, o->loss);
+           o->global_batch, p.optimizer == SIAMCL_OPT_ADAM ? "Adam" : "SGD", p.lr, o->loss);
+    if (dist_size() > 1)
+        printf("data parallel over %d MPI ranks: %d-%d items of each batch per rank, gradients averaged\n",
+               dist_size(), o->global_batch / dist_size(), (o->global_batch + dist_size() - 1) / dist_size());
     double before = 0;
     int rc = otb ? train_otb(t, o, &f, p.lr, &d, &before) : train_mnist(t, o, &f, p.lr);
-    if (rc == 0) {
+    dist_settled(1); /* the ranks exchange nothing after the epochs */
+    if (rc == 0 && dist_rank() == 0) {
         st = siamcl_trainer_export(t, f.out);
         if (st != SIAMCL_OK) rc = cli_fail(st, siamcl_last_error());
         else printf("trained model: %s\n", f.out);
@@ -257,6 +281,8 @@ int cmd_train(int argc, char **argv) {
     train_opts o;
     int p = parse(argc, argv, &o);
     if (p <= 0) return p < 0 ? 0 : 2;
+    if (dist_rank() != 0 && !freopen("/dev/null", "w", stdout)) return 1; /* rank 0 reports */
+    dist_settled(1); /* until the epochs: every rank reads the same options and files, and fails alike */
     int otb = !strcmp(o.data, "otb");
     if (!otb && strcmp(o.data, "fashion-mnist")) {
         fprintf(stderr, "siamcl train: --data wants fashion-mnist or otb, got '%s'\n", o.data);

@@ -247,7 +247,7 @@ static int run(const tune_opts *o) {
     siamcl_tracker_desc desc;
     int bad = siamcl_model_find(o->model, model_path, sizeof model_path) != SIAMCL_OK ||
               siamcl_tracker_desc_load(model_path, NULL, &desc) != SIAMCL_OK;
-    dist_settled(); /* every rank reads the same files: they fail alike */
+    dist_settled(1); /* every rank reads the same files: they fail alike */
     if (bad) return dist_rank() == 0 ? cli_fail(SIAMCL_ERR_IO, siamcl_last_error()) : 1;
     if (!eval_is_dir(dataset)) {
         if (dist_rank() == 0) fprintf(stderr, "siamcl tune: %s: dataset folder not found\n", dataset);

@@ -81,7 +81,7 @@ void dist_stop(int rc) {
 #endif
 }
 
-void dist_settled(void) { g_settled = 1; }
+void dist_settled(int settled) { g_settled = settled; }
 int dist_rank(void) { return g_rank; }
 int dist_size(void) { return g_size; }
 int dist_local_rank(void) { return g_local; }

@@ -16,9 +16,10 @@ int dist_start(int *argc, char ***argv);
 /* MPI_Finalize after the command returned rc; a rank that failed (rc != 0)
  * ends the whole job with MPI_Abort, so that no rank waits for it forever. */
 void dist_stop(int rc);
-/* The command reached a point where every rank knows how the job ends (no
- * rank waits for another): a failure from here on does not need MPI_Abort. */
-void dist_settled(void);
+/* settled = 1: from here on every rank knows how the job ends (the ranks fail
+ * alike, or none waits for another), so a failure needs no MPI_Abort; 0: a
+ * failing rank may leave others waiting (the default). */
+void dist_settled(int settled);
 int dist_built(void);      /* 1 when built with MPI */
 int dist_rank(void);       /* 0 .. dist_size() - 1 */
 int dist_size(void);

@@ -286,7 +286,7 @@ int eval_run_tracking(const char *model, const char *dataset, const char *out, c
             }
         }
     }
-    dist_settled();
+    dist_settled(1);
     free(sh.seqs);
     free(sh.paths);
     free(sh.owner);

@@ -25,6 +25,9 @@ uint64_t cli_rand_next(uint64_t *s);
 typedef struct train_opts {
     const char *model, *data, *loss, *out, *optimizer, *data_dir, *checkpoint, *plots;
     int epochs, batch, steps, seed, device, fresh, lr_step;
+    /* data parallel (MPI): every rank samples the global batch, runs items
+     * [shard0, shard0 + shard) of it, and the gradients are averaged */
+    int global_batch, shard0, shard;
     float lr, lr_end, lr_gamma, momentum, weight_decay, margin;
     int has_momentum, has_wd, has_margin;
     const char *const *seqs, *const *val;
@@ -35,12 +38,13 @@ typedef struct train_files {
     char out[2048], ckpt[2048], curve[2048], scatter[2048], losses[2048];
 } train_files;
 
-/* A batch source: fill the trainer's inputs (and labels) for the next step. */
+/* A batch source: fill the inputs (and labels) of the global batch for the next step. */
 typedef struct train_source {
     int (*next)(void *ctx, uint64_t *rng);
     void *ctx;
     const float *const *inputs;
     const float *labels;
+    size_t item[3]; /* floats per item of each input */
 } train_source;
 
 /* Progress bar on stderr: redrawn in place on a terminal, once per epoch otherwise. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dist.h"
 #include "train_cli.h"
 
 uint64_t cli_rand_next(uint64_t *s) {
@@ -237,13 +238,13 @@ int train_mnist(siamcl_trainer *t, const train_opts *o, const train_files *f, fl
         return 1;
     }
     mnist_src s;
-    int triplet = !strcmp(o->loss, "triplet"), batch = siamcl_trainer_batch(t);
+    int triplet = !strcmp(o->loss, "triplet"), batch = o->global_batch;
     int rc = src_init(&s, &m, triplet, batch) ? 0 : cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training batches");
     const float *in3[3] = {s.a, s.b, s.c};
-    train_source src = {mnist_next, &s, in3, triplet ? NULL : s.lab};
+    train_source src = {mnist_next, &s, in3, triplet ? NULL : s.lab, {784, 784, 784}};
     int steps = o->steps ? o->steps : m.train_x.dims[0] / batch;
     if (rc == 0) rc = train_run(t, o, f, lr0, steps > 0 ? steps : 1, &src);
-    if (rc == 0) rc = evaluate(t, &m, o, f);
+    if (rc == 0 && dist_rank() == 0) rc = evaluate(t, &m, o, f);
     src_free(&s);
     cli_mnist_free(&m);
     return rc;

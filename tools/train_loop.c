@@ -4,7 +4,14 @@
  *
  * The loss log (CHECKPOINT.losses) holds one line per step, "step loss", so
  * that a resumed run draws the whole curve; lines past the checkpoint's step
- * (an epoch cut short) are dropped on resume. */
+ * (an epoch cut short) are dropped on resume.
+ *
+ * Under mpirun (data parallel): every rank draws the same global batch, runs
+ * its share of it, and the gradients are summed over the ranks with
+ * MPI_Allreduce, each weighted by its share, so every rank takes the same
+ * optimiser step as one process with the whole batch. Rank 0 alone writes
+ * the checkpoint, the loss log and the pictures; every rank resumes from the
+ * checkpoint (a folder they share). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dist.h"
 #include "train_cli.h"
 
 static float lr_at(const train_opts *o, float lr0, int epoch) {
@@ -29,6 +37,7 @@ void train_progress(const train_progress_state *s, int epoch, int epochs, int st
     char bar[32];
     for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
     bar[width] = 0;
+    if (dist_rank() != 0) return;
     fprintf(stderr, "%sepoch %d/%d [%s] step %d/%d  loss %.5f  lr %.3g  %.1f steps/s  ETA %d:%02d ",
             s->tty ? "\r" : "", epoch, epochs, bar, step, steps, loss, s->lr, rate, (int)eta / 60, (int)eta % 60);
     if (step == steps) fputc('\n', stderr);
@@ -94,18 +103,41 @@ static int resume(siamcl_trainer *t, const train_opts *o, const train_files *f, 
     return 1;
 }
 
-/* One epoch; 0 on success. */
+/* This rank's part of the global batch. */
+static void shard_of(const train_opts *o, const train_source *src, const float **in, const float **lab) {
+    for (int k = 0; k < 3; k++) in[k] = src->inputs[k] ? src->inputs[k] + (size_t)o->shard0 * src->item[k] : NULL;
+    *lab = src->labels ? src->labels + o->shard0 : NULL;
+}
+
+/* Data parallel: the batch's loss and gradient from every rank's share
+ * (weighted by its size); a failure anywhere stops every rank. */
+static siamcl_status reduce(siamcl_trainer *t, const train_opts *o, siamcl_status st, double *loss, float *g, size_t n) {
+    double w = (double)o->shard / o->global_batch, v[2] = {st == SIAMCL_OK ? *loss * w : 0, st != SIAMCL_OK};
+    dist_sum_f64(v, 2);
+    if (v[1] > 0) return st != SIAMCL_OK ? st : SIAMCL_ERR_NUMERIC;
+    *loss = v[0];
+    st = siamcl_trainer_read_grads(t, g, n);
+    for (size_t i = 0; i < n; i++) g[i] *= (float)w;
+    dist_sum_f32(g, n);
+    return st == SIAMCL_OK ? siamcl_trainer_write_grads(t, g, n) : st;
+}
+
+/* One epoch; 0 on success. g: gradient scratch (data parallel), n floats. */
 static int epoch_run(siamcl_trainer *t, const train_opts *o, int e, int steps, train_source *src, losses *l,
-                     train_progress_state *ps) {
+                     train_progress_state *ps, float *g, size_t n) {
     uint64_t rng = (uint64_t)o->seed * 0x9e3779b97f4a7c15ULL + (uint64_t)e * 0x632be59bd9b4e019ULL + 1;
     double sum = 0;
+    const float *in[3], *lab;
     for (int s = 1; s <= steps; s++) {
         if (!src->next(src->ctx, &rng)) return 1;
+        shard_of(o, src, in, &lab);
         double loss = 0;
-        siamcl_status st = siamcl_trainer_step(t, src->inputs, src->labels, &loss);
+        siamcl_status st = siamcl_trainer_compute(t, in, lab, &loss);
+        if (dist_size() > 1) st = reduce(t, o, st, &loss, g, n);
+        if (st == SIAMCL_OK) st = siamcl_trainer_apply(t);
         if (st != SIAMCL_OK) {
             fputc('\n', stderr);
-            return cli_fail(st, siamcl_last_error());
+            return cli_fail(st, dist_size() > 1 && st == SIAMCL_ERR_NUMERIC ? "another rank failed" : siamcl_last_error());
         }
         if (!push(l, loss)) return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "loss log");
         sum += loss;
@@ -133,28 +165,43 @@ static int plot_curve(const train_files *f, const losses *l, int steps, const ch
     return ok;
 }
 
+/* Rank 0: the checkpoint and the loss log after an epoch. */
+static int save_epoch(siamcl_trainer *t, const train_files *f, const losses *l) {
+    if (dist_rank() != 0) return 0;
+    siamcl_status st = siamcl_trainer_save(t, f->ckpt);
+    if (st != SIAMCL_OK || !write_log(f->losses, l)) return cli_fail(st ? st : SIAMCL_ERR_IO, st ? siamcl_last_error() : f->losses);
+    return 0;
+}
+
 int train_run(siamcl_trainer *t, const train_opts *o, const train_files *f, float lr0, int steps, train_source *src) {
     losses l = {0};
-    int e0;
-    if (!resume(t, o, f, steps, &l, &e0)) return 1;
+    int e0 = 0;
+    if (dist_max_int(!resume(t, o, f, steps, &l, &e0))) {
+        free(l.v);
+        return 1;
+    }
+    size_t n = dist_size() > 1 ? siamcl_trainer_grad_count(t) : 0;
+    float *g = n ? malloc(n * sizeof *g) : NULL;
+    if (dist_max_int(n && !g)) {
+        free(l.v);
+        return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "gradient exchange");
+    }
     train_progress_state ps = {cli_now_s(), 0, (long)(o->epochs - e0) * steps, isatty(2), lr0};
-    for (int e = e0; e < o->epochs; e++) {
+    int rc = 0;
+    dist_settled(0); /* a rank failing alone mid-epoch would leave the others in MPI_Allreduce */
+    for (int e = e0; e < o->epochs && !rc; e++) {
         ps.lr = lr_at(o, lr0, e);
         siamcl_trainer_set_lr(t, ps.lr);
-        if (epoch_run(t, o, e, steps, src, &l, &ps)) {
-            free(l.v);
-            return 1;
-        }
-        siamcl_status st = siamcl_trainer_save(t, f->ckpt);
-        if (st != SIAMCL_OK || !write_log(f->losses, &l)) {
-            free(l.v);
-            return cli_fail(st ? st : SIAMCL_ERR_IO, st ? siamcl_last_error() : f->losses);
-        }
+        rc = epoch_run(t, o, e, steps, src, &l, &ps, g, n);
+        if (!rc) rc = dist_max_int(save_epoch(t, f, &l));
     }
+    free(g);
     double el = cli_now_s() - ps.t0;
-    if (ps.done) printf("%ld steps in %.1f s (%.1f steps/s, %.1f ms/step)\n", ps.done, el, ps.done / el, 1e3 * el / ps.done);
-    printf("checkpoint: %s\n", f->ckpt);
-    if (plot_curve(f, &l, steps, o->loss)) printf("loss curve: %s\n", f->curve);
+    if (!rc && ps.done)
+        printf("%ld steps in %.1f s (%.1f steps/s, %.1f ms/step)%s\n", ps.done, el, ps.done / el, 1e3 * el / ps.done,
+               dist_size() > 1 ? " over MPI ranks" : "");
+    if (!rc) printf("checkpoint: %s\n", f->ckpt);
+    if (!rc && dist_rank() == 0 && plot_curve(f, &l, steps, o->loss)) printf("loss curve: %s\n", f->curve);
     free(l.v);
-    return 0;
+    return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "train_cli.h"
 
 typedef struct otb_seq {
@@ -166,14 +167,15 @@ static int open_seqs(const train_opts *o, otb_src *s) {
 
 int train_otb(siamcl_trainer *t, const train_opts *o, const train_files *f, float lr0, const siamcl_tracker_desc *d,
               double *before) {
-    otb_src s = {d, NULL, 0, siamcl_trainer_batch(t), NULL, NULL, {NULL, NULL}};
+    otb_src s = {d, NULL, 0, o->global_batch, NULL, NULL, {NULL, NULL}};
     int rc = open_seqs(o, &s) ? 0 : 1;
     s.z = malloc((size_t)s.batch * 3 * d->exemplar_size * d->exemplar_size * sizeof(float));
     s.x = malloc((size_t)s.batch * 3 * d->instance_size * d->instance_size * sizeof(float));
     s.in[0] = s.z, s.in[1] = s.x;
     if (rc == 0 && (!s.z || !s.x)) rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "training crops");
-    if (rc == 0 && o->nval && !validate(o, d, "before", before)) rc = 1;
-    train_source src = {otb_next, &s, s.in, NULL};
+    if (rc == 0 && o->nval && dist_rank() == 0 && !validate(o, d, "before", before)) rc = 1;
+    size_t zi = (size_t)3 * d->exemplar_size * d->exemplar_size, xi = (size_t)3 * d->instance_size * d->instance_size;
+    train_source src = {otb_next, &s, s.in, NULL, {zi, xi, 0}};
     if (rc == 0) rc = train_run(t, o, f, lr0, o->steps ? o->steps : 50, &src);
     for (int i = 0; s.s && i < s.ns; i++) siamcl_sequence_free(s.s[i].seq);
     free(s.s);
@@ -183,7 +185,7 @@ int train_otb(siamcl_trainer *t, const train_opts *o, const train_files *f, floa
 }
 
 int train_otb_validate(const train_opts *o, const siamcl_tracker_desc *d, const char *trained, double before) {
-    if (!o->nval) return 0;
+    if (!o->nval || dist_rank() != 0) return 0;
     siamcl_tracker_desc tuned = *d;
     snprintf(tuned.backbone, sizeof tuned.backbone, "%.1000s", trained); /* --out is at most 1000 characters */
     double after = 0;
