@@ -83,8 +83,10 @@ static void usage(FILE *f) {
             "  SIAMCL_CROP_TILE    crop kernel tile VxB (V 4|8|16 columns, B 1..256 rows; default 8x64 on CPUs, 4x8 else)\n"
             "  SIAMCL_SHARED       data folder (models/, golden/, data/), like --shared\n"
             "  SIAMCL_MODELS       folders (':' list) searched first for a model named M (M.model)\n"
+            "\nover MPI (%s): mpirun -n N siamcl eval --run | tune | train ... spreads the work over N\n"
+            "ranks, each on the device of its local rank modulo the devices SIAMCL_DEVICE selects.\n"
             "\n'siamcl <command> --help' describes a command.\n",
-            SIAMCL_SHARED_DEFAULT);
+            SIAMCL_SHARED_DEFAULT, dist_built() ? "built in" : "not in this build: cmake -DSIAMCL_MPI=ON");
 }
 
 int main(int argc, char **argv) {
