@@ -45,5 +45,20 @@ int main(void) {
     expect_refused("bench --targets 4 --frames 1e2", "--frames");
     expect_refused("info x.onnx --runs many", "--runs");
     expect_refused("eval --run --model nanotrack-v2 --out /tmp/x --device one", "--device");
+    const struct {
+        const char *args, *option;
+    } tune[] = {{"--trials abc --out /tmp/x", "--trials"},
+                {"--trials 0 --out /tmp/x", "--trials"},
+                {"--trials 4 --population 1 --out /tmp/x", "--population"},
+                {"--trials 4 --method grid --out /tmp/x", "--method"},
+                {"--trials 4 --frames 1 --out /tmp/x", "--frames"},
+                {"--trials 4 --seed -2 --out /tmp/x", "--seed"},
+                {"--out /tmp/x", "--trials"},
+                {"--trials 4", "--out"}};
+    for (size_t i = 0; i < sizeof tune / sizeof tune[0]; i++) {
+        snprintf(a, sizeof a, "tune --model nanotrack-v2 %s", tune[i].args);
+        expect_refused(a, tune[i].option);
+    }
+    expect_refused("tune --trials 4 --out /tmp/x", "--model");
     return tu_finish("test-cli");
 }

@@ -96,11 +96,11 @@ static void take_result(shard *sh, const shard_msg *m, const siamcl_box *rows) {
     fputc('\n', stderr);
 }
 
-/* Rank 0: take the results that wait (block: at least one). */
-static void drain(shard *sh, int block) {
+/* Rank 0: take the results that wait (wait_all: every result still to come). */
+static void drain(shard *sh, int wait_all) {
     int from, tag;
     size_t bytes;
-    while (sh->arrived < sh->todo && dist_poll(block, &from, &tag, &bytes)) {
+    while (sh->arrived < sh->todo && dist_poll(wait_all, &from, &tag, &bytes)) {
         char *buf = malloc(bytes > sizeof(shard_msg) ? bytes : sizeof(shard_msg));
         if (!buf) {
             fprintf(stderr, "siamcl eval: out of memory for a result of %zu bytes\n", bytes);
@@ -111,7 +111,6 @@ static void drain(shard *sh, int block) {
         memcpy(&m, buf, sizeof m);
         take_result(sh, &m, (const siamcl_box *)(buf + sizeof m));
         free(buf);
-        block = 0;
     }
 }
 
