@@ -11,7 +11,10 @@
 #include <mpi.h>
 #endif
 
-static int g_rank, g_size = 1, g_local, g_on, g_settled;
+static int g_rank, g_size = 1, g_local;
+#ifdef SIAMCL_HAVE_MPI
+static int g_on, g_settled;
+#endif
 
 static int env_int(const char *name, int def) {
     const char *e = getenv(name);
@@ -81,7 +84,13 @@ void dist_stop(int rc) {
 #endif
 }
 
-void dist_settled(int settled) { g_settled = settled; }
+void dist_settled(int settled) {
+#ifdef SIAMCL_HAVE_MPI
+    g_settled = settled;
+#else
+    (void)settled;
+#endif
+}
 int dist_rank(void) { return g_rank; }
 int dist_size(void) { return g_size; }
 int dist_local_rank(void) { return g_local; }
