@@ -12,9 +12,14 @@
 
 static char g_tmp[256], g_cmd[8192];
 
-/* "mpirun -n N siamcl ARGS" (N = 0: siamcl alone) */
+/* "mpirun -n N siamcl ARGS" (N = 0: siamcl alone). Under AddressSanitizer the ranks run
+ * without LeakSanitizer: Open MPI unloads its components in MPI_Finalize, and what they keep
+ * until then shows as leaks of unknown modules that no suppression can name. The same code
+ * runs in one process (N = 0), leak-checked. */
 static const char *siamcl(int ranks, const char *args) {
-    if (ranks) snprintf(g_cmd, sizeof g_cmd, "'%s' --oversubscribe -n %d '%s' %s", SIAMCL_MPIEXEC, ranks, SIAMCL_CLI, args);
+    if (ranks)
+        snprintf(g_cmd, sizeof g_cmd, "ASAN_OPTIONS=\"$ASAN_OPTIONS:detect_leaks=0\" '%s' --oversubscribe -n %d '%s' %s",
+                 SIAMCL_MPIEXEC, ranks, SIAMCL_CLI, args);
     else snprintf(g_cmd, sizeof g_cmd, "'%s' %s", SIAMCL_CLI, args);
     return g_cmd;
 }
