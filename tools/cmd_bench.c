@@ -217,7 +217,7 @@ static siamcl_status sgemm_ceiling(scl_device *dev, int size, int runs, int warm
     for (int r = 0; r < warmup + runs && st == SIAMCL_OK; r++) {
         double t0 = now_ms();
         st = scl_gemm_fwd(dev, 0, 0, size, size, size, 1.0f, a, 0, size, 0, b, 0, size, 0, 0.0f, c, 0, size, 0, 1);
-        if (st == SIAMCL_OK && clFinish(dev->queue) != CL_SUCCESS) st = SIAMCL_ERR_INTERNAL;
+        if (st == SIAMCL_OK && scl_queue_finish(dev, SCL_Q_MAIN) != CL_SUCCESS) st = SIAMCL_ERR_INTERNAL;
         if (r >= warmup) v[r - warmup] = now_ms() - t0;
     }
     if (st == SIAMCL_OK) {
@@ -256,7 +256,7 @@ static stage *add_stage(result *r, const char *name, int runs, long long macs, i
 }
 
 static siamcl_status finish(scl_device *dev) {
-    SCL_CL(clFinish(dev->queue), "clFinish");
+    SCL_CL(scl_queue_finish(dev, SCL_Q_MAIN), "clFinish");
     return SIAMCL_OK;
 }
 

@@ -104,12 +104,12 @@ static char *read_cache(const char *path) {
 static siamcl_status time_step(siamcl_plan *p, int i, scl_conv_algo a, double *ms) {
     p->steps[i].conv.algo = a;
     SCL_TRY(scl_plan_run_step(p, i));
-    SCL_CL(clFinish(p->dev->queue), "clFinish");
+    SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
     double best = 1e30;
     for (int r = 0; r < 3; r++) {
         double t0 = now_ms();
         SCL_TRY(scl_plan_run_step(p, i));
-        SCL_CL(clFinish(p->dev->queue), "clFinish");
+        SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
         double t = now_ms() - t0;
         if (t < best) best = t;
     }

@@ -618,7 +618,7 @@ siamcl_status siamcl_plan_run(siamcl_plan *p) {
 
 siamcl_status siamcl_plan_finish(siamcl_plan *p) {
     if (!p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_plan_finish: plan is NULL");
-    SCL_CL(clFinish(p->dev->queue), "clFinish");
+    SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
     return SIAMCL_OK;
 }
 
@@ -725,7 +725,7 @@ static siamcl_status plan_warmup(siamcl_plan *p) {
 /* Measured choice per conv layer, then the workspace the chosen paths need. */
 static siamcl_status plan_tune(siamcl_plan *p) {
     SCL_TRY(scl_plan_conv_tune(p));
-    SCL_CL(clFinish(p->dev->queue), "clFinish");
+    SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
     size_t need = conv_workspace(p);
     if (need < p->workspace_bytes) {
         scl_buffer_free(p->dev, p->workspace);
@@ -787,7 +787,7 @@ siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *
 
 void siamcl_plan_free(siamcl_plan *p) {
     if (!p) return;
-    if (p->dev && p->dev->queue) clFinish(p->dev->queue);
+    if (p->dev) scl_queue_drain(p->dev);
     for (int i = 0; p->place_own && i < p->nplaces; i++) scl_buffer_free(p->dev, p->place_own[i]);
     scl_buffer_free(p->dev, p->workspace);
     if (p->ws) scl_model_weights_release(p->m, p->ws);
@@ -876,11 +876,8 @@ static siamcl_status bind_mem(siamcl_plan *p, int io, int i, cl_mem mem, size_t 
         p->place_mem[pl] = p->place_own[pl];
         p->place_off[pl] = 0;
     } else {
-        size_t bytes = 0;
-        cl_context c = NULL;
-        clGetMemObjectInfo(mem, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
-        clGetMemObjectInfo(mem, CL_MEM_CONTEXT, sizeof c, &c, NULL);
-        if (c != p->dev->ctx)
+        size_t bytes = scl_buffer_size(mem);
+        if (!scl_buffer_on(p->dev, mem))
             return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: binding %s %d to a buffer of another device", p->g->name,
                             io ? "output" : "input", i);
         if (off * sizeof(float) + p->place_bytes[pl] > bytes)

@@ -32,22 +32,21 @@ siamcl_status scl_plan_profile(siamcl_plan *p, scl_layer_prof *out) {
     int n = p->nsteps;
     cl_event *ev = scl_calloc((size_t)n + 1, sizeof *ev);
     if (!ev) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "plan profile: out of memory");
-    cl_command_queue q = p->dev->queue;
     siamcl_status st = SIAMCL_OK;
-    cl_int e = clEnqueueMarkerWithWaitList(q, 0, NULL, &ev[0]);
+    cl_int e = scl_queue_marker(p->dev, &ev[0]);
     for (int i = 0; i < n && e == CL_SUCCESS && st == SIAMCL_OK; i++) {
         st = scl_plan_run_step(p, i);
-        if (st == SIAMCL_OK) e = clEnqueueMarkerWithWaitList(q, 0, NULL, &ev[i + 1]);
+        if (st == SIAMCL_OK) e = scl_queue_marker(p->dev, &ev[i + 1]);
     }
-    cl_int fin = clFinish(q);
+    cl_int fin = scl_queue_finish(p->dev, SCL_Q_MAIN);
     if (st == SIAMCL_OK && e != CL_SUCCESS)
         st = scl_fail((siamcl_status)e, "plan profile: marker: %s", siamcl_status_string((siamcl_status)e));
     if (st == SIAMCL_OK && fin != CL_SUCCESS)
         st = scl_fail((siamcl_status)fin, "plan profile: clFinish: %s", siamcl_status_string((siamcl_status)fin));
-    cl_ulong prev = 0;
+    uint64_t prev = 0;
     for (int i = 0; i <= n && st == SIAMCL_OK; i++) {
-        cl_ulong t = 0;
-        e = clGetEventProfilingInfo(ev[i], CL_PROFILING_COMMAND_END, sizeof t, &t, NULL);
+        uint64_t t = 0;
+        e = scl_event_end_ns(ev[i], &t);
         if (e != CL_SUCCESS) {
             st = scl_fail((siamcl_status)e, "plan profile: marker time: %s", siamcl_status_string((siamcl_status)e));
             break;
@@ -58,8 +57,7 @@ siamcl_status scl_plan_profile(siamcl_plan *p, scl_layer_prof *out) {
         }
         prev = t;
     }
-    for (int i = 0; i <= n; i++)
-        if (ev[i]) clReleaseEvent(ev[i]);
+    for (int i = 0; i <= n; i++) scl_event_release(ev[i]);
     scl_free(ev);
     return st;
 }

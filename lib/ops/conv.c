@@ -81,9 +81,7 @@ size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x,
 
 /* Size in floats of a buffer, or 0 if it cannot be queried. */
 static size_t buf_floats(cl_mem m) {
-    size_t bytes = 0;
-    if (!m || clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL) != CL_SUCCESS) return 0;
-    return bytes / sizeof(float);
+    return scl_buffer_size(m) / sizeof(float);
 }
 
 static siamcl_status check_tensor(const scl_tensor *t, const char *what) {

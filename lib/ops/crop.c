@@ -15,12 +15,6 @@
 /* largest work-group (along a band's column groups) */
 #define CROP_LX 64
 
-static size_t mem_size(cl_mem m) {
-    size_t n = 0;
-    if (clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof n, &n, NULL) != CL_SUCCESS) return 0;
-    return n;
-}
-
 siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem frame, size_t foff, int width,
                            int height, int channels, const scl_crop_req *reqs, int m, cl_mem reqbuf,
                            scl_tensor *y) {
@@ -34,13 +28,13 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
     if (y->n != m || y->c != 3 || y->h != p->out || y->w != p->out)
         return scl_fail(SIAMCL_ERR_SHAPE, "crop: output %dx%dx%dx%d, expected %dx3x%dx%d", y->n, y->c, y->h, y->w, m,
                         p->out, p->out);
-    size_t fbytes = (size_t)width * (size_t)height * (size_t)channels, fsize = mem_size(frame);
+    size_t fbytes = (size_t)width * (size_t)height * (size_t)channels, fsize = scl_buffer_size(frame);
     if (fsize < foff || fsize - foff < fbytes)
         return scl_fail(SIAMCL_ERR_SHAPE, "crop: frame buffer of %zu bytes holds no %dx%dx%d image at offset %zu",
                         fsize, width, height, channels, foff);
-    if (mem_size(reqbuf) < (size_t)m * sizeof(scl_crop_req))
+    if (scl_buffer_size(reqbuf) < (size_t)m * sizeof(scl_crop_req))
         return scl_fail(SIAMCL_ERR_SHAPE, "crop: request buffer too small for %d requests", m);
-    if (mem_size(y->mem) / sizeof(float) < y->off + scl_tensor_count(y))
+    if (scl_buffer_size(y->mem) / sizeof(float) < y->off + scl_tensor_count(y))
         return scl_fail(SIAMCL_ERR_SHAPE, "crop: output buffer too small for %dx3x%dx%d at offset %zu", m, p->out,
                         p->out, y->off);
     for (int i = 0; i < m; i++) {
@@ -78,10 +72,7 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
             SCL_ARG(k, 13, u8);
     SCL_CL(e, "crop arguments");
     /* a work-group: the column groups of one band */
-    size_t kmax = 0;
-    if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) != CL_SUCCESS ||
-        kmax == 0)
-        kmax = 1;
+    size_t kmax = scl_kernel_wg_max(dev, k);
     size_t ng = ((size_t)p->out + cv - 1) / cv, lx = ng < CROP_LX ? ng : CROP_LX;
     if (lx > kmax) lx = kmax;
     size_t l[3] = {lx, 1, 1};

@@ -109,8 +109,8 @@ static siamcl_status gemm(scl_device *dev, int trans_a, int trans_b, int m, int 
         {b, boff, sb, trans_b ? n : k, trans_b ? k : n, ldb, "B"},
         {c, coff, sc, m, n, ldc, "C"}};
     for (int i = 0; i < 3; i++) {
-        size_t bytes = 0;
-        SCL_CL(clGetMemObjectInfo(mats[i].m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL), "gemm: buffer size query");
+        size_t bytes = scl_buffer_size(mats[i].m);
+        if (!bytes) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "gemm: buffer size query of matrix %s failed", mats[i].name);
         size_t need = mats[i].off + (size_t)(batch - 1) * (batch > 1 ? mats[i].stride : 0) +
                       (size_t)(mats[i].rows - 1) * (size_t)mats[i].ld + (size_t)mats[i].cols;
         if (need > bytes / sizeof(float))

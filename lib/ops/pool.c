@@ -75,11 +75,7 @@ siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const s
 
 /* Largest power of two <= min(want, what the kernel allows on this device). */
 static size_t reduce_local_size(scl_device *dev, cl_kernel k, size_t want) {
-    size_t kmax = 0;
-    if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) != CL_SUCCESS ||
-        kmax == 0)
-        kmax = 1;
-    if (dev->info.max_work_group_size && dev->info.max_work_group_size < kmax) kmax = dev->info.max_work_group_size;
+    size_t kmax = scl_kernel_wg_max(dev, k);
     if (want > kmax) want = kmax;
     size_t l = 1;
     while (l * 2 <= want) l *= 2;
@@ -106,7 +102,7 @@ siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_tensor *x, scl_t
     cl_ulong xo = x->off, yo = y->off;
     cl_float inv = 1.0f / (float)hw;
     int e = SCL_ARG(k, 0, x->mem) | SCL_ARG(k, 1, xo) | SCL_ARG(k, 2, y->mem) | SCL_ARG(k, 3, yo) |
-            SCL_ARG(k, 4, hw) | SCL_ARG(k, 5, inv) | clSetKernelArg(k, 6, l * sizeof(cl_float), NULL);
+            SCL_ARG(k, 4, hw) | SCL_ARG(k, 5, inv) | SCL_ARG_LOCAL(k, 6, l * sizeof(cl_float));
     SCL_CL(e, "global_avgpool arguments");
     size_t g = (size_t)x->n * (size_t)x->c * l;
     return scl_launch(dev, k, 1, &g, &l, "global_avgpool");

@@ -18,15 +18,6 @@ static siamcl_status check_pair(const scl_tensor *z, const scl_tensor *x, int *o
     return SIAMCL_OK;
 }
 
-static size_t kernel_max_wg(scl_device *dev, cl_kernel k) {
-    size_t kmax = 0;
-    if (clGetKernelWorkGroupInfo(k, dev->id, CL_KERNEL_WORK_GROUP_SIZE, sizeof kmax, &kmax, NULL) != CL_SUCCESS ||
-        kmax == 0)
-        kmax = 1;
-    if (dev->info.max_work_group_size && dev->info.max_work_group_size < kmax) kmax = dev->info.max_work_group_size;
-    return kmax;
-}
-
 /* Templates with more taps than this take the generic kernel on CPUs too
  * (xcorr_rows unrolls every tap). */
 #define XCORR_ROWS_MAX_TAPS 64
@@ -104,7 +95,7 @@ siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "xcorr", NULL, "xcorr", &k));
     /* work-group: up to 32 output columns times TC channel groups, <= 512 items */
-    size_t cap = kernel_max_wg(dev, k);
+    size_t cap = scl_kernel_wg_max(dev, k);
     if (cap > 512) cap = 512;
     size_t lx = (size_t)ow < 32 ? (size_t)ow : 32;
     if (lx > cap) lx = cap;
@@ -116,7 +107,7 @@ siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_
     int e = SCL_ARG(k, 0, z->mem) | SCL_ARG(k, 1, zo) | SCL_ARG(k, 2, zstep) | SCL_ARG(k, 3, x->mem) |
             SCL_ARG(k, 4, xo) | SCL_ARG(k, 5, y->mem) | SCL_ARG(k, 6, yo) | SCL_ARG(k, 7, C) | SCL_ARG(k, 8, KH) |
             SCL_ARG(k, 9, KW) | SCL_ARG(k, 10, H) | SCL_ARG(k, 11, W) | SCL_ARG(k, 12, OH) | SCL_ARG(k, 13, OW) |
-            SCL_ARG(k, 14, scale) | SCL_ARG(k, 15, bias) | clSetKernelArg(k, 16, lx * tc * sizeof(cl_float), NULL);
+            SCL_ARG(k, 14, scale) | SCL_ARG(k, 15, bias) | SCL_ARG_LOCAL(k, 16, lx * tc * sizeof(cl_float));
     SCL_CL(e, "xcorr arguments");
     size_t g[2] = {scl_round_up((size_t)ow, lx), (size_t)x->n * (size_t)oh * tc}, l[2] = {lx, tc};
     return scl_launch(dev, k, 2, g, l, "xcorr");

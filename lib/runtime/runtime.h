@@ -128,6 +128,33 @@ siamcl_status scl_launch(scl_device *dev, cl_kernel k, int dims, const size_t *g
 /* Set argument i of k; the variadic form keeps launchers short. */
 #define SCL_ARG(k, i, v) clSetKernelArg((k), (i), sizeof(v), &(v))
 
+/* Argument i of k: `bytes` of local memory. */
+#define SCL_ARG_LOCAL(k, i, bytes) clSetKernelArg((k), (i), (bytes), NULL)
+
+/* ---- queues (queue.c): what runs above the runtime uses instead of OpenCL's
+ * queue and query calls. The cl_int results are OpenCL codes (SCL_CL names them). */
+typedef enum scl_queue_id {
+    SCL_Q_MAIN = 0, /* dev->queue: plans, launches */
+    SCL_Q_LANE      /* dev->lane: template jobs and frame uploads beside a search pass */
+} scl_queue_id;
+cl_int scl_queue_finish(scl_device *dev, scl_queue_id q); /* wait; an absent lane is done */
+void scl_queue_drain(scl_device *dev);                    /* wait for both, errors ignored (clean-up) */
+/* Enqueue without waiting: the host memory stays in use until a finish. */
+cl_int scl_queue_read(scl_device *dev, scl_queue_id q, cl_mem m, size_t off, size_t bytes, void *dst);
+cl_int scl_queue_write(scl_device *dev, scl_queue_id q, cl_mem m, size_t off, size_t bytes, const void *src);
+/* A marker on the main queue, and (after a finish) the time it completed. */
+cl_int scl_queue_marker(scl_device *dev, cl_event *ev);
+cl_int scl_event_end_ns(cl_event ev, uint64_t *ns);
+void scl_event_release(cl_event ev);
+/* Until the leave, everything enqueued through dev (launches, plans, buffer
+ * calls, SCL_Q_MAIN) goes to its lane; enter returns what leave restores. */
+cl_command_queue scl_queue_lane_enter(scl_device *dev);
+void scl_queue_lane_leave(scl_device *dev, cl_command_queue saved);
+size_t scl_buffer_size(cl_mem m);                   /* bytes; 0 if it cannot be queried */
+int scl_buffer_on(const scl_device *dev, cl_mem m); /* 1 if m belongs to dev's context */
+/* The largest work-group of k on dev (its own limit and the device's), >= 1. */
+size_t scl_kernel_wg_max(const scl_device *dev, cl_kernel k);
+
 /* Per-launch profiling (bench): when on, every scl_launch records an event. */
 typedef struct scl_prof_record { const char *what; double ms; } scl_prof_record;
 void scl_profile_begin(scl_device *dev);

@@ -5,7 +5,7 @@
  * Two in-order queues per device: search passes run on dev->queue; template
  * jobs and the upload of a staged frame run on dev->lane, so they overlap a
  * pass in flight. A template job runs its plan "on the lane" by pointing
- * dev->queue at the lane for its duration (lane_enter/lane_leave): plans and
+ * dev->queue at the lane for its duration (scl_queue_lane_enter/leave): plans and
  * ops enqueue on dev->queue, and everything is host-serial (one thread per
  * context), so the plans, kernels and program cache stay those of the device.
  * Jobs on the lane use their own frame and request buffers and the template
@@ -82,8 +82,7 @@ static void sdev_release(sdev *v) {
     siamcl_plan_free(v->zplan);
     for (int i = 0; i < NCAPS; i++) siamcl_plan_free(v->xplan[i]);
     if (v->dev) {
-        clFinish(v->dev->queue);
-        if (v->dev->lane) clFinish(v->dev->lane);
+        scl_queue_drain(v->dev);
         scl_buffer_free(v->dev, v->frame);
         scl_buffer_free(v->dev, v->frame2);
         scl_buffer_free(v->dev, v->zframe);
@@ -366,14 +365,6 @@ static siamcl_status upload_frame(sdev *v, const siamcl_image *f) {
     return scl_buffer_write(v->dev, v->frame, 0, bytes, f->data);
 }
 
-/* Everything enqueued through dev between the two goes to its second queue. */
-static cl_command_queue lane_enter(scl_device *dev) {
-    cl_command_queue q = dev->queue;
-    if (dev->lane) dev->queue = dev->lane;
-    return q;
-}
-static void lane_leave(scl_device *dev, cl_command_queue q) { dev->queue = q; }
-
 static siamcl_status get_reqbuf(scl_sched *s, sdev *v) {
     if (!v->reqbuf) {
         size_t m = (size_t)SCL_SCHED_CHUNK * s->per;
@@ -415,9 +406,9 @@ siamcl_status scl_sched_template(scl_sched *s, int zdev, const siamcl_image *fra
     sdev *v = &s->devs[zdev];
     if (v->dead != SIAMCL_OK)
         return scl_fail(v->dead, "sched: device %d (%s) has failed", zdev, v->dev->info.name);
-    cl_command_queue q = lane_enter(v->dev);
+    cl_command_queue q = scl_queue_lane_enter(v->dev);
     siamcl_status st = template_job(s, v, frame, pad, req);
-    lane_leave(v->dev, q);
+    scl_queue_lane_leave(v->dev, q);
     SCL_TRY(st);
     *zf = s->zbuf;
     return SIAMCL_OK;
@@ -598,7 +589,7 @@ static siamcl_status submit_device(scl_sched *s, sdev *v, const siamcl_image *f,
     SCL_TRY(get_reqbuf(s, v));
     if (v->staged) { /* uploaded on the lane at stage: the frame is f */
         v->staged = 0;
-        SCL_CL(clFinish(v->dev->lane), "staged frame upload");
+        SCL_CL(scl_queue_finish(v->dev, SCL_Q_LANE), "staged frame upload");
         cl_mem m = v->frame;
         size_t c = v->frame_cap;
         v->frame = v->frame2, v->frame_cap = v->frame2_cap;
@@ -608,8 +599,7 @@ static siamcl_status submit_device(scl_sched *s, sdev *v, const siamcl_image *f,
     }
     for (int c0 = 0; c0 < top; c0 += SCL_SCHED_CHUNK)
         SCL_TRY(run_chunk(s, v, f, bySlot, c0, top - c0 < SCL_SCHED_CHUNK ? top - c0 : SCL_SCHED_CHUNK));
-    SCL_CL(clEnqueueReadBuffer(v->dev->queue, v->out, CL_FALSE, 0, (size_t)top * s->ocount * sizeof(float), v->host,
-                               0, NULL, NULL),
+    SCL_CL(scl_queue_read(v->dev, SCL_Q_MAIN, v->out, 0, (size_t)top * s->ocount * sizeof(float), v->host),
            "reading the head outputs");
     return SIAMCL_OK;
 }
@@ -649,7 +639,7 @@ void scl_sched_unstage(scl_sched *s) {
     for (int d = 0; d < s->ndev; d++) {
         sdev *v = &s->devs[d];
         if (!v->staged) continue;
-        clFinish(v->dev->lane); /* the upload reads the caller's copy */
+        scl_queue_finish(v->dev, SCL_Q_LANE); /* the upload reads the caller's copy */
         v->staged = 0;
     }
 }
@@ -663,7 +653,7 @@ siamcl_status scl_sched_stage(scl_sched *s, const siamcl_image *frame) {
         if (v->dead != SIAMCL_OK || v->load == 0) continue;
         st = ensure(v, &v->frame2, &v->frame2_cap, bytes);
         if (st != SIAMCL_OK) break;
-        cl_int e = clEnqueueWriteBuffer(v->dev->lane, v->frame2, CL_FALSE, 0, bytes, frame->data, 0, NULL, NULL);
+        cl_int e = scl_queue_write(v->dev, SCL_Q_LANE, v->frame2, 0, bytes, frame->data);
         if (e != CL_SUCCESS)
             st = scl_fail((siamcl_status)e, "device %d (%s): staging the next frame failed: %s", d, v->dev->info.name,
                           siamcl_status_string((siamcl_status)e));
@@ -689,12 +679,12 @@ void scl_sched_collect(scl_sched *s, scl_sched_item *items, int n) {
         sdev *v = &s->devs[d];
         if (!v->pending) continue;
         if (v->pst == SIAMCL_OK) {
-            cl_int e = clFinish(v->dev->queue);
+            cl_int e = scl_queue_finish(v->dev, SCL_Q_MAIN);
             if (e != CL_SUCCESS)
                 v->pst = v->dead = scl_fail((siamcl_status)e, "device %d (%s): search pass failed: %s", d,
                                             v->dev->info.name, siamcl_status_string((siamcl_status)e));
         } else {
-            clFinish(v->dev->queue); /* nothing of the failed pass may still run */
+            scl_queue_finish(v->dev, SCL_Q_MAIN); /* nothing of the failed pass may still run */
         }
     }
     for (int d = 0; d < s->ndev; d++) {
