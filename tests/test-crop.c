@@ -121,9 +121,11 @@ static float *dev_crop(scl_device *dev, const frame_t *f, const scl_crop_req *re
     return y;
 }
 
+static int g_tile[2]; /* the work-item tile run_random asks for (0: the device's) */
+
 static void run_random(scl_device *dev, const frame_t *f, const scl_crop_req *reqs, int m, int S, int swap,
                        const float pad[3], const char *what) {
-    scl_crop_params p = {S, swap, {pad[0], pad[1], pad[2]}, 1};
+    scl_crop_params p = {S, swap, {pad[0], pad[1], pad[2]}, 1, {g_tile[0], g_tile[1]}};
     size_t per = (size_t)3 * S * S;
     /* u8_exact: every pixel equal to the OpenCV emulation */
     float *y = dev_crop(dev, f, reqs, m, &p);
@@ -204,7 +206,7 @@ static void compare_golden(scl_device *dev, const char *dir, const char *img, co
         return;
     }
     frame_t f = {im.data, im.width, im.height, 3};
-    scl_crop_params p = {S, 1, {pad[0], pad[1], pad[2]}, 1}; /* frame RGB, network BGR */
+    scl_crop_params p = {S, 1, {pad[0], pad[1], pad[2]}, 1, {0, 0}}; /* frame RGB, network BGR */
     float *y = dev_crop(dev, &f, &req, 1, &p);
     uint8_t *ref8 = malloc((size_t)S * S * 3);
     ref_crop_u8(&f, &req, S, 1, pad, ref8);
@@ -386,27 +388,40 @@ int main(void) {
 
     /* other work-item tiles (columns x rows) than the device's default (each
      * one more program to build: the non-CPU default and the widest) */
-    const char *tiles[] = {"4x8", "16x5"};
+    const int tiles[][2] = {{4, 8}, {16, 5}};
     for (int k = 0; k < (int)(sizeof tiles / sizeof tiles[0]); k++) {
-        setenv("SIAMCL_CROP_TILE", tiles[k], 1);
+        g_tile[0] = tiles[k][0], g_tile[1] = tiles[k][1];
         char what[48];
-        snprintf(what, sizeof what, "tile %s rgb S31", tiles[k]);
+        snprintf(what, sizeof what, "tile %dx%d rgb S31", tiles[k][0], tiles[k][1]);
         run_random(dev, &f3, reqs, m, 31, 1, pad, what);
-        snprintf(what, sizeof what, "tile %s rgb->bgr edges S65", tiles[k]);
+        snprintf(what, sizeof what, "tile %dx%d rgb->bgr edges S65", tiles[k][0], tiles[k][1]);
         run_random(dev, &f3, edge, 6, 65, 1, pad, what);
     }
+    g_tile[0] = g_tile[1] = 0;
     {
         cl_mem fb = NULL, rb = NULL, yb = NULL;
         CHECK_OK(scl_buffer_alloc(dev, (size_t)W * H * 3, &fb));
         CHECK_OK(scl_buffer_alloc(dev, sizeof(scl_crop_req), &rb));
         yb = tu_upload(dev, NULL, (size_t)3 * 17 * 17);
         scl_tensor t1 = scl_tensor_make(yb, 1, 3, 17, 17);
-        scl_crop_params pt = {17, 0, {0, 0, 0}, 1};
-        const char *badtiles[] = {"3x8", "8x0", "8x257", "8", "8x8x", "x"};
+        const int badtiles[][2] = {{3, 8}, {8, -1}, {8, 257}, {32, 8}};
         for (int k = 0; k < (int)(sizeof badtiles / sizeof badtiles[0]); k++) {
-            setenv("SIAMCL_CROP_TILE", badtiles[k], 1);
+            scl_crop_params pt = {17, 0, {0, 0, 0}, 1, {badtiles[k][0], badtiles[k][1]}};
             CHECK_STATUS(scl_crop_fwd(dev, &pt, fb, 0, W, H, 3, reqs, 1, rb, &t1), SIAMCL_ERR_INVALID_ARGUMENT);
         }
+        /* SIAMCL_CROP_TILE is read once, when a context is created: a bad value is refused there */
+        const char *badenv[] = {"3x8", "8x0", "8x257", "8", "8x8x", "x"};
+        for (int k = 0; k < (int)(sizeof badenv / sizeof badenv[0]); k++) {
+            setenv("SIAMCL_CROP_TILE", badenv[k], 1);
+            siamcl_context *bad = NULL;
+            CHECK_STATUS(siamcl_context_create(NULL, &bad), SIAMCL_ERR_INVALID_ARGUMENT);
+            CHECK(bad == NULL && strstr(siamcl_last_error(), "SIAMCL_CROP_TILE") != NULL);
+        }
+        setenv("SIAMCL_CROP_TILE", "16x5", 1);
+        siamcl_context *c16 = NULL;
+        CHECK_OK(siamcl_context_create(NULL, &c16));
+        CHECK(c16 && c16->dev[0].crop_tile[0] == 16 && c16->dev[0].crop_tile[1] == 5);
+        siamcl_context_free(c16);
         scl_buffer_free(dev, fb);
         scl_buffer_free(dev, rb);
         scl_buffer_free(dev, yb);
@@ -420,7 +435,7 @@ int main(void) {
     dy = tu_upload(dev, NULL, (size_t)2 * 3 * 17 * 17);
     scl_tensor y = scl_tensor_make(dy, 2, 3, 17, 17), y1 = scl_tensor_make(dy, 1, 3, 17, 17),
                ybig = scl_tensor_make(dy, 3, 3, 17, 17), ywrong = scl_tensor_make(dy, 2, 3, 17, 16);
-    scl_crop_params p = {17, 0, {0, 0, 0}, 0};
+    scl_crop_params p = {17, 0, {0, 0, 0}, 0, {0, 0}};
     CHECK_OK(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, reqs, 2, dreq, &y));
     CHECK_OK(scl_crop_fwd(dev, &p, dframe, 0, W, H, 1, reqs, 1, dreq, &y1));
     CHECK_STATUS(scl_crop_fwd(NULL, &p, dframe, 0, W, H, 3, reqs, 2, dreq, &y), SIAMCL_ERR_INVALID_ARGUMENT);
@@ -441,7 +456,7 @@ int main(void) {
     const scl_crop_req badreq[2] = {{0, 0, 10}, {0, 0, 0}}, farreq[1] = {{2000000000, 0, 10}};
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, badreq, 2, dreq, &y), SIAMCL_ERR_OUT_OF_RANGE);
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, farreq, 1, dreq, &y1), SIAMCL_ERR_OUT_OF_RANGE);
-    scl_crop_params p0 = {0, 0, {0, 0, 0}, 0};
+    scl_crop_params p0 = {0, 0, {0, 0, 0}, 0, {0, 0}};
     CHECK_STATUS(scl_crop_fwd(dev, &p0, dframe, 0, W, H, 3, reqs, 2, dreq, &y), SIAMCL_ERR_SHAPE);
     scl_buffer_free(dev, dframe);
     scl_buffer_free(dev, dreq);

@@ -48,14 +48,10 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
      * widest that measured fastest, elsewhere smaller for more work-items */
     const int cpu = dev->info.type == SIAMCL_DEVICE_CPU;
     int cv = cpu ? CROP_V : 4, cb = cpu ? CROP_B : 8;
-    const char *tile = getenv("SIAMCL_CROP_TILE"); /* "VxB": tuning and tests */
-    if (tile && *tile) {
-        char tail = 0;
-        if (sscanf(tile, "%dx%d%c", &cv, &cb, &tail) != 2 || (cv != 4 && cv != 8 && cv != 16) || cb < 1 ||
-            cb > 256)
-            return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT,
-                            "crop: SIAMCL_CROP_TILE=%s is not VxB (V 4, 8 or 16; B 1..256)", tile);
-    }
+    const int *tile = p->tile[0] ? p->tile : dev->crop_tile[0] ? dev->crop_tile : NULL;
+    if (tile) cv = tile[0], cb = tile[1];
+    if ((cv != 4 && cv != 8 && cv != 16) || cb < 1 || cb > 256)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "crop: tile %dx%d is not VxB (V 4, 8 or 16; B 1..256)", cv, cb);
     /* one program per (tile, u8, channels, swap): no per-pixel branches on them */
     char defs[160];
     snprintf(defs, sizeof defs,

@@ -205,6 +205,8 @@ typedef struct scl_crop_params {
     float pad[3];     /* colour outside the frame, in the network's channel order
                          (u8_exact: truncated to 0..255 integers, like a numpy uint8 canvas) */
     int u8_exact;     /* 1: emulate OpenCV uint8 INTER_LINEAR (fixed-point, rounded to 8 bit) */
+    int tile[2];      /* work-item tile V x B (V 4, 8 or 16 columns; B 1..256 rows); 0: the device's
+                         (SIAMCL_CROP_TILE at context creation, else 8x64 on CPUs, 4x8 elsewhere) */
 } scl_crop_params;
 /* frame: device buffer of H x W x channels uint8 (channels 1 or 3, row stride
  * W*channels) at byte offset foff. y: [M,3,S,S] float, bilinear with half-pixel

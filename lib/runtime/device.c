@@ -32,6 +32,18 @@ static void default_cache_dir(char *dst, size_t cap) {
     else snprintf(dst, cap, "0");
 }
 
+/* "VxB": the crop kernel's tile (tuning and tests); NULL or "" leaves the default. */
+static siamcl_status parse_crop_tile(const char *s, int tile[2]) {
+    tile[0] = tile[1] = 0;
+    if (!s || !*s) return SIAMCL_OK;
+    char tail = 0;
+    int v = 0, b = 0;
+    if (sscanf(s, "%dx%d%c", &v, &b, &tail) != 2 || (v != 4 && v != 8 && v != 16) || b < 1 || b > 256)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "SIAMCL_CROP_TILE=%s is not VxB (V 4, 8 or 16; B 1..256)", s);
+    tile[0] = v, tile[1] = b;
+    return SIAMCL_OK;
+}
+
 siamcl_status scl_config_read(const siamcl_context_params *p, scl_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     copy_env(cfg->platform, sizeof cfg->platform, p ? p->platform : NULL, "SIAMCL_PLATFORM");
@@ -40,7 +52,7 @@ siamcl_status scl_config_read(const siamcl_context_params *p, scl_config *cfg) {
     if (!cfg->cache_dir[0]) default_cache_dir(cfg->cache_dir, sizeof cfg->cache_dir);
     if (p && p->type != SIAMCL_DEVICE_ALL) cfg->type = p->type;
     else SCL_TRY(parse_type(getenv("SIAMCL_DEVICE_TYPE"), &cfg->type));
-    return SIAMCL_OK;
+    return parse_crop_tile(getenv("SIAMCL_CROP_TILE"), cfg->crop_tile);
 }
 
 static siamcl_device_type map_type(cl_device_type t) {
@@ -220,6 +232,7 @@ static siamcl_status select_devices(const scl_config *cfg, const found *all, int
 
 static siamcl_status device_open(scl_device *d, const found *f, const scl_config *cfg, int index) {
     memset(d, 0, sizeof *d);
+    d->crop_tile[0] = cfg->crop_tile[0], d->crop_tile[1] = cfg->crop_tile[1];
     d->platform = f->p;
     d->id = f->d;
     d->info = f->info;

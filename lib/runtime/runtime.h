@@ -76,6 +76,7 @@ struct scl_device {
     void *blas_ready;       /* ops/gemm.c bookkeeping */
     cl_command_queue lane;  /* a second in-order queue, same properties (lib/sched: template jobs and
                                frame uploads that overlap a search pass on `queue`) */
+    int crop_tile[2];       /* SIAMCL_CROP_TILE as read at context creation (V, B), 0 = the default */
 };
 
 struct siamcl_context {
@@ -87,6 +88,7 @@ struct siamcl_context {
 typedef struct scl_config {
     char platform[256], device[256], cache_dir[512];
     siamcl_device_type type;
+    int crop_tile[2]; /* SIAMCL_CROP_TILE "VxB" (V 4, 8 or 16; B 1..256), 0 = unset */
 } scl_config;
 siamcl_status scl_config_read(const siamcl_context_params *p, scl_config *cfg);
 
