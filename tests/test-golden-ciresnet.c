@@ -15,25 +15,6 @@ static float *load_f32(const char *name, size_t count) {
     return tu_load_f32(rel, count);
 }
 
-static void check_plan(siamcl_plan *p, const float *in, const float *ref, const char *what) {
-    siamcl_shape is, os;
-    CHECK_OK(siamcl_plan_input_shape(p, 0, &is));
-    CHECK_OK(siamcl_plan_output_shape(p, 0, &os));
-    size_t n = siamcl_shape_count(os);
-    float *out = malloc(n * sizeof(float));
-    CHECK_OK(siamcl_tensor_upload(siamcl_plan_input(p, 0), in, siamcl_shape_count(is)));
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    CHECK_OK(siamcl_plan_run(p));
-    CHECK_OK(siamcl_plan_finish(p));
-    double ms = tu_ms_since(t0);
-    CHECK_OK(siamcl_tensor_download(siamcl_plan_output(p, 0), out, n));
-    double e = tu_rel_l2(out, ref, n);
-    printf("  %s: %dx%dx%dx%d, relative L2 %.3g, one run %.1f ms\n", what, os.n, os.c, os.h, os.w, e, ms);
-    CHECK(e <= 1e-5);
-    free(out);
-}
-
 static void remove_mean(float *p, size_t n) {
     double s = 0;
     for (size_t i = 0; i < n; i++) s += p[i];
@@ -76,8 +57,8 @@ static void run_file(siamcl_context *ctx, const char *file, const float *zin, co
     CHECK(sx.macs == 3 * 2628681728LL);
     /* 24 convs, 7 residual adds fused into them, 16 crops, 2 pools: the adds and relus need no launch */
     CHECK(sx.launches < 70);
-    check_plan(pz, zin, zf, "template features");
-    check_plan(px, xin, xf, "search features");
+    tu_check_plan(pz, zin, zf, "template features");
+    tu_check_plan(px, xin, xf, "search features");
     /* response = 0.1 * xcorr straight on the device features */
     scl_tensor fz, fx;
     CHECK_OK(scl_plan_output_view(pz, 0, &fz));

@@ -14,26 +14,6 @@ static size_t argmax(const float *p, size_t n) {
     return b;
 }
 
-/* Run plan p on `in`, compare output 0 with `ref`. */
-static void check_plan(siamcl_plan *p, const float *in, const float *ref, const char *what) {
-    siamcl_shape is, os;
-    CHECK_OK(siamcl_plan_input_shape(p, 0, &is));
-    CHECK_OK(siamcl_plan_output_shape(p, 0, &os));
-    size_t n = siamcl_shape_count(os);
-    float *out = malloc(n * sizeof(float));
-    CHECK_OK(siamcl_tensor_upload(siamcl_plan_input(p, 0), in, siamcl_shape_count(is)));
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    CHECK_OK(siamcl_plan_run(p));
-    CHECK_OK(siamcl_plan_finish(p));
-    double ms = tu_ms_since(t0);
-    CHECK_OK(siamcl_tensor_download(siamcl_plan_output(p, 0), out, n));
-    double e = tu_rel_l2(out, ref, n);
-    printf("%s: %dx%dx%dx%d, relative L2 %.3g, one run %.1f ms\n", what, os.n, os.c, os.h, os.w, e, ms);
-    CHECK(e <= 1e-5);
-    free(out);
-}
-
 int main(void) {
     siamcl_context *ctx = tu_context();
     scl_device *dev = tu_dev(ctx);
@@ -76,8 +56,8 @@ int main(void) {
     CHECK(b2 - b1 == sx.activation_bytes + sx.workspace_bytes);
     CHECK(sx.activation_bytes < sx.naive_bytes); /* liveness reuse */
 
-    check_plan(pz, zin, zf, "template features");
-    check_plan(px, xin, xf, "search features");
+    tu_check_plan(pz, zin, zf, "template features");
+    tu_check_plan(px, xin, xf, "search features");
 
     /* the SiamFC head straight on the plans' device outputs */
     scl_tensor tz, tx;

@@ -210,4 +210,25 @@ static inline float *tu_download(scl_device *dev, cl_mem m, size_t n) {
     return p;
 }
 
+/* Run plan p on `in` and compare output 0 with `ref`: relative L2 <= 1e-5
+ * (the golden tolerance of a whole network), printed with one run's time. */
+static inline void tu_check_plan(siamcl_plan *p, const float *in, const float *ref, const char *what) {
+    siamcl_shape is, os;
+    CHECK_OK(siamcl_plan_input_shape(p, 0, &is));
+    CHECK_OK(siamcl_plan_output_shape(p, 0, &os));
+    size_t n = siamcl_shape_count(os);
+    float *out = malloc(n * sizeof(float));
+    CHECK_OK(siamcl_tensor_upload(siamcl_plan_input(p, 0), in, siamcl_shape_count(is)));
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_OK(siamcl_plan_run(p));
+    CHECK_OK(siamcl_plan_finish(p));
+    double ms = tu_ms_since(t0);
+    CHECK_OK(siamcl_tensor_download(siamcl_plan_output(p, 0), out, n));
+    double e = tu_rel_l2(out, ref, n);
+    printf("  %s: %dx%dx%dx%d, relative L2 %.3g, one run %.1f ms\n", what, os.n, os.c, os.h, os.w, e, ms);
+    CHECK(e <= 1e-5);
+    free(out);
+}
+
 #endif

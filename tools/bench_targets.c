@@ -14,12 +14,6 @@
 
 #include "cli.h"
 
-static double now_ms(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
-
 #define NFRAMES 4 /* distinct frames cycled through */
 
 static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, const siamcl_schedule *sc, int n,
@@ -43,7 +37,7 @@ static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, cons
     }
     int cnt;
     if (st == SIAMCL_OK) st = siamcl_group_update(g, &img[1], r, n, &cnt); /* warm-up: builds the batch plans */
-    double t0 = now_ms();
+    double t0 = cli_now_ms();
     if (!async) {
         for (int f = 0; f < frames && st == SIAMCL_OK; f++) st = siamcl_group_update(g, &img[f % NFRAMES], r, n, &cnt);
     } else if (st == SIAMCL_OK) {
@@ -54,7 +48,7 @@ static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, cons
             if (st == SIAMCL_OK) st = w;
         }
     }
-    double t = now_ms() - t0;
+    double t = cli_now_ms() - t0;
     *ms = t / frames;
     *tps = t > 0 ? n * frames * 1e3 / t : 0;
     free(r);

@@ -23,7 +23,8 @@ const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or ../shared */
 void cli_set_shared_dir(const char *dir);
 void cli_log(siamcl_log_level level, const char *msg, void *user); /* stderr logger */
 int cli_fail(siamcl_status st, const char *what);                   /* print error, return exit code */
-double cli_now_s(void); /* wall clock, seconds */
+double cli_now_s(void);  /* monotonic clock, seconds (durations) */
+double cli_now_ms(void); /* the same in milliseconds */
 
 /* cli_util.c. Option values are parsed whole and range-checked; on a bad one a
  * message naming the option goes to stderr and 0 is returned. */

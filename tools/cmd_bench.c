@@ -53,12 +53,6 @@ static void usage(FILE *f) {
             "               SiamFC AlexNet (batch 8 pairs) [--runs N --warmup N]\n");
 }
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
 /* ---- statistics ---- */
 typedef struct bstat {
     double med, min, max, p10, p90, mean;
@@ -215,10 +209,10 @@ static siamcl_status sgemm_ceiling(scl_device *dev, int size, int runs, int warm
     if (st == SIAMCL_OK) st = scl_buffer_write(dev, a, 0, cnt * sizeof(float), h);
     if (st == SIAMCL_OK) st = scl_buffer_write(dev, b, 0, cnt * sizeof(float), h);
     for (int r = 0; r < warmup + runs && st == SIAMCL_OK; r++) {
-        double t0 = now_ms();
+        double t0 = cli_now_ms();
         st = scl_gemm_fwd(dev, 0, 0, size, size, size, 1.0f, a, 0, size, 0, b, 0, size, 0, 0.0f, c, 0, size, 0, 1);
         if (st == SIAMCL_OK && scl_queue_finish(dev, SCL_Q_MAIN) != CL_SUCCESS) st = SIAMCL_ERR_INTERNAL;
-        if (r >= warmup) v[r - warmup] = now_ms() - t0;
+        if (r >= warmup) v[r - warmup] = cli_now_ms() - t0;
     }
     if (st == SIAMCL_OK) {
         out->s = stats_of(v, runs);
@@ -322,9 +316,9 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
     float *host = NULL;
     double *up = NULL, *tmp = NULL;
     scl_device *dev = NULL;
-    double t0 = now_ms();
+    double t0 = cli_now_ms();
     siamcl_status st = siamcl_tracker_create(ctx, 0, d, &t);
-    r->build_ms = now_ms() - t0;
+    r->build_ms = cli_now_ms() - t0;
     const int W = 640, H = 360;
     siamcl_box box = {(float)(W / 2 - 40 + 1), (float)(H / 2 - 30 + 1), 80.0f, 60.0f};
     if (st == SIAMCL_OK) st = make_frame(&frame, W, H);
@@ -403,32 +397,32 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
         int k = it - o->warmup, rec = k >= 0;
         double a, b;
         /* crop */
-        a = now_ms();
+        a = cli_now_ms();
         st = scl_crop_fwd(dev, &cp, fbuf, 0, W, H, 3, reqs, B, reqbuf, &xin);
         if (st == SIAMCL_OK) st = finish(dev);
-        b = now_ms();
+        b = cli_now_ms();
         if (rec) s_crop->v[k] = b - a;
         /* template branch */
-        a = now_ms();
+        a = cli_now_ms();
         if (st == SIAMCL_OK) st = siamcl_plan_run(zp);
         if (st == SIAMCL_OK) st = finish(dev);
-        b = now_ms();
+        b = cli_now_ms();
         if (rec) s_z->v[k] = b - a;
         /* search branch */
-        a = now_ms();
+        a = cli_now_ms();
         if (st == SIAMCL_OK) st = siamcl_plan_run(xp);
         if (st == SIAMCL_OK) st = finish(dev);
-        b = now_ms();
+        b = cli_now_ms();
         if (rec) s_x->v[k] = b - a;
         /* head */
-        a = now_ms();
+        a = cli_now_ms();
         if (st == SIAMCL_OK) st = siamfc ? scl_xcorr_fwd(dev, (float)d->head_scale, (float)d->head_bias, &zf, &xf, &rt)
                                          : siamcl_plan_run(hp);
         if (st == SIAMCL_OK) st = finish(dev);
-        b = now_ms();
+        b = cli_now_ms();
         if (rec) s_h->v[k] = b - a;
         /* download */
-        a = now_ms();
+        a = cli_now_ms();
         if (st == SIAMCL_OK && siamfc) st = scl_buffer_read(dev, resp, 0, resp_count * sizeof(float), host);
         for (int o2 = 0; o2 < 2 && st == SIAMCL_OK && !siamfc; o2++) {
             scl_tensor v;
@@ -437,22 +431,22 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
                 st = scl_buffer_read(dev, v.mem, v.off * sizeof(float),
                                      scl_tensor_count(&v) * sizeof(float), host + (o2 ? 2 * n * n : 0));
         }
-        b = now_ms();
+        b = cli_now_ms();
         if (rec) s_dl->v[k] = b - a;
         /* upsample (SiamFC) */
         if (siamfc) {
-            a = now_ms();
+            a = cli_now_ms();
             for (int m = 0; m < B; m++) scl_resize_cubic(host + (size_t)m * n * n, n, n, up, U, U, tmp);
-            b = now_ms();
+            b = cli_now_ms();
             if (rec) s_up->v[k] = b - a;
         }
         /* the whole update as the tracker runs it; its own decode time */
         siamcl_tracker_times t1, t2;
         siamcl_tracker_get_times(t, &t1);
         siamcl_box nb;
-        a = now_ms();
+        a = cli_now_ms();
         if (st == SIAMCL_OK) st = siamcl_tracker_update(t, &frame, &nb, NULL);
-        b = now_ms();
+        b = cli_now_ms();
         siamcl_tracker_get_times(t, &t2);
         if (rec) {
             s_upd->v[k] = b - a;

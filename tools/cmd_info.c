@@ -50,12 +50,6 @@ static int parse_shape(const char *s, siamcl_shape *out) {
     return 1;
 }
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
 static void print_count(const char *label, long long v) {
     char buf[64], out[96];
     snprintf(buf, sizeof buf, "%lld", v);
@@ -227,14 +221,14 @@ int cmd_info(int argc, char **argv) {
                mib(ps.weight_bytes + ps.activation_bytes + ps.workspace_bytes, b, sizeof b));
         printf("plan build time        %.1f ms (includes kernel compilation and one warm-up run)\n", ps.build_ms);
         for (int r = 0; r < runs && rc == 0; r++) {
-            double t0 = now_ms();
+            double t0 = cli_now_ms();
             st = siamcl_plan_run(p);
             if (st == SIAMCL_OK) st = siamcl_plan_finish(p);
             if (st != SIAMCL_OK) {
                 rc = cli_fail(st, siamcl_last_error());
                 break;
             }
-            double ms = now_ms() - t0;
+            double ms = cli_now_ms() - t0;
             printf("run %-18d %.2f ms (%.2f GMAC/s)\n", r + 1, ms, ms > 0 ? (double)macs / ms * 1e-6 : 0.0);
         }
         siamcl_plan_free(p);

@@ -42,11 +42,13 @@ int cli_fail(siamcl_status st, const char *what) {
     return 1;
 }
 
-double cli_now_s(void) {
+double cli_now_ms(void) {
     struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
+
+double cli_now_s(void) { return cli_now_ms() * 1e-3; }
 
 static const struct {
     const char *name;

@@ -19,12 +19,6 @@
 
 #include "graph/plan_impl.h"
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
 int scl_conv_mode(const scl_device *dev) {
     const char *e = getenv("SIAMCL_CONV");
     if (e && *e) {
@@ -107,10 +101,10 @@ static siamcl_status time_step(siamcl_plan *p, int i, scl_conv_algo a, double *m
     SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
     double best = 1e30;
     for (int r = 0; r < 3; r++) {
-        double t0 = now_ms();
+        double t0 = scl_now_ms();
         SCL_TRY(scl_plan_run_step(p, i));
         SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
-        double t = now_ms() - t0;
+        double t = scl_now_ms() - t0;
         if (t < best) best = t;
     }
     *ms = best;

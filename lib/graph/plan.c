@@ -20,12 +20,6 @@
 #include "graph/plan.h"
 #include "graph/plan_impl.h"
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
-
 /* 4-D view dims of a rank-r shape (right-aligned, leading 1s). */
 static void dims4(const scl_dims *d, int out[4]) {
     for (int i = 0; i < 4; i++) out[i] = 1;
@@ -748,7 +742,7 @@ siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *
     if (n_inputs != m->g->ninputs)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: %d input shapes given, the model has %d inputs", m->g->name,
                         n_inputs, m->g->ninputs);
-    double t0 = now_ms();
+    double t0 = scl_now_ms();
     siamcl_plan *p = scl_calloc(1, sizeof *p);
     if (!p) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "plan: out of memory");
     p->m = m;
@@ -780,7 +774,7 @@ siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *
         siamcl_plan_free(p);
         return st;
     }
-    p->build_ms = now_ms() - t0;
+    p->build_ms = scl_now_ms() - t0;
     *out = p;
     return SIAMCL_OK;
 }

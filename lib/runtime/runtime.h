@@ -163,6 +163,9 @@ void scl_profile_begin(scl_device *dev);
 /* Wait, collect records (owned by the runtime until the next begin). */
 siamcl_status scl_profile_end(scl_device *dev, const scl_prof_record **rec, int *n);
 
+/* Monotonic milliseconds, for durations (clock.c). */
+double scl_now_ms(void);
+
 static inline size_t scl_round_up(size_t x, size_t m) { return (x + m - 1) / m * m; }
 
 #endif

@@ -66,12 +66,6 @@ struct scl_sched {
     float *zbuf;          /* the last template job's features (zcount floats) */
 };
 
-static double now_ms(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
-
 size_t scl_sched_zcount(const scl_sched *s) { return s->zcount; }
 int scl_sched_per(const scl_sched *s) { return s->per; }
 siamcl_schedule scl_sched_schedule(const scl_sched *s) { return s->sc; }
@@ -247,10 +241,10 @@ static siamcl_status measure(scl_sched *s) {
         SCL_TRY(st);
         double ms = 0;
         for (int r = 0; r < 2; r++) {
-            double t0 = now_ms();
+            double t0 = scl_now_ms();
             SCL_TRY(siamcl_plan_run(xp));
             SCL_TRY(siamcl_plan_finish(xp));
-            double t = now_ms() - t0;
+            double t = scl_now_ms() - t0;
             if (r == 0 || t < ms) ms = t;
         }
         v->ms = ms > 1e-3 ? ms : 1e-3;

@@ -32,12 +32,6 @@ struct siamcl_tracker {
     siamcl_tracker_times times;
 };
 
-static double now_ms(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
-
 void siamcl_tracker_free(siamcl_tracker *t) {
     if (!t) return;
     siamcl_plan_free(t->hplan);
@@ -218,7 +212,7 @@ static siamcl_status check_frame(const siamcl_image *f) {
 
 /* The frame goes up once per call; the buffer only grows. */
 static siamcl_status upload(siamcl_tracker *t, const siamcl_image *f) {
-    double t0 = now_ms();
+    double t0 = scl_now_ms();
     size_t bytes = (size_t)f->width * f->height * 3;
     if (bytes > t->frame_cap) {
         scl_buffer_free(t->dev, t->frame);
@@ -228,7 +222,7 @@ static siamcl_status upload(siamcl_tracker *t, const siamcl_image *f) {
         t->frame_cap = bytes;
     }
     SCL_TRY(scl_buffer_write(t->dev, t->frame, 0, bytes, f->data));
-    t->times.upload_ms += now_ms() - t0;
+    t->times.upload_ms += scl_now_ms() - t0;
     return SIAMCL_OK;
 }
 
@@ -263,11 +257,11 @@ static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamc
         scl_sfc_start(&t->sfc, box, &z);
     else
         scl_nano_start(&t->nano, box, &z);
-    double t0 = now_ms();
+    double t0 = scl_now_ms();
     SCL_TRY(crop_into(t, frame, t->zplan, &z, 1));
     SCL_TRY(siamcl_plan_run(t->zplan));
     SCL_TRY(siamcl_plan_finish(t->zplan));
-    t->times.network_ms += now_ms() - t0;
+    t->times.network_ms += scl_now_ms() - t0;
     memset(&t->last, 0, sizeof t->last);
     t->ready = 1;
     return SIAMCL_OK;
@@ -275,10 +269,10 @@ static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamc
 
 siamcl_status siamcl_tracker_init(siamcl_tracker *t, const siamcl_image *frame, siamcl_box box) {
     if (!t) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_init: NULL tracker");
-    double t0 = now_ms();
+    double t0 = scl_now_ms();
     siamcl_status st = do_init(t, frame, box);
     t->times.inits++;
-    t->times.init_ms += now_ms() - t0;
+    t->times.init_ms += scl_now_ms() - t0;
     return st;
 }
 
@@ -286,7 +280,7 @@ static siamcl_status update_siamfc(siamcl_tracker *t, const siamcl_image *f) {
     const siamcl_tracker_desc *d = &t->desc;
     scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
     scl_sfc_search(&t->sfc, reqs);
-    double t0 = now_ms();
+    double t0 = scl_now_ms();
     SCL_TRY(crop_into(t, f, t->xplan, reqs, t->batch));
     SCL_TRY(siamcl_plan_run(t->xplan));
     scl_tensor zf, xf;
@@ -297,27 +291,27 @@ static siamcl_status update_siamfc(siamcl_tracker *t, const siamcl_image *f) {
     SCL_TRY(scl_xcorr_fwd(t->dev, (float)d->head_scale, (float)d->head_bias, &zf, &xf, &r));
     size_t count = (size_t)t->batch * n * n;
     SCL_TRY(scl_buffer_read(t->dev, t->resp, 0, count * sizeof(float), t->host));
-    double t1 = now_ms();
+    double t1 = scl_now_ms();
     t->times.network_ms += t1 - t0;
     scl_sfc_decode(&t->sfc, t->host, f->width, f->height, &t->last);
-    t->times.decode_ms += now_ms() - t1;
+    t->times.decode_ms += scl_now_ms() - t1;
     return SIAMCL_OK;
 }
 
 static siamcl_status update_nanotrack(siamcl_tracker *t, const siamcl_image *f) {
     scl_crop_req req;
     scl_nano_search(&t->nano, &req);
-    double t0 = now_ms();
+    double t0 = scl_now_ms();
     SCL_TRY(crop_into(t, f, t->xplan, &req, 1));
     SCL_TRY(siamcl_plan_run(t->xplan));
     SCL_TRY(siamcl_plan_run(t->hplan));
     size_t nn = (size_t)t->desc.score_size * t->desc.score_size;
     SCL_TRY(read_output(t, t->hplan, t->out_cls, t->host, 2 * nn));
     SCL_TRY(read_output(t, t->hplan, t->out_loc, t->host + 2 * nn, 4 * nn));
-    double t1 = now_ms();
+    double t1 = scl_now_ms();
     t->times.network_ms += t1 - t0;
     scl_nano_decode(&t->nano, t->host, t->host + 2 * nn, f->width, f->height, &t->last);
-    t->times.decode_ms += now_ms() - t1;
+    t->times.decode_ms += scl_now_ms() - t1;
     return SIAMCL_OK;
 }
 
@@ -325,12 +319,12 @@ siamcl_status siamcl_tracker_update(siamcl_tracker *t, const siamcl_image *frame
     if (!t || !box) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_update: NULL argument");
     if (!t->ready) return scl_fail(SIAMCL_ERR_STATE, "tracker_update: the tracker has not been initialised");
     SCL_TRY(check_frame(frame));
-    double t0 = now_ms();
+    double t0 = scl_now_ms();
     siamcl_status st = upload(t, frame);
     if (st == SIAMCL_OK)
         st = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? update_siamfc(t, frame) : update_nanotrack(t, frame);
     t->times.updates++;
-    t->times.update_ms += now_ms() - t0;
+    t->times.update_ms += scl_now_ms() - t0;
     if (st != SIAMCL_OK) return st;
     *box = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? scl_sfc_box(&t->sfc) : scl_nano_box(&t->nano);
     if (score) *score = isfinite(t->last.score) ? (float)t->last.score : 0.0f;
