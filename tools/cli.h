@@ -2,6 +2,8 @@
 #ifndef SIAMCL_CLI_H
 #define SIAMCL_CLI_H
 
+#include <stdio.h>
+
 #include "siamcl.h"
 
 typedef int (*cli_cmd_fn)(int argc, char **argv); /* argv[0] = subcommand name */
@@ -31,6 +33,30 @@ double cli_now_ms(void); /* the same in milliseconds */
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, int *out);
 int cli_parse_box(const char *opt, const char *s, siamcl_box *b); /* "x,y,w,h", w, h > 0 */
 int cli_parse_float(const char *opt, const char *s, double lo, double hi, float *out); /* decimal, finite */
+/* cli_opts.c: a command's options as a table, ended by {NULL}. dst: int * (FLAG
+ * sets 1, INT, CHOICE gets the index in "a|b|c"), const char ** (STR), float *
+ * (FLOAT); INT and FLOAT are range-checked [lo, hi]; FN calls fn(name, value,
+ * dst), 1 = taken (a refusal prints its message). */
+typedef enum cli_opt_kind { CLI_FLAG, CLI_STR, CLI_INT, CLI_FLOAT, CLI_CHOICE, CLI_FN } cli_opt_kind;
+typedef struct cli_opt {
+    const char *name;
+    cli_opt_kind kind;
+    void *dst;
+    double lo, hi;
+    const char *choices;
+    int (*fn)(const char *name, const char *value, void *dst);
+} cli_opt;
+#define CLI_OPT_FLAG(n, d) {.name = (n), .kind = CLI_FLAG, .dst = (d)}
+#define CLI_OPT_STR(n, d) {.name = (n), .kind = CLI_STR, .dst = (d)}
+#define CLI_OPT_INT(n, d, l, h) {.name = (n), .kind = CLI_INT, .dst = (d), .lo = (l), .hi = (h)}
+#define CLI_OPT_FLOAT(n, d, l, h) {.name = (n), .kind = CLI_FLOAT, .dst = (d), .lo = (l), .hi = (h)}
+#define CLI_OPT_CHOICE(n, d, c) {.name = (n), .kind = CLI_CHOICE, .dst = (d), .choices = (c)}
+#define CLI_OPT_FN(n, d, f) {.name = (n), .kind = CLI_FN, .dst = (d), .fn = (f)}
+#define CLI_OPT_END {.name = NULL}
+/* 1: parsed; 0: refused (an unknown option, a missing or bad value: a message
+ * naming it went to stderr); -1: --help printed. */
+int cli_parse_opts(const char *cmd, int argc, char **argv, const cli_opt *opts, void (*usage)(FILE *));
+
 int cli_make_dirs(const char *path);     /* mkdir -p; 0 (with a message) on failure */
 int cli_is_video_name(const char *path); /* .mp4, .mkv, .avi, ... */
 

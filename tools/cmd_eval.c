@@ -327,99 +327,68 @@ static int plots(const char *prefix, const siamcl_eval_report *r, const char *se
 
 /* ---------------------------------------------------------------- main */
 
-int cmd_eval(int argc, char **argv) {
+/* --results DIR (repeatable) and --name NAME (of the --results before it). */
+typedef struct tracker_list {
     const char *dirs[MAX_TRACKERS + 1], *names[MAX_TRACKERS + 1];
-    int nt = 0;
+    int n;
+} tracker_list;
+
+static int add_results(const char *opt, const char *v, void *dst) {
+    (void)opt;
+    tracker_list *t = dst;
+    if (t->n == MAX_TRACKERS) {
+        fprintf(stderr, "siamcl eval: at most %d trackers\n", MAX_TRACKERS);
+        return 0;
+    }
+    t->names[t->n] = NULL;
+    t->dirs[t->n++] = v;
+    return 1;
+}
+
+static int name_results(const char *opt, const char *v, void *dst) {
+    (void)opt;
+    tracker_list *t = dst;
+    if (!t->n) {
+        fprintf(stderr, "siamcl eval: --name follows the --results it names\n");
+        return 0;
+    }
+    t->names[t->n - 1] = v;
+    return 1;
+}
+
+int cmd_eval(int argc, char **argv) {
+    tracker_list tl = {0};
+    const char **dirs = tl.dirs, **names = tl.names;
     const char *gt = NULL, *set = NULL, *attr = NULL, *plot = NULL, *csv = NULL, *json = NULL;
     const char *model = NULL, *dataset = NULL, *out = NULL;
-    int run = 0, plot_attrs = 0, norm = 0, with_seq = 1, device = -1;
+    int run = 0, plot_attrs = 0, norm = 0, no_seq = 0, device = -1, invalid_gt = 0;
     siamcl_eval_params params = {0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_VALUE()                                                            \
-    do {                                                                        \
-        if (!v) {                                                               \
-            fprintf(stderr, "siamcl eval: %s needs a value (see --help)\n", a); \
-            return 2;                                                           \
-        }                                                                       \
-        i++;                                                                    \
-    } while (0)
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--results")) {
-            NEED_VALUE();
-            if (nt == MAX_TRACKERS) {
-                fprintf(stderr, "siamcl eval: at most %d trackers\n", MAX_TRACKERS);
-                return 2;
-            }
-            names[nt] = NULL;
-            dirs[nt++] = v;
-        } else if (!strcmp(a, "--name")) {
-            NEED_VALUE();
-            if (!nt) {
-                fprintf(stderr, "siamcl eval: --name follows the --results it names\n");
-                return 2;
-            }
-            names[nt - 1] = v;
-        } else if (!strcmp(a, "--gt")) {
-            NEED_VALUE();
-            gt = v;
-        } else if (!strcmp(a, "--set")) {
-            NEED_VALUE();
-            set = v;
-        } else if (!strcmp(a, "--attr")) {
-            NEED_VALUE();
-            attr = v;
-        } else if (!strcmp(a, "--plot")) {
-            NEED_VALUE();
-            plot = v;
-        } else if (!strcmp(a, "--csv")) {
-            NEED_VALUE();
-            csv = v;
-        } else if (!strcmp(a, "--json")) {
-            NEED_VALUE();
-            json = v;
-        } else if (!strcmp(a, "--model")) {
-            NEED_VALUE();
-            model = v;
-        } else if (!strcmp(a, "--dataset")) {
-            NEED_VALUE();
-            dataset = v;
-        } else if (!strcmp(a, "--out")) {
-            NEED_VALUE();
-            out = v;
-        } else if (!strcmp(a, "--device")) {
-            NEED_VALUE();
-            if (!cli_parse_int("--device", v, 0, 63, &device)) return 2;
-        } else if (!strcmp(a, "--invalid-gt")) {
-            NEED_VALUE();
-            if (!strcmp(v, "fail")) params.invalid_gt = SIAMCL_EVAL_GT_FAIL;
-            else if (!strcmp(v, "toolkit")) params.invalid_gt = SIAMCL_EVAL_GT_TOOLKIT;
-            else if (!strcmp(v, "skip")) params.invalid_gt = SIAMCL_EVAL_GT_SKIP;
-            else {
-                fprintf(stderr, "siamcl eval: --invalid-gt wants fail, toolkit or skip, got '%s'\n", v);
-                return 2;
-            }
-        } else if (!strcmp(a, "--keep-first-row")) {
-            params.keep_first_row = 1;
-        } else if (!strcmp(a, "--strict")) {
-            params.strict_length = 1;
-        } else if (!strcmp(a, "--run")) {
-            run = 1;
-        } else if (!strcmp(a, "--plot-attrs")) {
-            plot_attrs = 1;
-        } else if (!strcmp(a, "--norm")) {
-            norm = 1;
-        } else if (!strcmp(a, "--no-seq")) {
-            with_seq = 0;
-        } else {
-            fprintf(stderr, "siamcl eval: unknown option %s (see --help)\n", a);
-            return 2;
-        }
-#undef NEED_VALUE
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_FN("--results", &tl, add_results),
+        CLI_OPT_FN("--name", &tl, name_results),
+        CLI_OPT_STR("--gt", &gt),
+        CLI_OPT_STR("--set", &set),
+        CLI_OPT_STR("--attr", &attr),
+        CLI_OPT_STR("--plot", &plot),
+        CLI_OPT_STR("--csv", &csv),
+        CLI_OPT_STR("--json", &json),
+        CLI_OPT_STR("--model", &model),
+        CLI_OPT_STR("--dataset", &dataset),
+        CLI_OPT_STR("--out", &out),
+        CLI_OPT_INT("--device", &device, 0, 63),
+        CLI_OPT_CHOICE("--invalid-gt", &invalid_gt, "fail|toolkit|skip"), /* siamcl_eval_invalid_gt's order */
+        CLI_OPT_FLAG("--keep-first-row", &params.keep_first_row),
+        CLI_OPT_FLAG("--strict", &params.strict_length),
+        CLI_OPT_FLAG("--run", &run),
+        CLI_OPT_FLAG("--plot-attrs", &plot_attrs),
+        CLI_OPT_FLAG("--norm", &norm),
+        CLI_OPT_FLAG("--no-seq", &no_seq),
+        CLI_OPT_END,
+    };
+    int parsed = cli_parse_opts("eval", argc, argv, opts, usage);
+    if (parsed <= 0) return parsed < 0 ? 0 : 2;
+    params.invalid_gt = (siamcl_eval_invalid_gt)invalid_gt;
+    int nt = tl.n, with_seq = !no_seq;
     if (plot_attrs && !plot) {
         fprintf(stderr, "siamcl eval: --plot-attrs needs --plot PREFIX\n");
         return 2;

@@ -50,41 +50,25 @@ typedef struct tune_opts {
 
 static int parse(int argc, char **argv, tune_opts *o) {
     memset(o, 0, sizeof *o);
-    o->population = 8, o->seed = 1, o->device = -1, o->method = TUNE_EVOLVE, o->trials = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return -1;
-        }
-        if (!v) {
-            fprintf(stderr, "siamcl tune: %s %s (see --help)\n", a,
-                    strncmp(a, "--", 2) ? "is not an option" : "needs a value or is unknown");
-            return 0;
-        }
-        i++;
-        if (!strcmp(a, "--model")) o->model = v;
-        else if (!strcmp(a, "--out")) o->out = v;
-        else if (!strcmp(a, "--dataset")) o->dataset = v;
-        else if (!strcmp(a, "--set")) o->set = v;
-        else if (!strcmp(a, "--test")) o->test = v;
-        else if (!strcmp(a, "--trials")) { if (!cli_parse_int(a, v, 1, 1000000, &o->trials)) return 0; }
-        else if (!strcmp(a, "--population")) { if (!cli_parse_int(a, v, 2, 10000, &o->population)) return 0; }
-        else if (!strcmp(a, "--seed")) { if (!cli_parse_int(a, v, 0, 2147483647, &o->seed)) return 0; }
-        else if (!strcmp(a, "--frames")) { if (!cli_parse_int(a, v, 2, 1000000, &o->frames)) return 0; }
-        else if (!strcmp(a, "--device")) { if (!cli_parse_int(a, v, 0, 63, &o->device)) return 0; }
-        else if (!strcmp(a, "--method")) {
-            if (!strcmp(v, "evolve")) o->method = TUNE_EVOLVE;
-            else if (!strcmp(v, "random")) o->method = TUNE_RANDOM;
-            else {
-                fprintf(stderr, "siamcl tune: --method wants evolve or random, got '%s'\n", v);
-                return 0;
-            }
-        } else {
-            fprintf(stderr, "siamcl tune: unknown option %s (see --help)\n", a);
-            return 0;
-        }
-    }
+    o->population = 8, o->seed = 1, o->device = -1, o->trials = -1;
+    int method = 0; /* evolve */
+    const cli_opt opts[] = {
+        CLI_OPT_STR("--model", &o->model),
+        CLI_OPT_STR("--out", &o->out),
+        CLI_OPT_STR("--dataset", &o->dataset),
+        CLI_OPT_STR("--set", &o->set),
+        CLI_OPT_STR("--test", &o->test),
+        CLI_OPT_INT("--trials", &o->trials, 1, 1000000),
+        CLI_OPT_INT("--population", &o->population, 2, 10000),
+        CLI_OPT_INT("--seed", &o->seed, 0, 2147483647),
+        CLI_OPT_INT("--frames", &o->frames, 2, 1000000),
+        CLI_OPT_INT("--device", &o->device, 0, 63),
+        CLI_OPT_CHOICE("--method", &method, "evolve|random"),
+        CLI_OPT_END,
+    };
+    int r = cli_parse_opts("tune", argc, argv, opts, usage);
+    if (r <= 0) return r;
+    o->method = method == 0 ? TUNE_EVOLVE : TUNE_RANDOM;
     const char *missing = !o->model ? "--model" : o->trials < 0 ? "--trials" : !o->out ? "--out" : NULL;
     if (missing) {
         fprintf(stderr, "siamcl tune: %s is required (see --help)\n", missing);
