@@ -55,44 +55,19 @@ typedef struct track_opts {
 /* 0 ok, 1 --help printed, 2 bad usage */
 static int parse_opts(int argc, char **argv, track_opts *o) {
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int more = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 1;
-        } else if (!strcmp(a, "--model") && more) {
-            o->model = argv[++i];
-        } else if (!strcmp(a, "--models") && more) {
-            o->models = argv[++i];
-        } else if (!strcmp(a, "--seq") && more) {
-            o->seqdir = argv[++i];
-        } else if (!strcmp(a, "--video") && more) {
-            o->video = argv[++i];
-        } else if (!strcmp(a, "--target") && more) {
-            if (!cli_parse_int("--target", argv[++i], 0, 99, &o->target)) return 2;
-        } else if (!strcmp(a, "--init") && more) {
-            o->init = argv[++i];
-        } else if (!strcmp(a, "--frames") && more) {
-            if (!cli_parse_int("--frames", argv[++i], 1, 1 << 30, &o->frames_max)) return 2;
-        } else if (!strcmp(a, "--all")) {
-            o->all = 1;
-        } else if (!strcmp(a, "--out") && more) {
-            o->out = argv[++i];
-        } else if (!strcmp(a, "--vis") && more) {
-            o->visdir = argv[++i];
-        } else if (!strcmp(a, "--every") && more) {
-            if (!cli_parse_int("--every", argv[++i], 1, 1 << 30, &o->every)) return 2;
-        } else if (!strcmp(a, "--device") && more) {
-            if (!cli_parse_int("--device", argv[++i], 0, 63, &o->device)) return 2;
-        } else if (!strcmp(a, "-q")) {
-            o->quiet = 1;
-        } else {
-            fprintf(stderr, "siamcl track: unknown or incomplete option %s\n", a);
-            usage(stderr);
-            return 2;
-        }
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_STR("--model", &o->model),   CLI_OPT_STR("--models", &o->models),
+        CLI_OPT_STR("--seq", &o->seqdir),    CLI_OPT_STR("--video", &o->video),
+        CLI_OPT_INT("--target", &o->target, 0, 99),
+        CLI_OPT_STR("--init", &o->init),
+        CLI_OPT_INT("--frames", &o->frames_max, 1, 1 << 30),
+        CLI_OPT_FLAG("--all", &o->all),      CLI_OPT_STR("--out", &o->out),
+        CLI_OPT_STR("--vis", &o->visdir),    CLI_OPT_INT("--every", &o->every, 1, 1 << 30),
+        CLI_OPT_INT("--device", &o->device, 0, 63),
+        CLI_OPT_FLAG("-q", &o->quiet),       CLI_OPT_END,
+    };
+    int r = cli_parse_opts("track", argc, argv, opts, usage);
+    if (r <= 0) return r < 0 ? 1 : 2;
     if (!o->model || !o->seqdir == !o->video) {
         fprintf(stderr, "siamcl track: --model and one of --seq or --video are required\n");
         usage(stderr);

@@ -22,44 +22,38 @@ static void usage(FILE *f) {
                "PREFIX: the sequence name). --schedule: auto, single[:D], split, twin[:Z,X].\n");
 }
 
+/* --init, repeatable */
+typedef struct init_list {
+    const char *v[MAX_INIT];
+    int n;
+} init_list;
+
+static int add_init(const char *opt, const char *v, void *dst) {
+    init_list *l = dst;
+    if (l->n == MAX_INIT) {
+        fprintf(stderr, "siamcl track: at most %d %s\n", MAX_INIT, opt);
+        return 0;
+    }
+    l->v[l->n++] = v;
+    return 1;
+}
+
 int cli_track_multi(int argc, char **argv) {
     const char *model = NULL, *models = NULL, *seqdir = NULL, *prefix = NULL, *sched = NULL;
-    const char *inits[MAX_INIT];
-    int ninit = 0, alltargets = 0, frames_max = 0, quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int more = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--model") && more) {
-            model = argv[++i];
-        } else if (!strcmp(a, "--models") && more) {
-            models = argv[++i];
-        } else if (!strcmp(a, "--seq") && more) {
-            seqdir = argv[++i];
-        } else if (!strcmp(a, "--init") && more) {
-            if (ninit == MAX_INIT) {
-                fprintf(stderr, "siamcl track: at most %d --init\n", MAX_INIT);
-                return 2;
-            }
-            inits[ninit++] = argv[++i];
-        } else if (!strcmp(a, "--all-targets")) {
-            alltargets = 1;
-        } else if (!strcmp(a, "--frames") && more) {
-            if (!cli_parse_int("--frames", argv[++i], 1, 1 << 30, &frames_max)) return 2;
-        } else if (!strcmp(a, "--out") && more) {
-            prefix = argv[++i];
-        } else if (!strcmp(a, "--schedule") && more) {
-            sched = argv[++i];
-        } else if (!strcmp(a, "-q")) {
-            quiet = 1;
-        } else {
-            fprintf(stderr, "siamcl track: unknown or incomplete option %s (with several targets)\n", a);
-            usage(stderr);
-            return 2;
-        }
-    }
+    init_list il = {{NULL}, 0};
+    int alltargets = 0, frames_max = 0, quiet = 0;
+    const cli_opt opts[] = {
+        CLI_OPT_STR("--model", &model),      CLI_OPT_STR("--models", &models),
+        CLI_OPT_STR("--seq", &seqdir),       CLI_OPT_FN("--init", &il, add_init),
+        CLI_OPT_FLAG("--all-targets", &alltargets),
+        CLI_OPT_INT("--frames", &frames_max, 1, 1 << 30),
+        CLI_OPT_STR("--out", &prefix),       CLI_OPT_STR("--schedule", &sched),
+        CLI_OPT_FLAG("-q", &quiet),          CLI_OPT_END,
+    };
+    int r = cli_parse_opts("track", argc, argv, opts, usage);
+    if (r <= 0) return r < 0 ? 0 : 2;
+    const char **inits = il.v;
+    int ninit = il.n;
     if (!model || !seqdir || (!ninit && !alltargets) || (ninit && alltargets)) {
         fprintf(stderr, "siamcl track: several targets need --model, --seq and either --init boxes or --all-targets\n");
         usage(stderr);
