@@ -37,7 +37,12 @@ int cli_parse_float(const char *opt, const char *s, double lo, double hi, float 
  * sets 1, INT, CHOICE gets the index in "a|b|c"), const char ** (STR), float *
  * (FLOAT); INT and FLOAT are range-checked [lo, hi]; FN calls fn(name, value,
  * dst), 1 = taken (a refusal prints its message). */
-typedef enum cli_opt_kind { CLI_FLAG, CLI_STR, CLI_INT, CLI_FLOAT, CLI_CHOICE, CLI_FN } cli_opt_kind;
+typedef enum cli_opt_kind { CLI_FLAG, CLI_STR, CLI_INT, CLI_FLOAT, CLI_CHOICE, CLI_FN, CLI_LIST } cli_opt_kind;
+/* CLI_LIST: the values up to the next "--option" (at least one). */
+typedef struct cli_list {
+    const char *const *v;
+    int n;
+} cli_list;
 typedef struct cli_opt {
     const char *name;
     cli_opt_kind kind;
@@ -52,6 +57,7 @@ typedef struct cli_opt {
 #define CLI_OPT_FLOAT(n, d, l, h) {.name = (n), .kind = CLI_FLOAT, .dst = (d), .lo = (l), .hi = (h)}
 #define CLI_OPT_CHOICE(n, d, c) {.name = (n), .kind = CLI_CHOICE, .dst = (d), .choices = (c)}
 #define CLI_OPT_FN(n, d, f) {.name = (n), .kind = CLI_FN, .dst = (d), .fn = (f)}
+#define CLI_OPT_LIST(n, d) {.name = (n), .kind = CLI_LIST, .dst = (d)}
 #define CLI_OPT_END {.name = NULL}
 /* 1: parsed; 0: refused (an unknown option, a missing or bad value: a message
  * naming it went to stderr); -1: --help printed. */

@@ -50,6 +50,7 @@ static int take(const char *cmd, const cli_opt *o, const char *v) {
         return 1;
     }
     case CLI_FN: return o->fn(o->name, v, o->dst);
+    case CLI_LIST: return 0; /* taken by cli_parse_opts */
     }
     return 0;
 }
@@ -65,6 +66,19 @@ int cli_parse_opts(const char *cmd, int argc, char **argv, const cli_opt *opts, 
         if (!o) {
             fprintf(stderr, "siamcl %s: unknown option %s (see --help)\n", cmd, a);
             return 0;
+        }
+        if (o->kind == CLI_LIST) {
+            int n = 0;
+            while (i + 1 + n < argc && strncmp(argv[i + 1 + n], "--", 2) != 0) n++;
+            if (n == 0) {
+                fprintf(stderr, "siamcl %s: %s needs at least one value\n", cmd, a);
+                return 0;
+            }
+            cli_list *l = o->dst;
+            l->v = (const char *const *)&argv[i + 1];
+            l->n = n;
+            i += n;
+            continue;
         }
         const char *v = NULL;
         if (o->kind != CLI_FLAG) {

@@ -53,72 +53,52 @@ static void usage(FILE *f) {
             dist_built() ? "built in" : "not in this build: -DSIAMCL_MPI=ON");
 }
 
+/* --lr-step N,G */
+static int lr_step(const char *opt, const char *v, void *dst) {
+    train_opts *o = dst;
+    char n[32];
+    const char *comma = strchr(v, ',');
+    if (!comma || comma - v >= (long)sizeof n) {
+        fprintf(stderr, "siamcl train: %s wants N,G (e.g. 5,0.1), got '%s'\n", opt, v);
+        return 0;
+    }
+    snprintf(n, sizeof n, "%.*s", (int)(comma - v), v);
+    return cli_parse_int(opt, n, 1, 100000, &o->lr_step) && cli_parse_float(opt, comma + 1, 1e-6, 1, &o->lr_gamma);
+}
+
+/* 1 parsed, 0 refused, -1 --help */
 static int parse(int argc, char **argv, train_opts *o) {
     memset(o, 0, sizeof *o);
     o->epochs = -1;
     o->seed = 1;
     o->device = -1;
     o->data_dir = "/usr/share/datasets/fashion-mnist";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED()                                                             \
-    do {                                                                   \
-        if (!v) {                                                          \
-            fprintf(stderr, "siamcl train: %s needs a value\n", a);        \
-            return 0;                                                      \
-        }                                                                  \
-        i++;                                                               \
-    } while (0)
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return -1;
-        } else if (!strcmp(a, "--model")) { NEED(); o->model = v; }
-        else if (!strcmp(a, "--data")) { NEED(); o->data = v; }
-        else if (!strcmp(a, "--loss")) { NEED(); o->loss = v; }
-        else if (!strcmp(a, "--out")) { NEED(); o->out = v; }
-        else if (!strcmp(a, "--optimizer")) { NEED(); o->optimizer = v; }
-        else if (!strcmp(a, "--data-dir")) { NEED(); o->data_dir = v; }
-        else if (!strcmp(a, "--checkpoint")) { NEED(); o->checkpoint = v; }
-        else if (!strcmp(a, "--plots")) { NEED(); o->plots = v; }
-        else if (!strcmp(a, "--fresh")) o->fresh = 1;
-        else if (!strcmp(a, "--epochs")) { NEED(); if (!cli_parse_int(a, v, 1, 100000, &o->epochs)) return 0; }
-        else if (!strcmp(a, "--batch")) { NEED(); if (!cli_parse_int(a, v, 1, 65536, &o->batch)) return 0; }
-        else if (!strcmp(a, "--steps")) { NEED(); if (!cli_parse_int(a, v, 1, 100000000, &o->steps)) return 0; }
-        else if (!strcmp(a, "--seed")) { NEED(); if (!cli_parse_int(a, v, 0, 2147483647, &o->seed)) return 0; }
-        else if (!strcmp(a, "--device")) { NEED(); if (!cli_parse_int(a, v, 0, 255, &o->device)) return 0; }
-        else if (!strcmp(a, "--lr")) { NEED(); if (!cli_parse_float(a, v, 1e-12, 10, &o->lr)) return 0; }
-        else if (!strcmp(a, "--lr-end")) { NEED(); if (!cli_parse_float(a, v, 1e-12, 10, &o->lr_end)) return 0; }
-        else if (!strcmp(a, "--lr-step")) {
-            NEED();
-            char n[32];
-            const char *comma = strchr(v, ',');
-            if (!comma || comma - v >= (long)sizeof n) {
-                fprintf(stderr, "siamcl train: --lr-step wants N,G (e.g. 5,0.1), got '%s'\n", v);
-                return 0;
-            }
-            snprintf(n, sizeof n, "%.*s", (int)(comma - v), v);
-            if (!cli_parse_int(a, n, 1, 100000, &o->lr_step) || !cli_parse_float(a, comma + 1, 1e-6, 1, &o->lr_gamma))
-                return 0;
-        } else if (!strcmp(a, "--momentum")) { NEED(); if (!cli_parse_float(a, v, 0, 0.9999, &o->momentum)) return 0; o->has_momentum = 1; }
-        else if (!strcmp(a, "--weight-decay")) { NEED(); if (!cli_parse_float(a, v, 0, 1, &o->weight_decay)) return 0; o->has_wd = 1; }
-        else if (!strcmp(a, "--margin")) { NEED(); if (!cli_parse_float(a, v, 0, 1e6, &o->margin)) return 0; o->has_margin = 1; }
-        else if (!strcmp(a, "--seqs") || !strcmp(a, "--val")) {
-            int val = !strcmp(a, "--val");
-            int start = i + 1, n = 0;
-            while (start + n < argc && strncmp(argv[start + n], "--", 2) != 0) n++;
-            if (n == 0) {
-                fprintf(stderr, "siamcl train: %s needs at least one sequence folder\n", a);
-                return 0;
-            }
-            if (val) o->val = (const char *const *)&argv[start], o->nval = n;
-            else o->seqs = (const char *const *)&argv[start], o->nseqs = n;
-            i += n;
-        } else {
-            fprintf(stderr, "siamcl train: unknown option %s (see siamcl train --help)\n", a);
-            return 0;
-        }
-#undef NEED
-    }
+    o->momentum = o->weight_decay = o->margin = -1; /* unset: the data set's defaults */
+    cli_list seqs = {NULL, 0}, val = {NULL, 0};
+    const cli_opt opts[] = {
+        CLI_OPT_STR("--model", &o->model),          CLI_OPT_STR("--data", &o->data),
+        CLI_OPT_STR("--loss", &o->loss),            CLI_OPT_STR("--out", &o->out),
+        CLI_OPT_STR("--optimizer", &o->optimizer),  CLI_OPT_STR("--data-dir", &o->data_dir),
+        CLI_OPT_STR("--checkpoint", &o->checkpoint), CLI_OPT_STR("--plots", &o->plots),
+        CLI_OPT_FLAG("--fresh", &o->fresh),
+        CLI_OPT_INT("--epochs", &o->epochs, 1, 100000),
+        CLI_OPT_INT("--batch", &o->batch, 1, 65536),
+        CLI_OPT_INT("--steps", &o->steps, 1, 100000000),
+        CLI_OPT_INT("--seed", &o->seed, 0, 2147483647),
+        CLI_OPT_INT("--device", &o->device, 0, 255),
+        CLI_OPT_FLOAT("--lr", &o->lr, 1e-12, 10),
+        CLI_OPT_FLOAT("--lr-end", &o->lr_end, 1e-12, 10),
+        CLI_OPT_FN("--lr-step", o, lr_step),
+        CLI_OPT_FLOAT("--momentum", &o->momentum, 0, 0.9999),
+        CLI_OPT_FLOAT("--weight-decay", &o->weight_decay, 0, 1),
+        CLI_OPT_FLOAT("--margin", &o->margin, 0, 1e6),
+        CLI_OPT_LIST("--seqs", &seqs),              CLI_OPT_LIST("--val", &val),
+        CLI_OPT_END,
+    };
+    int r = cli_parse_opts("train", argc, argv, opts, usage);
+    if (r <= 0) return r;
+    o->has_momentum = o->momentum >= 0, o->has_wd = o->weight_decay >= 0, o->has_margin = o->margin >= 0;
+    o->seqs = seqs.v, o->nseqs = seqs.n, o->val = val.v, o->nval = val.n;
     const char *missing = !o->model ? "--model" : !o->data ? "--data" : !o->loss ? "--loss" : o->epochs < 0 ? "--epochs"
                           : !o->out ? "--out" : NULL;
     if (missing) {
