@@ -56,34 +56,23 @@ static siamcl_status run(siamcl_context *ctx, const siamcl_tracker_desc *d, cons
     return st;
 }
 
+static void usage_targets(FILE *f) {
+    fprintf(f, "usage: siamcl bench --targets N [--frames F] [--model NAME|FILE] [--models DIR] [--sequence DIR]\n"
+               "                    [--schedule auto|single[:D]|split|twin[:Z,X]] [--async]\n"
+               "Targets x frames per second for 1, 2, 4, ... N targets in one tracker group.\n");
+}
+
 int cli_bench_targets(int argc, char **argv) {
     int maxn = 64, frames = 5, async = 0;
     const char *model = "siamfc-alexnet", *models = NULL, *seq = NULL, *sched = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int more = i + 1 < argc;
-        if (!strcmp(a, "--targets") && more) {
-            if (!cli_parse_int("--targets", argv[++i], 1, 4096, &maxn)) return 2;
-        } else if (!strcmp(a, "--frames") && more) {
-            if (!cli_parse_int("--frames", argv[++i], 1, 1 << 20, &frames)) return 2;
-        } else if (!strcmp(a, "--model") && more) {
-            model = argv[++i];
-        } else if (!strcmp(a, "--models") && more) {
-            models = argv[++i];
-        } else if (!strcmp(a, "--sequence") && more) {
-            seq = argv[++i];
-        } else if (!strcmp(a, "--schedule") && more) {
-            sched = argv[++i];
-        } else if (!strcmp(a, "--async")) {
-            async = 1;
-        } else {
-            fprintf(stderr,
-                    "siamcl bench --targets N [--frames F] [--model NAME|FILE] [--models DIR] [--sequence DIR] "
-                    "[--schedule auto|single[:D]|split|twin[:Z,X]] [--async]: unknown option %s\n",
-                    a);
-            return 2;
-        }
-    }
+    const cli_opt opts[] = {
+        CLI_OPT_INT("--targets", &maxn, 1, 4096), CLI_OPT_INT("--frames", &frames, 1, 1 << 20),
+        CLI_OPT_STR("--model", &model),           CLI_OPT_STR("--models", &models),
+        CLI_OPT_STR("--sequence", &seq),          CLI_OPT_STR("--schedule", &sched),
+        CLI_OPT_FLAG("--async", &async),          CLI_OPT_END,
+    };
+    int r = cli_parse_opts("bench --targets", argc, argv, opts, usage_targets);
+    if (r <= 0) return r < 0 ? 0 : 2;
     if (maxn < 1 || maxn > 4096 || frames < 1) {
         fprintf(stderr, "siamcl bench: --targets needs 1..4096 and --frames >= 1\n");
         return 2;

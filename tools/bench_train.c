@@ -78,22 +78,20 @@ static int run_case(siamcl_context *ctx, const case_def *c, int warmup, int runs
     return st == SIAMCL_OK ? 0 : cli_fail(st, siamcl_last_error());
 }
 
+static void usage_train(FILE *f) {
+    fprintf(f, "usage: siamcl bench --train [--runs N] [--warmup N]\n"
+               "Times one training step of the embedding net (batch 128 pairs) and SiamFC AlexNet (batch 8).\n");
+}
+
 int cli_bench_train(int argc, char **argv) {
     int runs = 10, warmup = 3;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--train")) continue;
-        if (!strcmp(a, "--runs") && v) {
-            if (!cli_parse_int(a, v, 1, 100000, &runs)) return 2;
-            i++;
-        } else if (!strcmp(a, "--warmup") && v) {
-            if (!cli_parse_int(a, v, 0, 100000, &warmup)) return 2;
-            i++;
-        } else {
-            fprintf(stderr, "siamcl bench --train: unknown option %s (--runs N, --warmup N)\n", a);
-            return 2;
-        }
-    }
+    int train = 0;
+    const cli_opt opts[] = {
+        CLI_OPT_FLAG("--train", &train), CLI_OPT_INT("--runs", &runs, 1, 100000),
+        CLI_OPT_INT("--warmup", &warmup, 0, 100000), CLI_OPT_END,
+    };
+    int r = cli_parse_opts("bench --train", argc, argv, opts, usage_train);
+    if (r <= 0) return r < 0 ? 0 : 2;
     char embed[2048], alex[2048];
     snprintf(embed, sizeof embed, "%s/golden/train/embed_net.onnx", cli_shared_dir());
     siamcl_tracker_desc d;

@@ -58,6 +58,8 @@ typedef struct cli_opt {
 #define CLI_OPT_CHOICE(n, d, c) {.name = (n), .kind = CLI_CHOICE, .dst = (d), .choices = (c)}
 #define CLI_OPT_FN(n, d, f) {.name = (n), .kind = CLI_FN, .dst = (d), .fn = (f)}
 #define CLI_OPT_LIST(n, d) {.name = (n), .kind = CLI_LIST, .dst = (d)}
+/* An argument that is not an option goes to the entry named "" (else it is refused). */
+#define CLI_OPT_POSITIONAL(d, f) {.name = "", .kind = CLI_FN, .dst = (d), .fn = (f)}
 #define CLI_OPT_END {.name = NULL}
 /* 1: parsed; 0: refused (an unknown option, a missing or bad value: a message
  * naming it went to stderr); -1: --help printed. */

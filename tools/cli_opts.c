@@ -62,7 +62,11 @@ int cli_parse_opts(const char *cmd, int argc, char **argv, const cli_opt *opts, 
             usage(stdout);
             return -1;
         }
-        const cli_opt *o = find(opts, a);
+        const cli_opt *o = find(opts, a[0] == '-' ? a : "");
+        if (o && !o->name[0]) { /* a positional argument */
+            if (!take(cmd, o, a)) return 0;
+            continue;
+        }
         if (!o) {
             fprintf(stderr, "siamcl %s: unknown option %s (see --help)\n", cmd, a);
             return 0;

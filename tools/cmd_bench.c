@@ -581,6 +581,16 @@ static void print_json_model(FILE *f, const result *r, int layers) {
     fputs("]}", f);
 }
 
+static int add_model(const char *opt, const char *v, void *dst) {
+    opts *o = dst;
+    if (o->nmodels == MAX_MODELS) {
+        fprintf(stderr, "siamcl bench: at most %d %s\n", MAX_MODELS, opt);
+        return 0;
+    }
+    o->models[o->nmodels++] = v;
+    return 1;
+}
+
 int cmd_bench(int argc, char **argv) {
     for (int i = 1; i < argc; i++) /* tracker-group throughput: tools/bench_targets.c */
         if (!strcmp(argv[i], "--targets")) return cli_bench_targets(argc, argv);
@@ -590,40 +600,18 @@ int cmd_bench(int argc, char **argv) {
     memset(&o, 0, sizeof o);
     o.runs = 10;
     o.warmup = 3;
-    o.layers = 1;
     o.sgemm = 1024;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int more = i + 1 < argc;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--model") && more) {
-            if (o.nmodels == MAX_MODELS) {
-                fprintf(stderr, "siamcl bench: at most %d models\n", MAX_MODELS);
-                return 2;
-            }
-            o.models[o.nmodels++] = argv[++i];
-        } else if (!strcmp(a, "--models") && more) {
-            o.search = argv[++i];
-        } else if (!strcmp(a, "--batch") && more) {
-            if (!cli_parse_int(a, argv[++i], 1, 64, &o.batch)) return 2;
-        } else if (!strcmp(a, "--runs") && more) {
-            if (!cli_parse_int(a, argv[++i], 1, 100000, &o.runs)) return 2;
-        } else if (!strcmp(a, "--warmup") && more) {
-            if (!cli_parse_int(a, argv[++i], 0, 100000, &o.warmup)) return 2;
-        } else if (!strcmp(a, "--sgemm") && more) {
-            if (!cli_parse_int(a, argv[++i], 0, 16384, &o.sgemm)) return 2;
-        } else if (!strcmp(a, "--no-layers")) {
-            o.layers = 0;
-        } else if (!strcmp(a, "--json")) {
-            o.json = 1;
-        } else {
-            fprintf(stderr, "siamcl bench: unknown or incomplete option %s\n", a);
-            usage(stderr);
-            return 2;
-        }
-    }
+    int no_layers = 0;
+    const cli_opt opts[] = {
+        CLI_OPT_FN("--model", &o, add_model),       CLI_OPT_STR("--models", &o.search),
+        CLI_OPT_INT("--batch", &o.batch, 1, 64),    CLI_OPT_INT("--runs", &o.runs, 1, 100000),
+        CLI_OPT_INT("--warmup", &o.warmup, 0, 100000), CLI_OPT_INT("--sgemm", &o.sgemm, 0, 16384),
+        CLI_OPT_FLAG("--no-layers", &no_layers),    CLI_OPT_FLAG("--json", &o.json),
+        CLI_OPT_END,
+    };
+    int r = cli_parse_opts("bench", argc, argv, opts, usage);
+    if (r <= 0) return r < 0 ? 0 : 2;
+    o.layers = !no_layers;
     if (!o.nmodels) {
         o.models[o.nmodels++] = "siamfc-alexnet";
         o.models[o.nmodels++] = "ciresnet22";

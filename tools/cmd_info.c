@@ -67,39 +67,47 @@ static const char *mib(size_t b, char *buf, size_t cap) {
     return buf;
 }
 
-int cmd_info(int argc, char **argv) {
-    const char *path = NULL;
+typedef struct info_args {
+    const char *path;
     siamcl_shape shapes[16];
-    int nshapes = 0, nodes = 1, plan = 1, runs = 1;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--input") && i + 1 < argc) {
-            if (nshapes >= 16 || !parse_shape(argv[++i], &shapes[nshapes])) {
-                fprintf(stderr, "siamcl info: bad --input '%s' (expected e.g. 1x3x127x127)\n", argv[i]);
-                return 2;
-            }
-            nshapes++;
-        } else if (!strcmp(argv[i], "--nodes")) {
-            nodes = 1;
-        } else if (!strcmp(argv[i], "--quiet")) {
-            nodes = 0;
-        } else if (!strcmp(argv[i], "--no-plan")) {
-            plan = 0;
-        } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-            if (!cli_parse_int("--runs", argv[++i], 0, 100000, &runs)) return 2;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "siamcl info: unknown option %s\n", argv[i]);
-            usage(stderr);
-            return 2;
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            fprintf(stderr, "siamcl info: more than one model given\n");
-            return 2;
-        }
+    int nshapes;
+} info_args;
+
+static int add_shape(const char *opt, const char *v, void *dst) {
+    info_args *ia = dst;
+    if (ia->nshapes >= 16 || !parse_shape(v, &ia->shapes[ia->nshapes])) {
+        fprintf(stderr, "siamcl info: bad %s '%s' (expected e.g. 1x3x127x127; at most 16)\n", opt, v);
+        return 0;
     }
+    ia->nshapes++;
+    return 1;
+}
+
+static int set_path(const char *opt, const char *v, void *dst) {
+    (void)opt;
+    info_args *ia = dst;
+    if (ia->path) {
+        fprintf(stderr, "siamcl info: more than one model given\n");
+        return 0;
+    }
+    ia->path = v;
+    return 1;
+}
+
+int cmd_info(int argc, char **argv) {
+    info_args ia = {0};
+    int quiet = 0, nodes_flag = 0, no_plan = 0, runs = 1;
+    const cli_opt opts[] = {
+        CLI_OPT_FN("--input", &ia, add_shape),  CLI_OPT_FLAG("--nodes", &nodes_flag),
+        CLI_OPT_FLAG("--quiet", &quiet),        CLI_OPT_FLAG("--no-plan", &no_plan),
+        CLI_OPT_INT("--runs", &runs, 0, 100000), CLI_OPT_POSITIONAL(&ia, set_path),
+        CLI_OPT_END,
+    };
+    int r = cli_parse_opts("info", argc, argv, opts, usage);
+    if (r <= 0) return r < 0 ? 0 : 2;
+    const char *path = ia.path;
+    siamcl_shape *shapes = ia.shapes;
+    int nshapes = ia.nshapes, nodes = !quiet || nodes_flag, plan = !no_plan;
     if (!path) {
         usage(stderr);
         return 2;
