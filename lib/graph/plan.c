@@ -160,261 +160,296 @@ static void fold_residual_crops(siamcl_plan *p) {
     }
 }
 
-static siamcl_status build_steps(siamcl_plan *p) {
+/* ---- lowering: one step per node ---- */
+static void lower_gemm(const scl_graph *g, const scl_dims *dims, const scl_node *n, scl_step *s) {
+    (void)g;
+    const scl_dims *a = &dims[n->in[0]];
+    s->kind = SCL_STEP_GEMM;
+    s->in2 = n->in[1];
+    s->ta = n->a.gemm.trans_a;
+    s->tb = n->a.gemm.trans_b;
+    s->m = (int)dims[n->out].d[0];
+    s->n = (int)dims[n->out].d[1];
+    s->k = (int)(s->ta ? a->d[0] : a->d[1]);
+    s->lda = s->ta ? s->m : s->k;
+    s->ldb = s->tb ? s->k : s->n;
+    s->alpha = n->a.gemm.alpha;
+    s->batch = 1;
+    s->loops = 1;
+}
+
+static siamcl_status lower_matmul(siamcl_plan *p, const scl_node *n, scl_step *s) {
+    const scl_dims *dims = p->dims;
+    const scl_dims *a = &dims[n->in[0]], *b = &dims[n->in[1]], *y = &dims[n->out];
+    s->kind = SCL_STEP_GEMM;
+    s->in2 = n->in[1];
+    s->m = (int)a->d[a->rank - 2];
+    s->k = (int)a->d[a->rank - 1];
+    s->n = (int)b->d[b->rank - 1];
+    s->lda = s->k;
+    s->ldb = s->n;
+    s->alpha = 1.0f;
+    int64_t ba = scl_dims_count(a) / ((int64_t)s->m * s->k), bb = scl_dims_count(b) / ((int64_t)s->k * s->n),
+            by = scl_dims_count(y) / ((int64_t)s->m * s->n);
+    s->batch = 1;
+    s->loops = 1;
+    if (ba == by && bb == by) {
+        s->batch = (int)by;
+        s->sa = (size_t)s->m * s->k;
+        s->sb = (size_t)s->k * s->n;
+        s->sc = (size_t)s->m * s->n;
+    } else if (bb == 1 && ba == by) {
+        s->m *= (int)ba; /* the batches of A stack into one tall matrix */
+    } else if (ba == 1 && bb == by) {
+        s->loops = (int)by; /* one call per B batch, A shared */
+        s->sb = (size_t)s->k * s->n;
+        s->sc = (size_t)s->m * s->n;
+    } else {
+        return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "batch broadcasting between both operands");
+    }
+    return SIAMCL_OK;
+}
+
+static siamcl_status lower_slice(siamcl_plan *p, const scl_node *n, scl_step *s) {
+    int64_t st[SCL_MAX_RANK], sp[SCL_MAX_RANK];
+    scl_dims yd;
+    SCL_TRY(scl_graph_slice_resolve(p->g, n, &p->dims[n->in[0]], st, sp, &yd));
+    int r = p->dims[n->in[0]].rank, pad = 4 - r;
+    s->kind = SCL_STEP_SLICE;
+    for (int i = 0; i < 4; i++) {
+        s->start[i] = i < pad ? 0 : (int)st[i - pad];
+        s->stepv[i] = i < pad ? 1 : (int)sp[i - pad];
+    }
+    return SIAMCL_OK;
+}
+
+/* The step of node ni (s zeroed): its kind and operands, no fusion. */
+static siamcl_status lower_node(siamcl_plan *p, int ni, scl_step *s) {
     const scl_graph *g = p->g;
     const scl_dims *dims = p->dims;
+    const scl_node *n = &g->nodes[ni];
+    s->node = ni;
+    s->y = n->out;
+    s->x = n->in[0];
+    s->w = s->b = s->res = s->in2 = s->x2 = s->w2 = s->b2 = -1;
+    s->act.act = SCL_ACT_NONE;
+    switch (n->op) {
+    case SCL_GOP_CONV:
+        SCL_TRY(scl_plan_conv_params(g, n, dims, &s->conv));
+        s->kind = SCL_STEP_CONV;
+        s->w = n->in[1];
+        s->b = n->nin > 2 ? n->in[2] : -1;
+        return SIAMCL_OK;
+    case SCL_GOP_BN: s->kind = SCL_STEP_BN; s->w = n->in[1]; s->b = n->in[2]; return SIAMCL_OK;
+    case SCL_GOP_RELU: case SCL_GOP_CLIP: case SCL_GOP_HARDSWISH: case SCL_GOP_HARDSIGMOID:
+    case SCL_GOP_SIGMOID: case SCL_GOP_EXP:
+        s->kind = SCL_STEP_ACT;
+        s->act = act_of(n);
+        return SIAMCL_OK;
+    case SCL_GOP_ADD: {
+        int a = n->in[0], b = n->in[1];
+        int same = scl_dims_equal(&dims[a], &dims[b]) && scl_dims_equal(&dims[a], &dims[n->out]);
+        s->kind = same ? SCL_STEP_ADD : SCL_STEP_BINARY;
+        s->bop = SCL_BIN_ADD;
+        s->in2 = b;
+        return SIAMCL_OK;
+    }
+    case SCL_GOP_SUB: case SCL_GOP_MUL: case SCL_GOP_DIV:
+        s->kind = SCL_STEP_BINARY;
+        s->bop = n->op == SCL_GOP_SUB ? SCL_BIN_SUB : n->op == SCL_GOP_MUL ? SCL_BIN_MUL : SCL_BIN_DIV;
+        s->in2 = n->in[1];
+        return SIAMCL_OK;
+    case SCL_GOP_GAP: s->kind = SCL_STEP_GAP; return SIAMCL_OK;
+    case SCL_GOP_MAXPOOL: {
+        SCL_TRY(scl_plan_pool_params(g, n, dims, &s->pool));
+        s->kind = SCL_STEP_MAXPOOL;
+        int xd[4];
+        dims4(&dims[n->in[0]], xd);
+        s->win[2] = xd[2];
+        s->win[3] = xd[3];
+        return SIAMCL_OK;
+    }
+    case SCL_GOP_GEMM: lower_gemm(g, dims, n, s); return SIAMCL_OK;
+    case SCL_GOP_MATMUL: return lower_matmul(p, n, s);
+    case SCL_GOP_TRANSPOSE: {
+        int r = dims[n->in[0]].rank, pad = 4 - r;
+        s->kind = SCL_STEP_TRANSPOSE;
+        for (int i = 0; i < 4; i++)
+            s->perm[i] = i < pad ? i : (n->a.transpose.n ? n->a.transpose.perm[i - pad] : r - 1 - (i - pad)) + pad;
+        return SIAMCL_OK;
+    }
+    case SCL_GOP_SLICE: return lower_slice(p, n, s);
+    case SCL_GOP_CONCAT: {
+        int r = dims[n->in[0]].rank;
+        s->kind = SCL_STEP_CONCAT;
+        s->axis = (n->a.concat.axis < 0 ? n->a.concat.axis + r : n->a.concat.axis) + 4 - r;
+        return SIAMCL_OK;
+    }
+    default: return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "no launcher for this op");
+    }
+}
+
+/* ---- fusion passes: node ni, lowered to s, joins an earlier step (1) or not (0) ---- */
+
+/* Node ni now computes value `out` in step sp. */
+static void joined(siamcl_plan *p, int ni, int sp) {
+    p->value_step[p->g->nodes[ni].out] = sp;
+    p->node_step[ni] = sp;
+}
+
+/* An activation joins the step that computes its input, if it is that value's only use. */
+static int fuse_activation(siamcl_plan *p, int ni, const scl_step *s) {
+    const scl_node *n = &p->g->nodes[ni];
+    int src = n->in[0], sp = p->value_step[src];
+    if (s->kind != SCL_STEP_ACT || sp < 0 || use_count(p, src) != 1) return 0;
+    scl_step *t = &p->steps[sp];
+    int can = (t->kind == SCL_STEP_CONV || t->kind == SCL_STEP_BINARY || t->kind == SCL_STEP_ADD ||
+               t->kind == SCL_STEP_BN) && t->act.act == SCL_ACT_NONE && t->y == src;
+    if (!can) return 0;
+    t->act = s->act;
+    t->y = n->out;
+    t->fused[t->nfused++] = ni;
+    joined(p, ni, sp);
+    return 1;
+}
+
+/* Both addends 1x1 convs used only here: one dual step over both inputs (the later conv's
+ * step, where both inputs are ready); the earlier conv's output is never written. */
+static int fuse_dual_pointwise(siamcl_plan *p, int ni, const scl_step *s) {
+    const scl_node *n = &p->g->nodes[ni];
+    if (s->kind != SCL_STEP_ADD || !scl_conv_mode_pointwise_direct(p->dev, p->conv_mode)) return 0;
+    int a = n->in[0], b = n->in[1], sa = p->value_step[a], sb = p->value_step[b];
+    if (a == b || sa < 0 || sb < 0 || sa == sb || !pointwise_alone(p, sa, a) || !pointwise_alone(p, sb, b)) return 0;
+    int first = sa < sb ? sa : sb, last = sa < sb ? sb : sa;
+    scl_step *t = &p->steps[last], *f = &p->steps[first];
+    t->x2 = f->x;
+    t->w2 = f->w;
+    t->b2 = f->b;
+    t->fused[t->nfused++] = f->node;
+    t->fused[t->nfused++] = ni;
+    t->y = n->out;
+    f->dead = 1;
+    p->value_step[f->y] = last;
+    p->node_step[f->node] = last;
+    joined(p, ni, last);
+    return 1;
+}
+
+/* Residual: one addend is a conv output used only here, the other is ready before that conv. */
+static int fuse_residual(siamcl_plan *p, int ni, const scl_step *s) {
+    const scl_node *n = &p->g->nodes[ni];
+    if (s->kind != SCL_STEP_ADD) return 0;
+    int best = -1, other = -1;
+    for (int side = 0; side < 2; side++) {
+        int xv = n->in[side], ov = n->in[1 - side];
+        int sp = p->value_step[xv];
+        if (sp < 0 || use_count(p, xv) != 1) continue;
+        const scl_step *t = &p->steps[sp];
+        if (t->kind != SCL_STEP_CONV || t->res >= 0 || t->act.act != SCL_ACT_NONE || t->y != xv) continue;
+        if (ready_step(p, ov) >= sp) continue;
+        if (best < 0 || sp > best) {
+            best = sp;
+            other = ov;
+        }
+    }
+    if (best < 0) return 0;
+    scl_step *t = &p->steps[best];
+    t->res = other;
+    t->y = n->out;
+    t->fused[t->nfused++] = ni;
+    joined(p, ni, best);
+    return 1;
+}
+
+/* A spatial crop read only by this max-pool: the slice step becomes the pool (its input is
+ * ready there) and reads the window in place; the pool's node names it, the slices are fused. */
+static int fuse_crop_pool(siamcl_plan *p, int ni, const scl_step *s) {
+    const scl_dims *dims = p->dims;
+    int src = p->g->nodes[ni].in[0], sp0 = p->value_step[src];
+    if (s->kind != SCL_STEP_MAXPOOL || sp0 < 0 || use_count(p, src) != 1) return 0;
+    scl_step *t = &p->steps[sp0];
+    const scl_dims *sd = &dims[t->x];
+    int crop = t->kind == SCL_STEP_SLICE && t->y == src && t->nfused + 2 <= SCL_STEP_MAX_FUSED && sd->rank == 4 &&
+               dims[src].rank == 4 && sd->d[0] == dims[src].d[0] && sd->d[1] == dims[src].d[1];
+    for (int i = 0; i < 4 && crop; i++) crop = t->stepv[i] == 1 && (i >= 2 || t->start[i] == 0);
+    if (!crop) return 0;
+    int fz[SCL_STEP_MAX_FUSED], nf = 0;
+    fz[nf++] = t->node;
+    for (int i = 0; i < t->nfused; i++) fz[nf++] = t->fused[i];
+    int tx = t->x, y0 = t->start[2], x0 = t->start[3];
+    *t = *s;
+    t->x = tx;
+    t->win[0] = y0;
+    t->win[1] = x0;
+    memcpy(t->fused, fz, sizeof fz);
+    t->nfused = nf;
+    joined(p, ni, sp0);
+    return 1;
+}
+
+/* A slice of a slice (CIResNet crops one axis at a time) is one slice. */
+static int fuse_slice_slice(siamcl_plan *p, int ni, const scl_step *s) {
+    int src = p->g->nodes[ni].in[0], sp0 = p->value_step[src];
+    if (s->kind != SCL_STEP_SLICE || sp0 < 0 || use_count(p, src) != 1) return 0;
+    scl_step *t = &p->steps[sp0];
+    if (t->kind != SCL_STEP_SLICE || t->y != src || t->nfused >= SCL_STEP_MAX_FUSED) return 0;
+    for (int i = 0; i < 4; i++) {
+        t->start[i] += t->stepv[i] * s->start[i];
+        t->stepv[i] *= s->stepv[i];
+    }
+    t->y = p->g->nodes[ni].out;
+    t->fused[t->nfused++] = ni;
+    joined(p, ni, sp0);
+    return 1;
+}
+
+/* Tried in this order on every node; the first that fuses wins. */
+static const struct {
+    const char *name;
+    int (*fuse)(siamcl_plan *p, int ni, const scl_step *s);
+} FUSIONS[] = {
+    {"activation into its producer", fuse_activation},
+    {"two 1x1 convs summed into one dual conv", fuse_dual_pointwise},
+    {"residual add into a conv", fuse_residual},
+    {"crop read by a max-pool", fuse_crop_pool},
+    {"slice of a slice", fuse_slice_slice},
+};
+
+/* Drop the steps folded into later ones, renumbering what points at steps. */
+static void drop_dead_steps(siamcl_plan *p) {
+    int *map = p->scratch, k = 0;
+    for (int i = 0; i < p->nsteps; i++) {
+        map[i] = p->steps[i].dead ? -1 : k;
+        if (!p->steps[i].dead) p->steps[k++] = p->steps[i];
+    }
+    for (int v = 0; v < p->g->nvals; v++)
+        if (p->value_step[v] >= 0) p->value_step[v] = map[p->value_step[v]];
+    for (int i = 0; i < p->g->nnodes; i++)
+        if (p->node_step[i] >= 0) p->node_step[i] = map[p->node_step[i]];
+    p->nsteps = k;
+}
+
+/* Lower every node in order, fusing where a pass can; views (Reshape) get no step. */
+static siamcl_status build_steps(siamcl_plan *p) {
+    const scl_graph *g = p->g;
     p->steps = scl_calloc((size_t)(g->norder ? g->norder : 1), sizeof *p->steps);
     p->node_step = scl_malloc(sizeof(int) * (size_t)(g->nnodes ? g->nnodes : 1));
     if (!p->steps || !p->node_step) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "plan: out of memory");
     for (int i = 0; i < g->nnodes; i++) p->node_step[i] = -1;
     for (int k = 0; k < g->norder; k++) {
         int ni = g->order[k];
-        const scl_node *n = &g->nodes[ni];
-        if (is_view(n)) continue;
+        if (is_view(&g->nodes[ni])) continue;
         scl_step *s = &p->steps[p->nsteps];
         memset(s, 0, sizeof *s);
-        s->node = ni;
-        s->y = n->out;
-        s->x = n->in[0];
-        s->w = s->b = s->res = s->in2 = s->x2 = s->w2 = s->b2 = -1;
-        s->act.act = SCL_ACT_NONE;
+        SCL_TRY(lower_node(p, ni, s));
         int fused = 0;
-        switch (n->op) {
-        case SCL_GOP_CONV: {
-            SCL_TRY(scl_plan_conv_params(g, n, dims, &s->conv));
-            s->kind = SCL_STEP_CONV;
-            s->w = n->in[1];
-            s->b = n->nin > 2 ? n->in[2] : -1;
-            break;
-        }
-        case SCL_GOP_BN: s->kind = SCL_STEP_BN; s->w = n->in[1]; s->b = n->in[2]; break;
-        case SCL_GOP_RELU: case SCL_GOP_CLIP: case SCL_GOP_HARDSWISH: case SCL_GOP_HARDSIGMOID:
-        case SCL_GOP_SIGMOID: case SCL_GOP_EXP: {
-            /* fuse into the step that computes the input, if it is its only use */
-            int src = n->in[0];
-            int sp = p->value_step[src];
-            if (sp >= 0 && use_count(p, src) == 1) {
-                scl_step *t = &p->steps[sp];
-                int can = (t->kind == SCL_STEP_CONV || t->kind == SCL_STEP_BINARY || t->kind == SCL_STEP_ADD ||
-                           t->kind == SCL_STEP_BN) && t->act.act == SCL_ACT_NONE && t->y == src;
-                if (can) {
-                    t->act = act_of(n);
-                    t->y = n->out;
-                    t->fused[t->nfused++] = ni;
-                    p->value_step[n->out] = sp;
-                    p->node_step[ni] = sp;
-                    fused = 1;
-                }
-            }
-            s->kind = SCL_STEP_ACT;
-            s->act = act_of(n);
-            break;
-        }
-        case SCL_GOP_ADD: {
-            int a = n->in[0], b = n->in[1];
-            int same = scl_dims_equal(&dims[a], &dims[b]) && scl_dims_equal(&dims[a], &dims[n->out]);
-            if (same && scl_conv_mode_pointwise_direct(p->dev, p->conv_mode)) {
-                /* both addends 1x1 convs used only here: one dual step over both inputs (the later conv's
-                 * step, where both inputs are ready); the earlier conv's output is never written */
-                int sa = p->value_step[a], sb = p->value_step[b];
-                if (a != b && sa >= 0 && sb >= 0 && sa != sb && pointwise_alone(p, sa, a) &&
-                    pointwise_alone(p, sb, b)) {
-                    int first = sa < sb ? sa : sb, last = sa < sb ? sb : sa;
-                    scl_step *t = &p->steps[last], *f = &p->steps[first];
-                    t->x2 = f->x;
-                    t->w2 = f->w;
-                    t->b2 = f->b;
-                    t->fused[t->nfused++] = f->node;
-                    t->fused[t->nfused++] = ni;
-                    t->y = n->out;
-                    f->dead = 1;
-                    p->value_step[f->y] = last;
-                    p->node_step[f->node] = last;
-                    p->value_step[n->out] = last;
-                    p->node_step[ni] = last;
-                    fused = 1;
-                }
-            }
-            if (same && !fused) {
-                /* residual fusion: one addend is a conv output used only here, the other is ready before that conv */
-                int best = -1, other = -1;
-                for (int side = 0; side < 2; side++) {
-                    int xv = side ? b : a, ov = side ? a : b;
-                    int sp = p->value_step[xv];
-                    if (sp < 0 || use_count(p, xv) != 1) continue;
-                    const scl_step *t = &p->steps[sp];
-                    if (t->kind != SCL_STEP_CONV || t->res >= 0 || t->act.act != SCL_ACT_NONE || t->y != xv) continue;
-                    int ready = ready_step(p, ov);
-                    if (ready >= sp) continue;
-                    if (best < 0 || sp > best) {
-                        best = sp;
-                        other = ov;
-                    }
-                }
-                if (best >= 0) {
-                    scl_step *t = &p->steps[best];
-                    t->res = other;
-                    t->y = n->out;
-                    t->fused[t->nfused++] = ni;
-                    p->value_step[n->out] = best;
-                    p->node_step[ni] = best;
-                    fused = 1;
-                }
-            }
-            s->kind = same ? SCL_STEP_ADD : SCL_STEP_BINARY;
-            s->bop = SCL_BIN_ADD;
-            s->in2 = b;
-            break;
-        }
-        case SCL_GOP_SUB: case SCL_GOP_MUL: case SCL_GOP_DIV:
-            s->kind = SCL_STEP_BINARY;
-            s->bop = n->op == SCL_GOP_SUB ? SCL_BIN_SUB : n->op == SCL_GOP_MUL ? SCL_BIN_MUL : SCL_BIN_DIV;
-            s->in2 = n->in[1];
-            break;
-        case SCL_GOP_GAP: s->kind = SCL_STEP_GAP; break;
-        case SCL_GOP_MAXPOOL: {
-            SCL_TRY(scl_plan_pool_params(g, n, dims, &s->pool));
-            s->kind = SCL_STEP_MAXPOOL;
-            int xd[4];
-            dims4(&dims[n->in[0]], xd);
-            s->win[2] = xd[2];
-            s->win[3] = xd[3];
-            /* a spatial crop read only by this pool: the pool reads the window in place */
-            int src = n->in[0], sp0 = p->value_step[src];
-            if (sp0 >= 0 && use_count(p, src) == 1) {
-                scl_step *t = &p->steps[sp0];
-                const scl_dims *sd = &dims[t->x];
-                int crop = t->kind == SCL_STEP_SLICE && t->y == src && t->nfused + 2 <= SCL_STEP_MAX_FUSED &&
-                           sd->rank == 4 && dims[src].rank == 4 && sd->d[0] == dims[src].d[0] &&
-                           sd->d[1] == dims[src].d[1];
-                for (int i = 0; i < 4 && crop; i++) crop = t->stepv[i] == 1 && (i >= 2 || t->start[i] == 0);
-                if (crop) {
-                    /* the slice step becomes the pool (its input is ready there); the
-                     * pool's node names it, the slices are listed as fused */
-                    int fz[SCL_STEP_MAX_FUSED], nf = 0;
-                    fz[nf++] = t->node;
-                    for (int i = 0; i < t->nfused; i++) fz[nf++] = t->fused[i];
-                    int tx = t->x, y0 = t->start[2], x0 = t->start[3];
-                    *t = *s;
-                    t->x = tx;
-                    t->win[0] = y0;
-                    t->win[1] = x0;
-                    memcpy(t->fused, fz, sizeof fz);
-                    t->nfused = nf;
-                    p->value_step[n->out] = sp0;
-                    p->node_step[ni] = sp0;
-                    fused = 1;
-                }
-            }
-            break;
-        }
-        case SCL_GOP_GEMM: {
-            const scl_dims *a = &dims[n->in[0]];
-            s->kind = SCL_STEP_GEMM;
-            s->in2 = n->in[1];
-            s->ta = n->a.gemm.trans_a;
-            s->tb = n->a.gemm.trans_b;
-            s->m = (int)dims[n->out].d[0];
-            s->n = (int)dims[n->out].d[1];
-            s->k = (int)(s->ta ? a->d[0] : a->d[1]);
-            s->lda = s->ta ? s->m : s->k;
-            s->ldb = s->tb ? s->k : s->n;
-            s->alpha = n->a.gemm.alpha;
-            s->batch = 1;
-            s->loops = 1;
-            break;
-        }
-        case SCL_GOP_MATMUL: {
-            const scl_dims *a = &dims[n->in[0]], *b = &dims[n->in[1]], *y = &dims[n->out];
-            s->kind = SCL_STEP_GEMM;
-            s->in2 = n->in[1];
-            s->m = (int)a->d[a->rank - 2];
-            s->k = (int)a->d[a->rank - 1];
-            s->n = (int)b->d[b->rank - 1];
-            s->lda = s->k;
-            s->ldb = s->n;
-            s->alpha = 1.0f;
-            int64_t ba = scl_dims_count(a) / ((int64_t)s->m * s->k), bb = scl_dims_count(b) / ((int64_t)s->k * s->n),
-                    by = scl_dims_count(y) / ((int64_t)s->m * s->n);
-            s->batch = 1;
-            s->loops = 1;
-            if (ba == by && bb == by) {
-                s->batch = (int)by;
-                s->sa = (size_t)s->m * s->k;
-                s->sb = (size_t)s->k * s->n;
-                s->sc = (size_t)s->m * s->n;
-            } else if (bb == 1 && ba == by) {
-                s->m *= (int)ba; /* the batches of A stack into one tall matrix */
-            } else if (ba == 1 && bb == by) {
-                s->loops = (int)by; /* one call per B batch, A shared */
-                s->sb = (size_t)s->k * s->n;
-                s->sc = (size_t)s->m * s->n;
-            } else {
-                return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "batch broadcasting between both operands");
-            }
-            break;
-        }
-        case SCL_GOP_TRANSPOSE: {
-            int r = dims[n->in[0]].rank, pad = 4 - r;
-            s->kind = SCL_STEP_TRANSPOSE;
-            for (int i = 0; i < 4; i++)
-                s->perm[i] = i < pad ? i : (n->a.transpose.n ? n->a.transpose.perm[i - pad] : r - 1 - (i - pad)) + pad;
-            break;
-        }
-        case SCL_GOP_SLICE: {
-            int64_t st[SCL_MAX_RANK], sp[SCL_MAX_RANK];
-            scl_dims yd;
-            SCL_TRY(scl_graph_slice_resolve(g, n, &dims[n->in[0]], st, sp, &yd));
-            int r = dims[n->in[0]].rank, pad = 4 - r;
-            s->kind = SCL_STEP_SLICE;
-            for (int i = 0; i < 4; i++) {
-                s->start[i] = i < pad ? 0 : (int)st[i - pad];
-                s->stepv[i] = i < pad ? 1 : (int)sp[i - pad];
-            }
-            /* a slice of a slice (CIResNet crops one axis at a time) is one slice */
-            int src = n->in[0], sp0 = p->value_step[src];
-            if (sp0 >= 0 && use_count(p, src) == 1) {
-                scl_step *t = &p->steps[sp0];
-                if (t->kind == SCL_STEP_SLICE && t->y == src && t->nfused < SCL_STEP_MAX_FUSED) {
-                    for (int i = 0; i < 4; i++) {
-                        t->start[i] += t->stepv[i] * s->start[i];
-                        t->stepv[i] *= s->stepv[i];
-                    }
-                    t->y = n->out;
-                    t->fused[t->nfused++] = ni;
-                    p->value_step[n->out] = sp0;
-                    p->node_step[ni] = sp0;
-                    fused = 1;
-                }
-            }
-            break;
-        }
-        case SCL_GOP_CONCAT: {
-            int r = dims[n->in[0]].rank;
-            s->kind = SCL_STEP_CONCAT;
-            s->axis = (n->a.concat.axis < 0 ? n->a.concat.axis + r : n->a.concat.axis) + 4 - r;
-            break;
-        }
-        default: return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "no launcher for this op");
-        }
+        for (size_t f = 0; f < sizeof FUSIONS / sizeof FUSIONS[0] && !fused; f++) fused = FUSIONS[f].fuse(p, ni, s);
         if (fused) continue;
-        p->value_step[n->out] = p->nsteps;
-        p->node_step[ni] = p->nsteps;
+        joined(p, ni, p->nsteps);
         p->nsteps++;
     }
     fold_residual_crops(p);
-    /* drop the steps folded into later ones, renumbering what points at steps */
-    int *map = p->scratch, k = 0;
-    for (int i = 0; i < p->nsteps; i++) {
-        map[i] = p->steps[i].dead ? -1 : k;
-        if (!p->steps[i].dead) p->steps[k++] = p->steps[i];
-    }
-    for (int v = 0; v < g->nvals; v++)
-        if (p->value_step[v] >= 0) p->value_step[v] = map[p->value_step[v]];
-    for (int i = 0; i < g->nnodes; i++)
-        if (p->node_step[i] >= 0) p->node_step[i] = map[p->node_step[i]];
-    p->nsteps = k;
-    /* views: a Reshape's output is its input's storage */
+    drop_dead_steps(p);
     return SIAMCL_OK;
 }
 
