@@ -94,85 +94,62 @@ static int set_path(const char *opt, const char *v, void *dst) {
     return 1;
 }
 
-int cmd_info(int argc, char **argv) {
-    info_args ia = {0};
-    int quiet = 0, nodes_flag = 0, no_plan = 0, runs = 1;
-    const cli_opt opts[] = {
-        CLI_OPT_FN("--input", &ia, add_shape),  CLI_OPT_FLAG("--nodes", &nodes_flag),
-        CLI_OPT_FLAG("--quiet", &quiet),        CLI_OPT_FLAG("--no-plan", &no_plan),
-        CLI_OPT_INT("--runs", &runs, 0, 100000), CLI_OPT_POSITIONAL(&ia, set_path),
-        CLI_OPT_END,
-    };
-    int r = cli_parse_opts("info", argc, argv, opts, usage);
-    if (r <= 0) return r < 0 ? 0 : 2;
-    const char *path = ia.path;
-    siamcl_shape *shapes = ia.shapes;
-    int nshapes = ia.nshapes, nodes = !quiet || nodes_flag, plan = !no_plan;
-    if (!path) {
-        usage(stderr);
-        return 2;
-    }
-    siamcl_model *m = NULL;
-    siamcl_status st = siamcl_model_load(path, &m);
-    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+/* The shape each input is planned with: --input, else the declared one
+ * (batch 1; a dynamic height/width becomes 255, a dynamic channel count is an error). */
+static int input_shapes(const siamcl_model *m, const char *path, info_args *ia) {
     const scl_graph *g = m->g;
     int nin = siamcl_model_input_count(m);
-    if (nshapes && nshapes != nin) {
-        fprintf(stderr, "siamcl info: %s has %d inputs, %d --input given\n", path, nin, nshapes);
-        siamcl_model_free(m);
-        return 2;
+    if (ia->nshapes && ia->nshapes != nin) {
+        fprintf(stderr, "siamcl info: %s has %d inputs, %d --input given\n", path, nin, ia->nshapes);
+        return 0;
     }
-    printf("model                  %s\n", path);
     for (int i = 0; i < nin; i++) {
-        siamcl_shape d;
-        siamcl_model_input_shape(m, i, &d);
-        if (i >= nshapes) {
-            shapes[i] = d;
-            if (!shapes[i].n) shapes[i].n = 1;
-            if (!shapes[i].c) {
+        siamcl_shape *sh = &ia->shapes[i];
+        if (i >= ia->nshapes) {
+            siamcl_model_input_shape(m, i, sh);
+            if (!sh->n) sh->n = 1;
+            if (!sh->c) {
                 fprintf(stderr, "siamcl info: input '%s' has a dynamic channel count: give --input\n",
                         siamcl_model_input_name(m, i));
-                siamcl_model_free(m);
-                return 2;
+                return 0;
             }
-            if (!shapes[i].h || !shapes[i].w) { /* Siamese backbones: default to the search size */
-                if (!shapes[i].h) shapes[i].h = 255;
-                if (!shapes[i].w) shapes[i].w = 255;
+            if (!sh->h || !sh->w) { /* Siamese backbones: default to the search size */
+                if (!sh->h) sh->h = 255;
+                if (!sh->w) sh->w = 255;
                 printf("note                   input '%s' has dynamic height/width: using 255 (see --input)\n",
                        siamcl_model_input_name(m, i));
             }
         }
         char decl[64];
         scl_dims_str(&g->vals[g->inputs[i]].dims, decl, sizeof decl);
-        printf("input %-16d %s: declared %s, using %dx%dx%dx%d\n", i, siamcl_model_input_name(m, i), decl,
-               shapes[i].n, shapes[i].c, shapes[i].h, shapes[i].w);
+        printf("input %-16d %s: declared %s, using %dx%dx%dx%d\n", i, siamcl_model_input_name(m, i), decl, sh->n,
+               sh->c, sh->h, sh->w);
     }
-    /* shapes of every value */
+    return 1;
+}
+
+/* Every value's shape (dims[g->nvals]) from the input shapes. */
+static siamcl_status infer(const scl_graph *g, const siamcl_shape *shapes, int nin, scl_dims *dims) {
     scl_dims *in_dims = calloc((size_t)nin + 1, sizeof *in_dims);
-    scl_dims *dims = calloc((size_t)g->nvals + 1, sizeof *dims);
-    if (!in_dims || !dims) {
-        free(in_dims);
-        free(dims);
-        siamcl_model_free(m);
-        return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "out of memory");
-    }
+    if (!in_dims) return SIAMCL_ERR_OUT_OF_MEMORY;
     for (int i = 0; i < nin; i++) {
         int r = g->vals[g->inputs[i]].dims.rank ? g->vals[g->inputs[i]].dims.rank : 4;
         int all[4] = {shapes[i].n, shapes[i].c, shapes[i].h, shapes[i].w};
         in_dims[i].rank = r;
         for (int k = 0; k < r; k++) in_dims[i].d[k] = all[4 - r + k];
     }
-    st = scl_graph_infer(g, in_dims, dims);
-    int rc = 0;
-    if (st != SIAMCL_OK) {
-        rc = cli_fail(st, siamcl_last_error());
-        goto done;
-    }
+    siamcl_status st = scl_graph_infer(g, in_dims, dims);
+    free(in_dims);
+    return st;
+}
+
+/* Outputs, op counts, the node table (nodes), parameters; returns the MACs. */
+static long long describe_graph(const siamcl_model *m, const scl_dims *dims, int nodes) {
+    const scl_graph *g = m->g;
     for (int i = 0; i < g->noutputs; i++) {
         char s[64];
         printf("output %-15d %s: %s\n", i, g->vals[g->outputs[i]].name, scl_dims_str(&dims[g->outputs[i]], s, sizeof s));
     }
-    /* op counts */
     int counts[SCL_GOP_COUNT] = {0}, folded = 0;
     long long macs = 0;
     for (int k = 0; k < g->norder; k++) {
@@ -192,58 +169,85 @@ int cmd_info(int argc, char **argv) {
         for (int k = 0; k < g->norder; k++) {
             const scl_node *n = &g->nodes[g->order[k]];
             char s[64];
-            long long nm = scl_graph_node_macs(g, n, dims);
             printf("%4d   %-19s %-18s %-15lld %s\n", k, scl_gop_name(n->op), scl_dims_str(&dims[n->out], s, sizeof s),
-                   nm, n->name);
+                   scl_graph_node_macs(g, n, dims), n->name);
         }
         printf("\n");
     }
     print_count("parameters", siamcl_model_param_count(m));
     print_count("MACs", macs);
-    if (plan) {
-        siamcl_context *ctx = NULL;
-        st = siamcl_context_create(NULL, &ctx);
-        if (st != SIAMCL_OK) {
-            rc = cli_fail(st, siamcl_last_error());
-            goto done;
-        }
-        siamcl_device_info di;
-        siamcl_context_device_info(ctx, 0, &di);
-        siamcl_plan *p = NULL;
-        st = siamcl_plan_create(ctx, 0, m, nin, shapes, &p);
-        if (st != SIAMCL_OK) {
-            rc = cli_fail(st, siamcl_last_error());
-            siamcl_context_free(ctx);
-            goto done;
-        }
-        siamcl_plan_stats ps;
-        siamcl_plan_get_stats(p, &ps);
-        char b[96], b2[96];
-        printf("device                 %s (%s)\n", di.name, di.platform_name);
-        printf("plan launches          %d (for %d nodes)\n", ps.launches, ps.nodes);
-        printf("plan weights           %s\n", mib(ps.weight_bytes, b, sizeof b));
-        printf("plan activations       %s (one buffer per tensor would take %s)\n", mib(ps.activation_bytes, b, sizeof b),
-               mib(ps.naive_bytes, b2, sizeof b2));
-        printf("plan workspace         %s\n", mib(ps.workspace_bytes, b, sizeof b));
-        printf("plan device memory     %s\n",
-               mib(ps.weight_bytes + ps.activation_bytes + ps.workspace_bytes, b, sizeof b));
-        printf("plan build time        %.1f ms (includes kernel compilation and one warm-up run)\n", ps.build_ms);
-        for (int r = 0; r < runs && rc == 0; r++) {
-            double t0 = cli_now_ms();
-            st = siamcl_plan_run(p);
-            if (st == SIAMCL_OK) st = siamcl_plan_finish(p);
-            if (st != SIAMCL_OK) {
-                rc = cli_fail(st, siamcl_last_error());
-                break;
-            }
-            double ms = cli_now_ms() - t0;
-            printf("run %-18d %.2f ms (%.2f GMAC/s)\n", r + 1, ms, ms > 0 ? (double)macs / ms * 1e-6 : 0.0);
-        }
-        siamcl_plan_free(p);
+    return macs;
+}
+
+/* A plan on device 0: its launches, memory, build time and `runs` timed runs. */
+static int describe_plan(siamcl_model *m, const siamcl_shape *shapes, long long macs, int runs) {
+    siamcl_context *ctx = NULL;
+    siamcl_plan *p = NULL;
+    siamcl_status st = siamcl_context_create(NULL, &ctx);
+    if (st == SIAMCL_OK) st = siamcl_plan_create(ctx, 0, m, siamcl_model_input_count(m), shapes, &p);
+    if (st != SIAMCL_OK) {
         siamcl_context_free(ctx);
+        return cli_fail(st, siamcl_last_error());
     }
-done:
-    free(in_dims);
+    siamcl_device_info di;
+    siamcl_context_device_info(ctx, 0, &di);
+    siamcl_plan_stats ps;
+    siamcl_plan_get_stats(p, &ps);
+    char b[96], b2[96];
+    printf("device                 %s (%s)\n", di.name, di.platform_name);
+    printf("plan launches          %d (for %d nodes)\n", ps.launches, ps.nodes);
+    printf("plan weights           %s\n", mib(ps.weight_bytes, b, sizeof b));
+    printf("plan activations       %s (one buffer per tensor would take %s)\n", mib(ps.activation_bytes, b, sizeof b),
+           mib(ps.naive_bytes, b2, sizeof b2));
+    printf("plan workspace         %s\n", mib(ps.workspace_bytes, b, sizeof b));
+    printf("plan device memory     %s\n", mib(ps.weight_bytes + ps.activation_bytes + ps.workspace_bytes, b, sizeof b));
+    printf("plan build time        %.1f ms (includes kernel compilation and one warm-up run)\n", ps.build_ms);
+    int rc = 0;
+    for (int r = 0; r < runs && rc == 0; r++) {
+        double t0 = cli_now_ms();
+        st = siamcl_plan_run(p);
+        if (st == SIAMCL_OK) st = siamcl_plan_finish(p);
+        if (st != SIAMCL_OK) {
+            rc = cli_fail(st, siamcl_last_error());
+            break;
+        }
+        double ms = cli_now_ms() - t0;
+        printf("run %-18d %.2f ms (%.2f GMAC/s)\n", r + 1, ms, ms > 0 ? (double)macs / ms * 1e-6 : 0.0);
+    }
+    siamcl_plan_free(p);
+    siamcl_context_free(ctx);
+    return rc;
+}
+
+int cmd_info(int argc, char **argv) {
+    info_args ia = {0};
+    int quiet = 0, nodes_flag = 0, no_plan = 0, runs = 1;
+    const cli_opt opts[] = {
+        CLI_OPT_FN("--input", &ia, add_shape),  CLI_OPT_FLAG("--nodes", &nodes_flag),
+        CLI_OPT_FLAG("--quiet", &quiet),        CLI_OPT_FLAG("--no-plan", &no_plan),
+        CLI_OPT_INT("--runs", &runs, 0, 100000), CLI_OPT_POSITIONAL(&ia, set_path),
+        CLI_OPT_END,
+    };
+    int r = cli_parse_opts("info", argc, argv, opts, usage);
+    if (r <= 0) return r < 0 ? 0 : 2;
+    if (!ia.path) {
+        usage(stderr);
+        return 2;
+    }
+    siamcl_model *m = NULL;
+    siamcl_status st = siamcl_model_load(ia.path, &m);
+    if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
+    printf("model                  %s\n", ia.path);
+    scl_dims *dims = calloc((size_t)m->g->nvals + 1, sizeof *dims);
+    int rc = 0;
+    if (!input_shapes(m, ia.path, &ia)) rc = 2;
+    else if (!dims) rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "out of memory");
+    else if ((st = infer(m->g, ia.shapes, siamcl_model_input_count(m), dims)) != SIAMCL_OK)
+        rc = cli_fail(st, st == SIAMCL_ERR_OUT_OF_MEMORY ? "out of memory" : siamcl_last_error());
+    if (rc == 0) {
+        long long macs = describe_graph(m, dims, !quiet || nodes_flag);
+        if (!no_plan) rc = describe_plan(m, ia.shapes, macs, runs);
+    }
     free(dims);
     siamcl_model_free(m);
     return rc;
