@@ -33,125 +33,132 @@ static int cmp_seq(const void *a, const void *b) {
     return strcasecmp(((const run_seq *)a)->name, ((const run_seq *)b)->name);
 }
 
-/* The sequences to track: from the set, or every OTB folder (every target). */
-int eval_list_dataset(const char *dataset, const char *set, run_seq **out, int *count) {
-    *out = NULL;
-    *count = 0;
-    int cap = 128, n = 0;
-    run_seq *v = calloc((size_t)cap, sizeof *v);
-    if (!v) return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-    const char *const *names = NULL;
-    int nn = set ? siamcl_eval_set_builtin(set, &names) : 0;
-    char **file_names = NULL;
-    if (set && nn == 0) { /* a list file */
-        FILE *f = fopen(set, "r");
-        if (!f) {
-            fprintf(stderr, "siamcl eval: %s: not a known set (OTB2013, OTB2015) nor a list file\n", set);
-            free(v);
-            return 1;
-        }
-        char line[1024];
-        int fcap = 0;
-        while (fgets(line, sizeof line, f)) {
-            char *s = line + strspn(line, " \t\r");
-            size_t k = strcspn(s, " \t\r\n,");
-            if (!k || *s == '#') continue;
-            if (nn == fcap) {
-                fcap = fcap ? fcap * 2 : 64;
-                char **nf = realloc(file_names, (size_t)fcap * sizeof *nf);
-                if (!nf) break;
-                file_names = nf;
-            }
-            file_names[nn] = strndup(s, k);
-            if (file_names[nn]) nn++;
-        }
-        fclose(f);
-        names = (const char *const *)file_names;
+/* A growing list of sequences. */
+typedef struct seq_list {
+    run_seq *v;
+    int n, cap;
+} seq_list;
+
+static run_seq *seq_push(seq_list *l) {
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 128;
+        run_seq *nv = realloc(l->v, (size_t)cap * sizeof *nv);
+        if (!nv) return NULL;
+        l->v = nv, l->cap = cap;
     }
-    int rc = 0;
-    if (set) {
-        for (int i = 0; i < nn && !rc; i++) {
-            char gt[4096];
-            if (siamcl_eval_find_file(dataset, names[i], gt, sizeof gt) != SIAMCL_OK) {
-                fprintf(stderr, "siamcl eval: sequence %s of %s not found in %s\n", names[i], set, dataset);
-                rc = 1;
-                break;
-            }
-            if (n == cap) {
-                cap *= 2;
-                run_seq *nv = realloc(v, (size_t)cap * sizeof *nv);
-                if (!nv) {
-                    rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-                    break;
-                }
-                v = nv;
-            }
-            int target = split_gt_path(gt, v[n].dir, sizeof v[n].dir);
-            if (target < 0) {
-                fprintf(stderr, "siamcl eval: %s: --run needs OTB-layout folders (<Seq>/img, groundtruth_rect.txt)\n",
-                        gt);
-                rc = 1;
-                break;
-            }
-            v[n].target = target;
-            snprintf(v[n].name, sizeof v[n].name, "%s", names[i]);
-            n++;
-        }
-    } else {
-        DIR *d = opendir(dataset);
-        if (!d) {
-            fprintf(stderr, "siamcl eval: %s: cannot open the dataset folder\n", dataset);
-            free(v);
-            return 1;
-        }
-        struct dirent *e;
-        while (!rc && (e = readdir(d))) {
-            if (e->d_name[0] == '.') continue;
-            char dir[4096];
-            if (snprintf(dir, sizeof dir, "%s/%s", dataset, e->d_name) >= (int)sizeof dir || !eval_is_dir(dir)) continue;
-            if (strlen(e->d_name) > 100) continue; /* not an OTB sequence name */
-            siamcl_sequence *seq = NULL;
-            if (siamcl_sequence_open(dir, 0, &seq) != SIAMCL_OK) continue;
-            int targets = siamcl_sequence_target_count(seq);
-            siamcl_sequence_free(seq);
-            for (int k = targets > 1 ? 1 : 0; k <= (targets > 1 ? targets : 0) && !rc; k++) {
-                if (targets == 0) break;
-                if (n == cap) {
-                    cap *= 2;
-                    run_seq *nv = realloc(v, (size_t)cap * sizeof *nv);
-                    if (!nv) {
-                        rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
-                        break;
-                    }
-                    v = nv;
-                }
-                snprintf(v[n].dir, sizeof v[n].dir, "%s", dir);
-                v[n].target = k;
-                if (snprintf(v[n].name, sizeof v[n].name, k ? "%.100s-%d" : "%.100s", e->d_name, k) < 0) continue;
-                n++;
-            }
-        }
-        closedir(d);
-        if (!rc && n == 0) {
-            fprintf(stderr, "siamcl eval: %s: no OTB-layout sequence (a folder with img/ and groundtruth_rect.txt)\n",
-                    dataset);
-            rc = 1;
-        }
-        qsort(v, (size_t)n, sizeof *v, cmp_seq);
-    }
-    if (file_names) {
-        for (int i = 0; i < nn; i++) free(file_names[i]);
-        free(file_names);
-    }
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *count = n;
-    return 0;
+    run_seq *r = &l->v[l->n++];
+    memset(r, 0, sizeof *r);
+    return r;
 }
 
+/* The names of a list file, one per line ('#' comments); *n of them (malloc'd). */
+static char **read_names(const char *path, int *n) {
+    *n = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    char line[1024], **names = NULL;
+    int cap = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *s = line + strspn(line, " \t\r");
+        size_t k = strcspn(s, " \t\r\n,");
+        if (!k || *s == '#') continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nn = realloc(names, (size_t)cap * sizeof *nn);
+            if (!nn) break;
+            names = nn;
+        }
+        names[*n] = strndup(s, k);
+        if (names[*n]) (*n)++;
+    }
+    fclose(f);
+    return names ? names : calloc(1, sizeof *names);
+}
+
+/* The sequences a set names (a built-in set or a list file), found in the dataset. */
+static int list_set(const char *dataset, const char *set, seq_list *l) {
+    const char *const *names = NULL;
+    int nn = siamcl_eval_set_builtin(set, &names), rc = 0;
+    char **file_names = NULL;
+    if (nn == 0) {
+        file_names = read_names(set, &nn);
+        if (!file_names) {
+            fprintf(stderr, "siamcl eval: %s: not a known set (OTB2013, OTB2015) nor a list file\n", set);
+            return 1;
+        }
+        names = (const char *const *)file_names;
+    }
+    for (int i = 0; i < nn && !rc; i++) {
+        char gt[4096];
+        run_seq *r;
+        if (siamcl_eval_find_file(dataset, names[i], gt, sizeof gt) != SIAMCL_OK) {
+            fprintf(stderr, "siamcl eval: sequence %s of %s not found in %s\n", names[i], set, dataset);
+            rc = 1;
+        } else if (!(r = seq_push(l))) {
+            rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
+        } else if ((r->target = split_gt_path(gt, r->dir, sizeof r->dir)) < 0) {
+            fprintf(stderr, "siamcl eval: %s: --run needs OTB-layout folders (<Seq>/img, groundtruth_rect.txt)\n", gt);
+            rc = 1;
+        } else {
+            snprintf(r->name, sizeof r->name, "%s", names[i]);
+        }
+    }
+    for (int i = 0; file_names && i < nn; i++) free(file_names[i]);
+    free(file_names);
+    return rc;
+}
+
+/* Every OTB folder of the dataset, every target (Jogging-1, Jogging-2), sorted by name. */
+static int list_all(const char *dataset, seq_list *l) {
+    DIR *d = opendir(dataset);
+    if (!d) {
+        fprintf(stderr, "siamcl eval: %s: cannot open the dataset folder\n", dataset);
+        return 1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (!rc && (e = readdir(d))) {
+        char dir[4096];
+        if (e->d_name[0] == '.' || strlen(e->d_name) > 100) continue; /* not an OTB sequence name */
+        if (snprintf(dir, sizeof dir, "%s/%s", dataset, e->d_name) >= (int)sizeof dir || !eval_is_dir(dir)) continue;
+        siamcl_sequence *seq = NULL;
+        if (siamcl_sequence_open(dir, 0, &seq) != SIAMCL_OK) continue;
+        int targets = siamcl_sequence_target_count(seq);
+        siamcl_sequence_free(seq);
+        for (int k = targets > 1 ? 1 : 0; targets > 0 && k <= (targets > 1 ? targets : 0) && !rc; k++) {
+            run_seq *r = seq_push(l);
+            if (!r) {
+                rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
+                break;
+            }
+            snprintf(r->dir, sizeof r->dir, "%s", dir);
+            r->target = k;
+            snprintf(r->name, sizeof r->name, k ? "%.100s-%d" : "%.100s", e->d_name, k);
+        }
+    }
+    closedir(d);
+    if (!rc && l->n == 0) {
+        fprintf(stderr, "siamcl eval: %s: no OTB-layout sequence (a folder with img/ and groundtruth_rect.txt)\n",
+                dataset);
+        rc = 1;
+    }
+    if (!rc) qsort(l->v, (size_t)l->n, sizeof *l->v, cmp_seq);
+    return rc;
+}
+
+int eval_list_dataset(const char *dataset, const char *set, run_seq **out, int *count) {
+    seq_list l = {NULL, 0, 0};
+    int rc = set ? list_set(dataset, set, &l) : list_all(dataset, &l);
+    if (rc) {
+        free(l.v);
+        *out = NULL;
+        *count = 0;
+        return rc;
+    }
+    *out = l.v ? l.v : calloc(1, sizeof *l.v);
+    *count = l.n;
+    return *out ? 0 : cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "eval --run");
+}
 
 /* The benchmark's frames of an opened sequence: image index of the first,
  * ground-truth row of the first, and how many (<= 0: none). */
