@@ -253,9 +253,10 @@ int eval_track_seq(siamcl_tracker *trk, const run_seq *rs, int otb2013, int max_
 int eval_list_everywhere(const char *dataset, const char *set, int otb2013, run_seq **out, int *count) {
     *out = NULL;
     *count = 0;
-    int ns = -1;
+    int ns = -1, got = 0;
     run_seq *v = NULL;
-    if (dist_rank() == 0 && eval_list_dataset(dataset, set, &v, &ns) == 0) {
+    if (dist_rank() == 0 && eval_list_dataset(dataset, set, &v, &got) == 0) {
+        ns = got;
         char err[1024];
         for (int i = 0; i < ns; i++) /* an unreadable one is reported when it is tracked */
             if (!eval_count_frames(&v[i], otb2013, err, sizeof err)) v[i].frames = 1;
