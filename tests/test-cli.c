@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-#include "testutil.h"
+#include "clirun.h"
 
 static void expect_refused(const char *args, const char *option) {
     char cmd[2048], out[4096] = "";
@@ -60,5 +61,17 @@ int main(void) {
         expect_refused(a, tune[i].option);
     }
     expect_refused("tune --trials 4 --out /tmp/x", "--model");
+    /* several targets in one group: every target's first box from its ground truth, or given */
+    char cmd[4096], out[600];
+    snprintf(out, sizeof out, "/tmp/siamcl-test-cli-%d", (int)getpid());
+    snprintf(cmd, sizeof cmd, "'%s' track --model nanotrack-v2 --seq '%s/data/otb/Jogging' --all-targets --frames 5 "
+             "--out '%s'", SIAMCL_CLI, tu_shared(), out);
+    const char *two[] = {"target 1: ", "target 2: ", "2 targets x 5 frames", NULL};
+    cr_expect_all(cmd, 0, two);
+    snprintf(cmd, sizeof cmd, "'%s' track --model nanotrack-v2 --seq '%s/data/otb/Jogging' --init 111,98,25,101 "
+             "--init 180,79,37,117 --init 1,1,0,5 --out '%s'", SIAMCL_CLI, tu_shared(), out);
+    cr_expect(cmd, 2, "--init");
+    snprintf(cmd, sizeof cmd, "rm -f '%s'.1.txt '%s'.2.txt", out, out);
+    if (system(cmd) != 0) tu_failures++;
     return tu_finish("test-cli");
 }

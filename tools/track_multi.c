@@ -38,6 +38,95 @@ static int add_init(const char *opt, const char *v, void *dst) {
     return 1;
 }
 
+/* The first box of each target: --init (inits), or target K's ground truth (inits NULL;
+ * a lone groundtruth_rect.txt is target 1). 0, or an exit code with a message. */
+static int first_boxes(const char *seqdir, const char *const *inits, int nt, siamcl_box *box0) {
+    for (int k = 0; k < nt; k++) {
+        if (inits) {
+            if (!cli_parse_box("--init", inits[k], &box0[k])) return 2;
+            continue;
+        }
+        siamcl_sequence *sk = NULL;
+        siamcl_status st = siamcl_sequence_open(seqdir, k + 1, &sk);
+        if (st != SIAMCL_OK && nt == 1) st = siamcl_sequence_open(seqdir, 0, &sk);
+        int found = st == SIAMCL_OK && siamcl_sequence_groundtruth(sk, 0, &box0[k]);
+        siamcl_sequence_free(sk);
+        if (!found) {
+            fprintf(stderr, "siamcl track: no first box for target %d of %s\n", k + 1, seqdir);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A group tracking nt targets through nf frames; boxes[f * nt + k]. */
+typedef struct multi_run {
+    siamcl_sequence *seq;
+    siamcl_group *g;
+    const siamcl_box *box0;
+    siamcl_box *boxes;
+    siamcl_group_result *res;
+    int *ok; /* target k not lost yet */
+    int nt, nf, quiet;
+} multi_run;
+
+/* Frame 0 adds the targets, later frames update them (a lost target's boxes are NaN). */
+static int track_frames(multi_run *m, double *t_track) {
+    siamcl_image img = {0, 0, NULL};
+    siamcl_status st;
+    int rc = 0, nt = m->nt;
+    for (int f = 0; f < m->nf && rc == 0; f++) {
+        if ((st = siamcl_sequence_load_frame(m->seq, f, &img)) != SIAMCL_OK)
+            return cli_fail(st, siamcl_sequence_frame_path(m->seq, f));
+        double t0 = cli_now_s();
+        if (f == 0) {
+            for (int k = 0; k < nt && rc == 0; k++) {
+                int id;
+                if ((st = siamcl_group_add(m->g, &img, m->box0[k], &id)) != SIAMCL_OK) rc = cli_fail(st, "adding a target");
+                m->boxes[k] = m->box0[k];
+                m->ok[k] = 1;
+            }
+        } else {
+            int n = 0;
+            siamcl_group_update(m->g, &img, m->res, nt, &n); /* per-target statuses below */
+            for (int k = 0; k < n && k < nt; k++) {
+                int id = m->res[k].id;
+                if (m->res[k].status == SIAMCL_OK) {
+                    m->boxes[(size_t)f * nt + id] = m->res[k].box;
+                    continue;
+                }
+                if (m->ok[id])
+                    fprintf(stderr, "siamcl track: target %d lost at frame %d: %s\n", id + 1, f + 1,
+                            siamcl_status_string(m->res[k].status));
+                m->ok[id] = 0;
+                m->boxes[(size_t)f * nt + id] = (siamcl_box){NAN, NAN, NAN, NAN};
+            }
+        }
+        *t_track += cli_now_s() - t0;
+        siamcl_image_free(&img);
+        if (!m->quiet) fprintf(stderr, "\rframe %d/%d", f + 1, m->nf);
+    }
+    if (!m->quiet && rc == 0) fprintf(stderr, "\n");
+    return rc;
+}
+
+/* PREFIX.K.txt for every target K = 1, 2, ... */
+static int write_targets(const multi_run *m, const char *prefix) {
+    siamcl_box *bk = malloc((size_t)m->nf * sizeof *bk);
+    if (!bk) return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "track");
+    int rc = 0;
+    for (int k = 0; k < m->nt && rc == 0; k++) {
+        char path[1300];
+        snprintf(path, sizeof path, "%s.%d.txt", prefix, k + 1);
+        for (int f = 0; f < m->nf; f++) bk[f] = m->boxes[(size_t)f * m->nt + k];
+        siamcl_status st = siamcl_boxes_write(path, bk, m->nf);
+        if (st != SIAMCL_OK) rc = cli_fail(st, path);
+        else if (!m->quiet) fprintf(stderr, "target %d: %s%s\n", k + 1, path, m->ok[k] ? "" : " (lost: NaN boxes)");
+    }
+    free(bk);
+    return rc;
+}
+
 int cli_track_multi(int argc, char **argv) {
     const char *model = NULL, *models = NULL, *seqdir = NULL, *prefix = NULL, *sched = NULL;
     init_list il = {{NULL}, 0};
@@ -80,21 +169,7 @@ int cli_track_multi(int argc, char **argv) {
         fprintf(stderr, "siamcl track: %s has no ground truth\n", seqdir);
         rc = 1;
     }
-    for (int k = 0; k < nt && rc == 0; k++) {
-        if (!alltargets) {
-            if (!cli_parse_box("--init", inits[k], &box0[k])) rc = 2;
-            continue;
-        }
-        /* target K's ground truth; a lone groundtruth_rect.txt is target 1 */
-        siamcl_sequence *sk = NULL;
-        st = siamcl_sequence_open(seqdir, k + 1, &sk);
-        if (st != SIAMCL_OK && nt == 1) st = siamcl_sequence_open(seqdir, 0, &sk);
-        if (st != SIAMCL_OK || !siamcl_sequence_groundtruth(sk, 0, &box0[k])) {
-            fprintf(stderr, "siamcl track: no first box for target %d of %s\n", k + 1, seqdir);
-            rc = 1;
-        }
-        siamcl_sequence_free(sk);
-    }
+    if (rc == 0) rc = first_boxes(seqdir, alltargets ? NULL : inits, nt, box0);
     int nf = siamcl_sequence_length(seq);
     if (frames_max > 0 && frames_max < nf) nf = frames_max;
     siamcl_box *boxes = rc == 0 ? calloc((size_t)nt * nf, sizeof *boxes) : NULL;
@@ -106,54 +181,9 @@ int cli_track_multi(int argc, char **argv) {
     if (rc == 0 && (st = siamcl_context_create(NULL, &ctx)) != SIAMCL_OK) rc = cli_fail(st, "OpenCL context");
     if (rc == 0 && (st = siamcl_group_create(ctx, &desc, scp, &g)) != SIAMCL_OK) rc = cli_fail(st, "tracker group");
     double t_track = 0;
-    siamcl_image img = {0, 0, NULL};
-    for (int f = 0; f < nf && rc == 0; f++) {
-        if ((st = siamcl_sequence_load_frame(seq, f, &img)) != SIAMCL_OK) {
-            rc = cli_fail(st, siamcl_sequence_frame_path(seq, f));
-            break;
-        }
-        double t0 = cli_now_s();
-        if (f == 0) {
-            for (int k = 0; k < nt && rc == 0; k++) {
-                int id;
-                if ((st = siamcl_group_add(g, &img, box0[k], &id)) != SIAMCL_OK) rc = cli_fail(st, "adding a target");
-                boxes[k] = box0[k];
-                ok[k] = 1;
-            }
-        } else {
-            int n = 0;
-            siamcl_group_update(g, &img, res, nt, &n); /* per-target statuses below */
-            for (int k = 0; k < n && k < nt; k++) {
-                int id = res[k].id;
-                if (res[k].status == SIAMCL_OK) {
-                    boxes[(size_t)f * nt + id] = res[k].box;
-                } else {
-                    if (ok[id]) fprintf(stderr, "siamcl track: target %d lost at frame %d: %s\n", id + 1, f + 1,
-                                        siamcl_status_string(res[k].status));
-                    ok[id] = 0;
-                    boxes[(size_t)f * nt + id] = (siamcl_box){NAN, NAN, NAN, NAN};
-                }
-            }
-        }
-        t_track += cli_now_s() - t0;
-        siamcl_image_free(&img);
-        if (!quiet) fprintf(stderr, "\rframe %d/%d", f + 1, nf);
-    }
-    if (!quiet && rc == 0) fprintf(stderr, "\n");
-    for (int k = 0; k < nt && rc == 0; k++) {
-        char path[1300];
-        snprintf(path, sizeof path, "%s.%d.txt", prefix ? prefix : siamcl_sequence_name(seq), k + 1);
-        siamcl_box *bk = malloc((size_t)nf * sizeof *bk);
-        if (!bk) {
-            rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "track");
-            break;
-        }
-        for (int f = 0; f < nf; f++) bk[f] = boxes[(size_t)f * nt + k];
-        st = siamcl_boxes_write(path, bk, nf);
-        free(bk);
-        if (st != SIAMCL_OK) rc = cli_fail(st, path);
-        else if (!quiet) fprintf(stderr, "target %d: %s%s\n", k + 1, path, ok[k] ? "" : " (lost: NaN boxes)");
-    }
+    multi_run mr = {seq, g, box0, boxes, res, ok, nt, nf, quiet};
+    if (rc == 0) rc = track_frames(&mr, &t_track);
+    if (rc == 0) rc = write_targets(&mr, prefix ? prefix : siamcl_sequence_name(seq));
     if (rc == 0)
         printf("%d targets x %d frames: %.2f targets x frames/s (tracking only)\n", nt, nf,
                t_track > 0 ? nt * (nf - 1) / t_track : 0.0);
