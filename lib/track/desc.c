@@ -351,3 +351,14 @@ siamcl_status siamcl_tracker_desc_load(const char *name, const char *search_path
     scl_free(text);
     return st;
 }
+
+siamcl_status scl_desc_check(const siamcl_tracker_desc *d, const char *who) {
+    if (d->kind != SIAMCL_TRACKER_SIAMFC && d->kind != SIAMCL_TRACKER_NANOTRACK)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: unknown tracker kind %d", who, (int)d->kind);
+    int fc = d->kind == SIAMCL_TRACKER_SIAMFC;
+    if (d->score_size < 1 || d->exemplar_size < 1 || d->instance_size <= d->exemplar_size ||
+        (fc && (d->scale_count < 1 || d->scale_count > SIAMCL_TRACKER_MAX_SCALES || d->scale_count % 2 == 0 ||
+                d->response_up < 1 || !(d->scale_step > 0))))
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: inconsistent description '%s'", who, d->name);
+    return SIAMCL_OK;
+}

@@ -80,12 +80,7 @@ siamcl_status siamcl_group_create(siamcl_context *ctx, const siamcl_tracker_desc
                                   const siamcl_schedule *schedule, siamcl_group **out) {
     if (!ctx || !desc || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_create: NULL argument");
     *out = NULL;
-    if ((desc->kind != SIAMCL_TRACKER_SIAMFC && desc->kind != SIAMCL_TRACKER_NANOTRACK) || desc->score_size < 1 ||
-        desc->exemplar_size < 1 || desc->instance_size <= desc->exemplar_size ||
-        (desc->kind == SIAMCL_TRACKER_SIAMFC &&
-         (desc->scale_count < 1 || desc->scale_count > SIAMCL_TRACKER_MAX_SCALES || desc->scale_count % 2 == 0 ||
-          desc->response_up < 1 || !(desc->scale_step > 0))))
-        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "group_create: inconsistent description '%s'", desc->name);
+    SCL_TRY(scl_desc_check(desc, "group_create"));
     siamcl_group *g = scl_calloc(1, sizeof *g);
     if (!g) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_create: out of memory");
     g->d = *desc;

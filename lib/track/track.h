@@ -33,6 +33,9 @@ void scl_frame_mean(const siamcl_image *img, int bgr, double mean[3]);
 /* Validate an init box against a w x h frame: finite, positive size, at least
  * partly inside. SIAMCL_ERR_OUT_OF_RANGE with a message otherwise. */
 siamcl_status scl_box_check(siamcl_box box, int width, int height);
+/* A description a tracker or a group can be built from (desc.c): a known kind and
+ * consistent sizes; `who` names the caller in the message. */
+siamcl_status scl_desc_check(const siamcl_tracker_desc *d, const char *who);
 
 /* What one decode decided: for tests and logs. */
 typedef struct scl_track_debug {

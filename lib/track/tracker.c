@@ -173,18 +173,12 @@ siamcl_status siamcl_tracker_create(siamcl_context *ctx, int device, const siamc
     if (device < 0 || device >= siamcl_context_device_count(ctx))
         return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "tracker_create: no device %d (the context has %d)", device,
                         siamcl_context_device_count(ctx));
-    if (desc->kind != SIAMCL_TRACKER_SIAMFC && desc->kind != SIAMCL_TRACKER_NANOTRACK)
-        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_create: unknown tracker kind %d", (int)desc->kind);
+    SCL_TRY(scl_desc_check(desc, "tracker_create"));
     /* a single tracker has nothing to place, but a bad SIAMCL_SCHEDULE is a mistake worth naming */
     const char *sched = getenv("SIAMCL_SCHEDULE");
     siamcl_schedule sc;
     if (sched && *sched && siamcl_schedule_parse(sched, &sc) != SIAMCL_OK)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "SIAMCL_SCHEDULE='%s': %s", sched, siamcl_last_error());
-    if (desc->score_size < 1 || desc->exemplar_size < 1 || desc->instance_size <= desc->exemplar_size ||
-        (desc->kind == SIAMCL_TRACKER_SIAMFC &&
-         (desc->scale_count < 1 || desc->scale_count > SIAMCL_TRACKER_MAX_SCALES || desc->scale_count % 2 == 0 ||
-          desc->response_up < 1 || !(desc->scale_step > 0))))
-        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_create: inconsistent description '%s'", desc->name);
     siamcl_tracker *t = scl_calloc(1, sizeof *t);
     if (!t) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker_create: out of memory");
     t->desc = *desc;
