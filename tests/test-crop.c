@@ -125,7 +125,7 @@ static int g_tile[2]; /* the work-item tile run_random asks for (0: the device's
 
 static void run_random(scl_device *dev, const frame_t *f, const scl_crop_req *reqs, int m, int S, int swap,
                        const float pad[3], const char *what) {
-    scl_crop_params p = {S, swap, {pad[0], pad[1], pad[2]}, 1, {g_tile[0], g_tile[1]}};
+    scl_crop_params p = {S, swap, {pad[0], pad[1], pad[2]}, 1, {g_tile[0], g_tile[1]}, 0};
     size_t per = (size_t)3 * S * S;
     /* u8_exact: every pixel equal to the OpenCV emulation */
     float *y = dev_crop(dev, f, reqs, m, &p);
@@ -206,7 +206,7 @@ static void compare_golden(scl_device *dev, const char *dir, const char *img, co
         return;
     }
     frame_t f = {im.data, im.width, im.height, 3};
-    scl_crop_params p = {S, 1, {pad[0], pad[1], pad[2]}, 1, {0, 0}}; /* frame RGB, network BGR */
+    scl_crop_params p = {S, 1, {pad[0], pad[1], pad[2]}, 1, {0, 0}, 0}; /* frame RGB, network BGR */
     float *y = dev_crop(dev, &f, &req, 1, &p);
     uint8_t *ref8 = malloc((size_t)S * S * 3);
     ref_crop_u8(&f, &req, S, 1, pad, ref8);
@@ -406,7 +406,7 @@ int main(void) {
         scl_tensor t1 = scl_tensor_make(yb, 1, 3, 17, 17);
         const int badtiles[][2] = {{3, 8}, {8, -1}, {8, 257}, {32, 8}};
         for (int k = 0; k < (int)(sizeof badtiles / sizeof badtiles[0]); k++) {
-            scl_crop_params pt = {17, 0, {0, 0, 0}, 1, {badtiles[k][0], badtiles[k][1]}};
+            scl_crop_params pt = {17, 0, {0, 0, 0}, 1, {badtiles[k][0], badtiles[k][1]}, 0};
             CHECK_STATUS(scl_crop_fwd(dev, &pt, fb, 0, W, H, 3, reqs, 1, rb, &t1), SIAMCL_ERR_INVALID_ARGUMENT);
         }
         /* SIAMCL_CROP_TILE is read once, when a context is created: a bad value is refused there */
@@ -435,7 +435,7 @@ int main(void) {
     dy = tu_upload(dev, NULL, (size_t)2 * 3 * 17 * 17);
     scl_tensor y = scl_tensor_make(dy, 2, 3, 17, 17), y1 = scl_tensor_make(dy, 1, 3, 17, 17),
                ybig = scl_tensor_make(dy, 3, 3, 17, 17), ywrong = scl_tensor_make(dy, 2, 3, 17, 16);
-    scl_crop_params p = {17, 0, {0, 0, 0}, 0, {0, 0}};
+    scl_crop_params p = {17, 0, {0, 0, 0}, 0, {0, 0}, 0};
     CHECK_OK(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, reqs, 2, dreq, &y));
     CHECK_OK(scl_crop_fwd(dev, &p, dframe, 0, W, H, 1, reqs, 1, dreq, &y1));
     CHECK_STATUS(scl_crop_fwd(NULL, &p, dframe, 0, W, H, 3, reqs, 2, dreq, &y), SIAMCL_ERR_INVALID_ARGUMENT);
@@ -456,7 +456,7 @@ int main(void) {
     const scl_crop_req badreq[2] = {{0, 0, 10}, {0, 0, 0}}, farreq[1] = {{2000000000, 0, 10}};
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, badreq, 2, dreq, &y), SIAMCL_ERR_OUT_OF_RANGE);
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, farreq, 1, dreq, &y1), SIAMCL_ERR_OUT_OF_RANGE);
-    scl_crop_params p0 = {0, 0, {0, 0, 0}, 0, {0, 0}};
+    scl_crop_params p0 = {0, 0, {0, 0, 0}, 0, {0, 0}, 0};
     CHECK_STATUS(scl_crop_fwd(dev, &p0, dframe, 0, W, H, 3, reqs, 2, dreq, &y), SIAMCL_ERR_SHAPE);
     scl_buffer_free(dev, dframe);
     scl_buffer_free(dev, dreq);

@@ -59,7 +59,10 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
              cv, cb, p->u8_exact ? 1 : 0, channels, p->swap_rb ? 1 : 0);
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "crop", defs, "crop", &k));
-    SCL_TRY(scl_buffer_write(dev, reqbuf, 0, (size_t)m * sizeof(scl_crop_req), reqs));
+    if (p->reqs_kept)
+        SCL_CL(scl_queue_write(dev, SCL_Q_MAIN, reqbuf, 0, (size_t)m * sizeof(scl_crop_req), reqs), "crop requests");
+    else
+        SCL_TRY(scl_buffer_write(dev, reqbuf, 0, (size_t)m * sizeof(scl_crop_req), reqs));
     cl_ulong fo = foff, yo = y->off;
     cl_int W = width, H = height, CH = channels, S = p->out, swap = p->swap_rb ? 1 : 0, u8 = p->u8_exact ? 1 : 0;
     int e = SCL_ARG(k, 0, frame) | SCL_ARG(k, 1, fo) | SCL_ARG(k, 2, W) | SCL_ARG(k, 3, H) | SCL_ARG(k, 4, CH) |

@@ -207,6 +207,8 @@ typedef struct scl_crop_params {
     int u8_exact;     /* 1: emulate OpenCV uint8 INTER_LINEAR (fixed-point, rounded to 8 bit) */
     int tile[2];      /* work-item tile V x B (V 4, 8 or 16 columns; B 1..256 rows); 0: the device's
                          (SIAMCL_CROP_TILE at context creation, else 8x64 on CPUs, 4x8 elsewhere) */
+    int reqs_kept;    /* 1: the caller keeps `reqs` until its next blocking call on the queue, so
+                         they are written without waiting (0: a blocking write) */
 } scl_crop_params;
 /* frame: device buffer of H x W x channels uint8 (channels 1 or 3, row stride
  * W*channels) at byte offset foff. y: [M,3,S,S] float, bilinear with half-pixel

@@ -188,6 +188,7 @@ siamcl_status siamcl_tracker_create(siamcl_context *ctx, int device, const siamc
     t->crop.swap_rb = desc->bgr ? 1 : 0;
     /* NanoTrack and SiamDW crop 8-bit images with OpenCV; the original SiamFC in float */
     t->crop.u8_exact = desc->kind == SIAMCL_TRACKER_NANOTRACK || desc->flavour == SIAMCL_SIAMFC_SIAMDW;
+    t->crop.reqs_kept = 1; /* the requests live in init/update until their final blocking call */
     siamcl_status st = create(t);
     if (st != SIAMCL_OK) {
         siamcl_tracker_free(t);
@@ -204,7 +205,9 @@ static siamcl_status check_frame(const siamcl_image *f) {
     return SIAMCL_OK;
 }
 
-/* The frame goes up once per call; the buffer only grows. */
+/* The frame goes up once per call, without waiting: every init and update ends
+ * with a blocking read or finish on the same in-order queue, and the caller's
+ * frame outlives the call. The buffer only grows. */
 static siamcl_status upload(siamcl_tracker *t, const siamcl_image *f) {
     double t0 = scl_now_ms();
     size_t bytes = (size_t)f->width * f->height * 3;
@@ -215,7 +218,7 @@ static siamcl_status upload(siamcl_tracker *t, const siamcl_image *f) {
         SCL_TRY(scl_buffer_alloc(t->dev, bytes, &t->frame));
         t->frame_cap = bytes;
     }
-    SCL_TRY(scl_buffer_write(t->dev, t->frame, 0, bytes, f->data));
+    SCL_CL(scl_queue_write(t->dev, SCL_Q_MAIN, t->frame, 0, bytes, f->data), "frame upload");
     t->times.upload_ms += scl_now_ms() - t0;
     return SIAMCL_OK;
 }
@@ -228,13 +231,17 @@ static siamcl_status crop_into(siamcl_tracker *t, const siamcl_image *f, siamcl_
     return scl_crop_fwd(t->dev, &t->crop, t->frame, 0, f->width, f->height, 3, reqs, m, t->reqbuf, &in);
 }
 
-static siamcl_status read_output(siamcl_tracker *t, siamcl_plan *p, int i, float *dst, size_t count) {
+/* blocking = 0: enqueued only (a later blocking call on the queue completes it). */
+static siamcl_status read_output(siamcl_tracker *t, siamcl_plan *p, int i, float *dst, size_t count, int blocking) {
     scl_tensor v;
     SCL_TRY(scl_plan_output_view(p, i, &v));
     if (scl_tensor_count(&v) != count)
         return scl_fail(SIAMCL_ERR_SHAPE, "tracker: output %d holds %zu values, expected %zu", i,
                         scl_tensor_count(&v), count);
-    return scl_buffer_read(t->dev, v.mem, v.off * sizeof(float), count * sizeof(float), dst);
+    if (!blocking)
+        SCL_CL(scl_queue_read(t->dev, SCL_Q_MAIN, v.mem, v.off * sizeof(float), count * sizeof(float), dst),
+               "tracker output");
+    return blocking ? scl_buffer_read(t->dev, v.mem, v.off * sizeof(float), count * sizeof(float), dst) : SIAMCL_OK;
 }
 
 static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamcl_box box) {
@@ -265,6 +272,7 @@ siamcl_status siamcl_tracker_init(siamcl_tracker *t, const siamcl_image *frame, 
     if (!t) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_init: NULL tracker");
     double t0 = scl_now_ms();
     siamcl_status st = do_init(t, frame, box);
+    if (st != SIAMCL_OK && t->dev) scl_queue_finish(t->dev, SCL_Q_MAIN); /* nothing may still read the frame */
     t->times.inits++;
     t->times.init_ms += scl_now_ms() - t0;
     return st;
@@ -300,8 +308,8 @@ static siamcl_status update_nanotrack(siamcl_tracker *t, const siamcl_image *f) 
     SCL_TRY(siamcl_plan_run(t->xplan));
     SCL_TRY(siamcl_plan_run(t->hplan));
     size_t nn = (size_t)t->desc.score_size * t->desc.score_size;
-    SCL_TRY(read_output(t, t->hplan, t->out_cls, t->host, 2 * nn));
-    SCL_TRY(read_output(t, t->hplan, t->out_loc, t->host + 2 * nn, 4 * nn));
+    SCL_TRY(read_output(t, t->hplan, t->out_cls, t->host, 2 * nn, 0));
+    SCL_TRY(read_output(t, t->hplan, t->out_loc, t->host + 2 * nn, 4 * nn, 1)); /* the update's one wait */
     double t1 = scl_now_ms();
     t->times.network_ms += t1 - t0;
     scl_nano_decode(&t->nano, t->host, t->host + 2 * nn, f->width, f->height, &t->last);
@@ -319,7 +327,10 @@ siamcl_status siamcl_tracker_update(siamcl_tracker *t, const siamcl_image *frame
         st = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? update_siamfc(t, frame) : update_nanotrack(t, frame);
     t->times.updates++;
     t->times.update_ms += scl_now_ms() - t0;
-    if (st != SIAMCL_OK) return st;
+    if (st != SIAMCL_OK) {
+        scl_queue_finish(t->dev, SCL_Q_MAIN); /* nothing may still read the caller's frame */
+        return st;
+    }
     *box = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? scl_sfc_box(&t->sfc) : scl_nano_box(&t->nano);
     if (score) *score = isfinite(t->last.score) ? (float)t->last.score : 0.0f;
     return SIAMCL_OK;
