@@ -103,8 +103,8 @@ static void conv_case(scl_device *dev, rb_shape xs, int oc, int k, int stride, i
 
     cl_mem mx = tu_upload(dev, x, nx), mw = tu_upload(dev, w, nw), mdy = tu_upload(dev, dy, ny);
     cl_mem mdx = tu_upload(dev, dx0, nx), mdw = tu_upload(dev, dw0, nw), mdb = tu_upload(dev, db0, oc);
-    scl_tensor tx = scl_tensor_make(mx, xs.n, xs.c, xs.h, xs.w), tdy = scl_tensor_make(mdy, xs.n, oc, oh, ow);
-    scl_tensor tdx = scl_tensor_make(mdx, xs.n, xs.c, xs.h, xs.w);
+    scl_view tx = scl_view_make(mx, xs.n, xs.c, xs.h, xs.w), tdy = scl_view_make(mdy, xs.n, oc, oh, ow);
+    scl_view tdx = scl_view_make(mdx, xs.n, xs.c, xs.h, xs.w);
     cl_mem ws;
     CHECK_OK(scl_buffer_alloc(dev, scl_conv2d_bwd_workspace_bytes(&p, &tx, &tdy), &ws));
     CHECK_OK(scl_conv2d_bwd(dev, &p, &tx, mw, 0, &tdy, &tdx, mdw, 0, mdb, 0, ws));
@@ -166,8 +166,8 @@ static void pool_case(scl_device *dev, rb_shape xs, int k, int s, int pad, int c
     }
     CHECK(bad == 0);
     cl_mem mx = tu_upload(dev, x, nx), mdy = tu_upload(dev, dy, ny), mdx = tu_upload(dev, dx0, nx);
-    scl_tensor tx = scl_tensor_make(mx, xs.n, xs.c, xs.h, xs.w), tdy = scl_tensor_make(mdy, xs.n, xs.c, oh, ow);
-    scl_tensor tdx = scl_tensor_make(mdx, xs.n, xs.c, xs.h, xs.w);
+    scl_view tx = scl_view_make(mx, xs.n, xs.c, xs.h, xs.w), tdy = scl_view_make(mdy, xs.n, xs.c, oh, ow);
+    scl_view tdx = scl_view_make(mdx, xs.n, xs.c, xs.h, xs.w);
     cl_mem ws;
     CHECK_OK(scl_buffer_alloc(dev, scl_maxpool_bwd_workspace_bytes(&tdy), &ws));
     CHECK_OK(scl_maxpool_bwd(dev, &p, &tx, &tdy, &tdx, ws));
@@ -204,9 +204,9 @@ static void xcorr_case(scl_device *dev, rb_shape zs, rb_shape xs, float s) {
     check_fd(what, xc_loss, &c, c.x, nx, rdx);
     cl_mem mz = tu_upload(dev, z, nz), mx = tu_upload(dev, x, nx), mdy = tu_upload(dev, dy, ny);
     cl_mem mdz = tu_upload(dev, dz0, nz), mdx = tu_upload(dev, dx0, nx);
-    scl_tensor tz = scl_tensor_make(mz, zs.n, zs.c, zs.h, zs.w), tx = scl_tensor_make(mx, xs.n, xs.c, xs.h, xs.w);
-    scl_tensor tdy = scl_tensor_make(mdy, xs.n, 1, oh, ow), tdz = scl_tensor_make(mdz, zs.n, zs.c, zs.h, zs.w),
-               tdx = scl_tensor_make(mdx, xs.n, xs.c, xs.h, xs.w);
+    scl_view tz = scl_view_make(mz, zs.n, zs.c, zs.h, zs.w), tx = scl_view_make(mx, xs.n, xs.c, xs.h, xs.w);
+    scl_view tdy = scl_view_make(mdy, xs.n, 1, oh, ow), tdz = scl_view_make(mdz, zs.n, zs.c, zs.h, zs.w),
+               tdx = scl_view_make(mdx, xs.n, xs.c, xs.h, xs.w);
     CHECK_OK(scl_xcorr_bwd(dev, s, &tz, &tx, &tdy, &tdz, &tdx));
     float *gz = tu_download(dev, mdz, nz), *gx = tu_download(dev, mdx, nx);
     char name[160];
@@ -251,8 +251,8 @@ static void bn_case(scl_device *dev, int N, int C, int P) {
            msum = tu_upload(dev, NULL, 2 * C), mdy = tu_upload(dev, dy, nx), mdx = tu_upload(dev, dx0, nx),
            mdg = tu_upload(dev, dg0, C), mdb = tu_upload(dev, db0, C);
     scl_bn_tensors bt = {mg, mb, mrm, mrv, ms, 0, 0, 0, 0, 1e-5f, 0.9f, 1};
-    scl_tensor tx = scl_tensor_make(mx, N, C, P, 1), ty = scl_tensor_make(my, N, C, P, 1);
-    scl_tensor tdy = scl_tensor_make(mdy, N, C, P, 1), tdx = scl_tensor_make(mdx, N, C, P, 1);
+    scl_view tx = scl_view_make(mx, N, C, P, 1), ty = scl_view_make(my, N, C, P, 1);
+    scl_view tdy = scl_view_make(mdy, N, C, P, 1), tdx = scl_view_make(mdx, N, C, P, 1);
     CHECK_OK(scl_bn_fwd(dev, &bt, 1, &tx, &ty));
     CHECK_OK(scl_bn_bwd(dev, &bt, &tx, &tdy, &tdx, mdg, 0, mdb, 0, msum));
     float *gy = tu_download(dev, my, nx), *gx = tu_download(dev, mdx, nx), *gg = tu_download(dev, mdg, C),
@@ -290,7 +290,7 @@ static void relu_case(scl_device *dev, size_t n) {
     double *ref = calloc(n, sizeof(double));
     for (size_t i = 0; i < n; i++) ref[i] = y[i] > 0 ? dy[i] : 0;
     cl_mem my = tu_upload(dev, y, n), mdy = tu_upload(dev, dy, n), mdx = tu_upload(dev, dx0, n);
-    scl_tensor ty = scl_tensor_make(my, 1, 1, 1, (int)n), tdy = ty, tdx = ty;
+    scl_view ty = scl_view_make(my, 1, 1, 1, (int)n), tdy = ty, tdx = ty;
     tdy.mem = mdy;
     tdx.mem = mdx;
     CHECK_OK(scl_relu_bwd(dev, &ty, &tdy, &tdx));
@@ -313,14 +313,14 @@ static void reduce_case(scl_device *dev, rb_shape ys, rb_shape xs) {
                     ref[xi] += dy[(((size_t)a * ys.c + b) * ys.h + c) * ys.w + d];
                 }
     cl_mem mdy = tu_upload(dev, dy, ny), mdx = tu_upload(dev, dx0, nx);
-    scl_tensor tdy = scl_tensor_make(mdy, ys.n, ys.c, ys.h, ys.w), tdx = scl_tensor_make(mdx, xs.n, xs.c, xs.h, xs.w);
+    scl_view tdy = scl_view_make(mdy, ys.n, ys.c, ys.h, ys.w), tdx = scl_view_make(mdx, xs.n, xs.c, xs.h, xs.w);
     CHECK_OK(scl_reduce_acc(dev, &tdy, &tdx));
     float *g = tu_download(dev, mdx, nx);
     char what[128];
     snprintf(what, sizeof what, "reduce %dx%dx%dx%d -> %dx%dx%dx%d", ys.n, ys.c, ys.h, ys.w, xs.n, xs.c, xs.h, xs.w);
     check_grad(what, g, dx0, ref, nx);
     /* a shape that does not broadcast is refused */
-    scl_tensor bad = scl_tensor_make(mdx, 1, 1, 1, 3);
+    scl_view bad = scl_view_make(mdx, 1, 1, 1, 3);
     if (ys.w != 3 && ys.w != 1) CHECK_STATUS(scl_reduce_acc(dev, &tdy, &bad), SIAMCL_ERR_SHAPE);
     free(g), free(dy), free(dx0), free(ref);
     scl_buffer_free(dev, mdy), scl_buffer_free(dev, mdx);

@@ -41,7 +41,7 @@ static void run(scl_device *dev, shp sa, shp sb, shp sy, scl_binary_op op, scl_a
     cl_mem da = tu_upload(dev, NULL, na + ao), db = tu_upload(dev, NULL, nb + bo), dy = tu_upload(dev, NULL, ny + yo);
     CHECK_OK(scl_buffer_write(dev, da, ao * 4, na * 4, a));
     CHECK_OK(scl_buffer_write(dev, db, bo * 4, nb * 4, b));
-    scl_tensor ta = {da, ao, sa.d[0], sa.d[1], sa.d[2], sa.d[3]}, tb = {db, bo, sb.d[0], sb.d[1], sb.d[2], sb.d[3]},
+    scl_view ta = {da, ao, sa.d[0], sa.d[1], sa.d[2], sa.d[3]}, tb = {db, bo, sb.d[0], sb.d[1], sb.d[2], sb.d[3]},
                ty = {dy, yo, sy.d[0], sy.d[1], sy.d[2], sy.d[3]};
     CHECK_OK(scl_binary_fwd(dev, op, &act, &ta, &tb, &ty));
     float *all = tu_download(dev, dy, ny + yo);
@@ -97,9 +97,9 @@ int main(void) {
 
     /* bad inputs */
     cl_mem d = tu_upload(dev, NULL, 1024);
-    scl_tensor a = scl_tensor_make(d, 2, 3, 4, 5), b2 = scl_tensor_make(d, 2, 2, 4, 5),
-               y = scl_tensor_make(d, 2, 3, 4, 5), yb = scl_tensor_make(d, 2, 3, 4, 6), b1 = scl_tensor_make(d, 1, 3, 1, 1),
-               s = scl_tensor_make(d, 1, 1, 1, 1);
+    scl_view a = scl_view_make(d, 2, 3, 4, 5), b2 = scl_view_make(d, 2, 2, 4, 5),
+               y = scl_view_make(d, 2, 3, 4, 5), yb = scl_view_make(d, 2, 3, 4, 6), b1 = scl_view_make(d, 1, 3, 1, 1),
+               s = scl_view_make(d, 1, 1, 1, 1);
     scl_act_params none = {SCL_ACT_NONE, 0, 0}, badact = {(scl_act)99, 0, 0};
     CHECK_STATUS(scl_binary_fwd(dev, SCL_BIN_ADD, &none, &a, &b2, &y), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_binary_fwd(dev, SCL_BIN_ADD, &none, &a, &b1, &yb), SIAMCL_ERR_SHAPE);
@@ -110,7 +110,7 @@ int main(void) {
     CHECK_STATUS(scl_binary_fwd(NULL, SCL_BIN_ADD, &none, &a, &b1, &y), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_binary_fwd(dev, SCL_BIN_ADD, &none, NULL, &b1, &y), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_binary_fwd(dev, SCL_BIN_ADD, &none, &a, &b1, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor zero = scl_tensor_make(d, 2, 0, 4, 5);
+    scl_view zero = scl_view_make(d, 2, 0, 4, 5);
     CHECK_STATUS(scl_binary_fwd(dev, SCL_BIN_ADD, &none, &a, &zero, &y), SIAMCL_ERR_SHAPE);
     scl_buffer_free(dev, d);
     siamcl_context_free(ctx);

@@ -50,9 +50,9 @@ static void run_case(scl_device *dev, const ccase *t, scl_conv_algo algo) {
     for (size_t i = 0; i < YO + ny; i++) y0[i] = t->res == 2 ? r[RO + (i >= YO ? i - YO : 0)] : NAN;
     cl_mem dx = tu_upload(dev, x, XO + nx), dw = tu_upload(dev, w, WO + nw), db = tu_upload(dev, b, BO + t->oc),
            dr = tu_upload(dev, r, RO + ny), dy = tu_upload(dev, y0, YO + ny);
-    scl_tensor tx = {dx, XO, t->n, t->c, t->h, t->w}, ty = {dy, YO, t->n, t->oc, oh, ow},
+    scl_view tx = {dx, XO, t->n, t->c, t->h, t->w}, ty = {dy, YO, t->n, t->oc, oh, ow},
                tr = {dr, RO, t->n, t->oc, oh, ow};
-    const scl_tensor *res = t->res == 1 ? &tr : t->res == 2 ? &ty : NULL;
+    const scl_view *res = t->res == 1 ? &tr : t->res == 2 ? &ty : NULL;
     size_t wsb = scl_conv2d_workspace_bytes(&p, &tx, &ty);
     cl_mem ws = NULL;
     if (wsb) CHECK_OK(scl_buffer_alloc(dev, wsb, &ws));
@@ -120,7 +120,7 @@ static void run_dual(scl_device *dev, int n, int c, int c2, int h, int w, int oc
     CHECK_OK(scl_buffer_write(dev, dw2, W2O * 4, (size_t)oc * c2 * 4, wt2));
     CHECK_OK(scl_buffer_write(dev, db, BO * 4, (size_t)oc * 4, b));
     CHECK_OK(scl_buffer_write(dev, db2, B2O * 4, (size_t)oc * 4, b2));
-    scl_tensor tx = {dx, XO, n, c, h, w}, tx2 = {dx, X2O, n, c2, h, w}, ty = {dy, YO, n, oc, h, w};
+    scl_view tx = {dx, XO, n, c, h, w}, tx2 = {dx, X2O, n, c2, h, w}, ty = {dy, YO, n, oc, h, w};
     CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &tx, dw, WO, bias ? db : NULL, BO, &tx2, dw2, W2O, bias2 ? db2 : NULL, B2O,
                                  &ty));
     float *got = tu_download(dev, dy, YO + ny);
@@ -171,7 +171,7 @@ static void run_reswin(scl_device *dev, int n, int c, int h, int w, int oc, int 
     ref_conv2d(&p, n, c, h, w, oc, oh, ow, x + XO, wt + WO, bias ? b + BO : NULL, win, ref);
     cl_mem dx = tu_upload(dev, x, XO + nx), dw = tu_upload(dev, wt, WO + nw), db = tu_upload(dev, b, BO + oc),
            dr = tu_upload(dev, r, RO + nr), dy = tu_upload(dev, y0v, YO + ny);
-    scl_tensor tx = {dx, XO, n, c, h, w}, ty = {dy, YO, n, oc, oh, ow},
+    scl_view tx = {dx, XO, n, c, h, w}, ty = {dy, YO, n, oc, oh, ow},
                tr = {dr, RO + (size_t)y0 * rw + x0, n, oc, oh, ow};
     char what[200];
     snprintf(what, sizeof what, "residual window %dx%dx%dx%d->%d k%d p%d bias%d at (%d,%d) of %dx%d act%d", n, c, h,
@@ -290,7 +290,7 @@ int main(void) {
         run_reswin(dev, 3, 9, 13, 41, 17, 3, 0, 1, 1, 1, 13, 41, relu);
         /* bad inputs */
         cl_mem d = tu_upload(dev, NULL, 4096), dwt = tu_upload(dev, NULL, 64);
-        scl_tensor x = {d, 0, 1, 4, 4, 4}, y = {d, 1024, 1, 4, 4, 4}, r = {d, 2048 + 7, 1, 4, 4, 4};
+        scl_view x = {d, 0, 1, 4, 4, 4}, y = {d, 1024, 1, 4, 4, 4}, r = {d, 2048 + 7, 1, 4, 4, 4};
         scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
         CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 6, 36, &y));
         CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 0, 0, &y)); /* y's own layout */
@@ -301,13 +301,13 @@ int main(void) {
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 3, 36, &y), SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 6, 20, &y), SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, -6, 36, &y), SIAMCL_ERR_SHAPE);
-        scl_tensor rbig = r;
+        scl_view rbig = r;
         rbig.off = 4096 - 100; /* the window's planes run past the buffer */
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rbig, 6, 36, &y), SIAMCL_ERR_SHAPE);
-        scl_tensor rsh = r;
+        scl_view rsh = r;
         rsh.h = 3;
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rsh, 6, 36, &y), SIAMCL_ERR_SHAPE);
-        scl_tensor rov = r;
+        scl_view rov = r;
         rov.off = 1024 - 60; /* the window's span reaches into y */
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rov, 6, 36, &y),
                      SIAMCL_ERR_INVALID_ARGUMENT);
@@ -327,7 +327,7 @@ int main(void) {
         run_dual(dev, 3, 64, 96, 19, 17, 40, 1, 1, relu);
         /* bad inputs */
         cl_mem d = tu_upload(dev, NULL, 4096), dwt = tu_upload(dev, NULL, 64);
-        scl_tensor x = {d, 0, 1, 4, 4, 4}, x2 = {d, 64, 1, 2, 4, 4}, y = {d, 1024, 1, 4, 4, 4};
+        scl_view x = {d, 0, 1, 4, 4, 4}, x2 = {d, 64, 1, 2, 4, 4}, y = {d, 1024, 1, 4, 4, 4};
         scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
         CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 16, NULL, 0, &y));
         CHECK_STATUS(scl_conv2d_dual_fwd(NULL, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &y),
@@ -336,9 +336,9 @@ int main(void) {
                      SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, NULL, 0, NULL, 0, &y),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        scl_tensor x2bad = {d, 64, 1, 2, 4, 5};
+        scl_view x2bad = {d, 64, 1, 2, 4, 5};
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2bad, dwt, 0, NULL, 0, &y), SIAMCL_ERR_SHAPE);
-        scl_tensor yover = {d, 70, 1, 4, 4, 4};
+        scl_view yover = {d, 70, 1, 4, 4, 4};
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &yover),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 60, NULL, 0, &y), SIAMCL_ERR_SHAPE);
@@ -368,7 +368,7 @@ int main(void) {
         CHECK_STATUS(scl_conv2d_out_size(&q, 10, 255, &oh, &ow), SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_out_size(&q, 0, 255, &oh, &ow), SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_out_size(NULL, 20, 20, &oh, &ow), SIAMCL_ERR_INVALID_ARGUMENT);
-        scl_tensor x = {NULL, 0, 2, 4, 10, 10}, y = {NULL, 0, 2, 8, 5, 5};
+        scl_view x = {NULL, 0, 2, 4, 10, 10}, y = {NULL, 0, 2, 8, 5, 5};
         CHECK(scl_conv2d_workspace_bytes(&p, &x, &y) == (size_t)2 * 4 * 9 * 25 * 4);
         p.algo = SCL_CONV_DIRECT;
         CHECK(scl_conv2d_workspace_bytes(&p, &x, &y) == 0);
@@ -387,7 +387,7 @@ int main(void) {
                dy = tu_upload(dev, NULL, 2 * 8 * 10 * 10), ws = tu_upload(dev, NULL, 4);
         float zeros[8 * 4 * 9] = {0};
         CHECK_OK(scl_buffer_write(dev, dw, 0, sizeof zeros, zeros));
-        scl_tensor x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
+        scl_view x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
         scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_DIRECT};
         CHECK_OK(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y));
         CHECK_STATUS(scl_conv2d_fwd(NULL, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
@@ -395,12 +395,12 @@ int main(void) {
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, NULL, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, NULL, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
-        scl_tensor xnull = {NULL, 0, 2, 4, 10, 10};
+        scl_view xnull = {NULL, 0, 2, 4, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &xnull, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
         /* output shape that does not match */
-        scl_tensor ybad = {dy, 0, 2, 8, 9, 10};
+        scl_view ybad = {dy, 0, 2, 8, 9, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybad), SIAMCL_ERR_SHAPE);
-        scl_tensor ybatch = {dy, 0, 1, 8, 10, 10};
+        scl_view ybatch = {dy, 0, 1, 8, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybatch), SIAMCL_ERR_SHAPE);
         /* channels not divisible by groups */
         scl_conv_params pg = p;
@@ -408,7 +408,7 @@ int main(void) {
         CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
         pg.groups = 4; /* 4 -> 8 channels: weights [8,1,3,3] fit */
         CHECK_OK(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y));
-        scl_tensor y6 = {dy, 0, 2, 6, 10, 10};
+        scl_view y6 = {dy, 0, 2, 6, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y6), SIAMCL_ERR_SHAPE);
         /* non-positive output size */
         scl_conv_params pk = p;
@@ -436,22 +436,22 @@ int main(void) {
         CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
         /* weights / bias that do not fit their buffers (shape mismatch) */
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 1, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
-        scl_tensor y9 = {dy, 0, 2, 9, 10, 10};
+        scl_view y9 = {dy, 0, 2, 9, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y9), SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, ws, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, dw, 8 * 4 * 9 - 4, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
         /* tensors that exceed their buffers */
-        scl_tensor xbig = {dx, 1, 2, 4, 10, 10};
+        scl_view xbig = {dx, 1, 2, 4, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &xbig, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
-        scl_tensor ybig = {dy, 5, 2, 8, 10, 10};
+        scl_view ybig = {dy, 5, 2, 8, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybig), SIAMCL_ERR_SHAPE);
         /* residual of the wrong shape, aliasing */
-        scl_tensor rbad = {dy, 0, 2, 8, 10, 9};
+        scl_view rbad = {dy, 0, 2, 8, 10, 9};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, &rbad, NULL, &y), SIAMCL_ERR_SHAPE);
-        scl_tensor rshift = {dy, 1, 1, 8, 10, 10};
-        scl_tensor y1 = {dy, 0, 1, 8, 10, 10}, x1 = {dx, 0, 1, 4, 10, 10};
+        scl_view rshift = {dy, 1, 1, 8, 10, 10};
+        scl_view y1 = {dy, 0, 1, 8, 10, 10}, x1 = {dx, 0, 1, 4, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x1, dw, 0, NULL, 0, &rshift, NULL, &y1), SIAMCL_ERR_INVALID_ARGUMENT);
-        scl_tensor yx = {dx, 0, 1, 4, 10, 10};
+        scl_view yx = {dx, 0, 1, 4, 10, 10};
         scl_conv_params p44 = p;
         p44.groups = 4; /* [4,1,3,3] weights, 4 -> 4 */
         CHECK_STATUS(scl_conv2d_fwd(dev, &p44, &x1, dw, 0, NULL, 0, NULL, NULL, &yx), SIAMCL_ERR_INVALID_ARGUMENT);
@@ -482,7 +482,7 @@ int main(void) {
             tu_fill(bs, 4, -1, 1);
             cl_mem dx = tu_upload(d2, xs, sizeof xs / 4), dwt = tu_upload(d2, wts, sizeof wts / 4),
                    db = tu_upload(d2, bs, 4), dy = tu_upload(d2, NULL, sizeof got / 4), ws = NULL;
-            scl_tensor x = {dx, 0, 2, 3, 6, 5}, y = {dy, 0, 2, 4, 6, 5};
+            scl_view x = {dx, 0, 2, 3, 6, 5}, y = {dy, 0, 2, 4, 6, 5};
             ccase t = {"walk", 2, 3, 6, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, {SCL_ACT_RELU, 0, 0}};
             scl_conv_params p = params_of(&t, walk[a]);
             size_t wsb = scl_conv2d_workspace_bytes(&p, &x, &y);

@@ -110,7 +110,7 @@ static float *dev_crop(scl_device *dev, const frame_t *f, const scl_crop_req *re
     CHECK_OK(scl_buffer_write(dev, dframe, foff, fbytes, f->px));
     CHECK_OK(scl_buffer_alloc(dev, (size_t)m * sizeof(scl_crop_req), &dreq));
     dy = tu_upload(dev, NULL, ny + yoff);
-    scl_tensor ty = {dy, yoff, m, 3, p->out, p->out};
+    scl_view ty = {dy, yoff, m, 3, p->out, p->out};
     CHECK_OK(scl_crop_fwd(dev, p, dframe, foff, f->w, f->h, f->ch, reqs, m, dreq, &ty));
     float *all = tu_download(dev, dy, ny + yoff), *y = malloc(ny * sizeof(float));
     memcpy(y, all + yoff, ny * sizeof(float));
@@ -403,7 +403,7 @@ int main(void) {
         CHECK_OK(scl_buffer_alloc(dev, (size_t)W * H * 3, &fb));
         CHECK_OK(scl_buffer_alloc(dev, sizeof(scl_crop_req), &rb));
         yb = tu_upload(dev, NULL, (size_t)3 * 17 * 17);
-        scl_tensor t1 = scl_tensor_make(yb, 1, 3, 17, 17);
+        scl_view t1 = scl_view_make(yb, 1, 3, 17, 17);
         const int badtiles[][2] = {{3, 8}, {8, -1}, {8, 257}, {32, 8}};
         for (int k = 0; k < (int)(sizeof badtiles / sizeof badtiles[0]); k++) {
             scl_crop_params pt = {17, 0, {0, 0, 0}, 1, {badtiles[k][0], badtiles[k][1]}, 0};
@@ -433,8 +433,8 @@ int main(void) {
     CHECK_OK(scl_buffer_alloc(dev, (size_t)W * H * 3, &dframe));
     CHECK_OK(scl_buffer_alloc(dev, 2 * sizeof(scl_crop_req), &dreq));
     dy = tu_upload(dev, NULL, (size_t)2 * 3 * 17 * 17);
-    scl_tensor y = scl_tensor_make(dy, 2, 3, 17, 17), y1 = scl_tensor_make(dy, 1, 3, 17, 17),
-               ybig = scl_tensor_make(dy, 3, 3, 17, 17), ywrong = scl_tensor_make(dy, 2, 3, 17, 16);
+    scl_view y = scl_view_make(dy, 2, 3, 17, 17), y1 = scl_view_make(dy, 1, 3, 17, 17),
+               ybig = scl_view_make(dy, 3, 3, 17, 17), ywrong = scl_view_make(dy, 2, 3, 17, 16);
     scl_crop_params p = {17, 0, {0, 0, 0}, 0, {0, 0}, 0};
     CHECK_OK(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, reqs, 2, dreq, &y));
     CHECK_OK(scl_crop_fwd(dev, &p, dframe, 0, W, H, 1, reqs, 1, dreq, &y1));
@@ -451,7 +451,7 @@ int main(void) {
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 1, W, H, 3, reqs, 2, dreq, &y), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, reqs, 2, dreq, &ywrong), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, reqs, 3, dreq, &ybig), SIAMCL_ERR_SHAPE); /* reqbuf too small */
-    scl_tensor yover = {dy, 5, 2, 3, 17, 17};
+    scl_view yover = {dy, 5, 2, 3, 17, 17};
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, reqs, 2, dreq, &yover), SIAMCL_ERR_SHAPE);
     const scl_crop_req badreq[2] = {{0, 0, 10}, {0, 0, 0}}, farreq[1] = {{2000000000, 0, 10}};
     CHECK_STATUS(scl_crop_fwd(dev, &p, dframe, 0, W, H, 3, badreq, 2, dreq, &y), SIAMCL_ERR_OUT_OF_RANGE);

@@ -60,11 +60,11 @@ static void run_file(siamcl_context *ctx, const char *file, const float *zin, co
     tu_check_plan(pz, zin, zf, "template features");
     tu_check_plan(px, xin, xf, "search features");
     /* response = 0.1 * xcorr straight on the device features */
-    scl_tensor fz, fx;
+    scl_view fz, fx;
     CHECK_OK(scl_plan_output_view(pz, 0, &fz));
     CHECK_OK(scl_plan_output_view(px, 0, &fx));
     cl_mem dr = tu_upload(dev, NULL, 3 * 289);
-    scl_tensor ty = scl_tensor_make(dr, 3, 1, 17, 17);
+    scl_view ty = scl_view_make(dr, 3, 1, 17, 17);
     CHECK_OK(scl_xcorr_fwd(dev, 0.1f, 0.0f, &fz, &fx, &ty));
     float *r = tu_download(dev, dr, 3 * 289);
     float *ref = malloc(3 * 289 * sizeof(float));

@@ -60,11 +60,11 @@ int main(void) {
     tu_check_plan(px, xin, xf, "search features");
 
     /* the SiamFC head straight on the plans' device outputs */
-    scl_tensor tz, tx;
+    scl_view tz, tx;
     CHECK_OK(scl_plan_output_view(pz, 0, &tz));
     CHECK_OK(scl_plan_output_view(px, 0, &tx));
     cl_mem dr = tu_upload(dev, NULL, 3 * 17 * 17);
-    scl_tensor ty = scl_tensor_make(dr, 3, 1, 17, 17);
+    scl_view ty = scl_view_make(dr, 3, 1, 17, 17);
     CHECK_OK(scl_xcorr_fwd(dev, 0.001f, -2.1483638f, &tz, &tx, &ty));
     float *r = tu_download(dev, dr, 3 * 17 * 17);
     double e = tu_rel_l2(r, resp, 3 * 17 * 17);

@@ -873,7 +873,7 @@ static void test_plans(siamcl_context *ctx) {
     cl_mem big = tu_upload(dev, NULL, 1000 + 3 * 144);
     CHECK_OK(scl_buffer_write(dev, big, 1000 * sizeof(float), 3 * 144 * sizeof(float), xv->f));
     CHECK_OK(scl_plan_bind_input_mem(p1, 0, big, 1000));
-    scl_tensor v;
+    scl_view v;
     CHECK_OK(scl_plan_input_view(p1, 0, &v));
     CHECK(v.mem == big && v.off == 1000 && v.n == 1 && v.c == 3 && v.h == 12 && v.w == 12);
     CHECK_OK(siamcl_plan_run(p1));

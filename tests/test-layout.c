@@ -12,7 +12,7 @@ static void test_transpose(scl_device *dev, const int xd[4]) {
     tu_fill(x, n, -10, 10);
     cl_mem dx = tu_upload(dev, NULL, n + 3), dy = tu_upload(dev, NULL, n + 9);
     CHECK_OK(scl_buffer_write(dev, dx, 3 * 4, n * 4, x));
-    scl_tensor tx = {dx, 3, xd[0], xd[1], xd[2], xd[3]};
+    scl_view tx = {dx, 3, xd[0], xd[1], xd[2], xd[3]};
     int perms = 0;
     for (int p0 = 0; p0 < 4; p0++)
         for (int p1 = 0; p1 < 4; p1++)
@@ -28,7 +28,7 @@ static void test_transpose(scl_device *dev, const int xd[4]) {
                                 for (i[3] = 0; i[3] < xd[3]; i[3]++)
                                     ref[at4(yd, i[perm[0]], i[perm[1]], i[perm[2]], i[perm[3]])] =
                                         x[at4(xd, i[0], i[1], i[2], i[3])];
-                    scl_tensor ty = {dy, 9, yd[0], yd[1], yd[2], yd[3]};
+                    scl_view ty = {dy, 9, yd[0], yd[1], yd[2], yd[3]};
                     CHECK_OK(scl_transpose_fwd(dev, perm, &tx, &ty));
                     float *all = tu_download(dev, dy, n + 9);
                     char what[64];
@@ -59,7 +59,7 @@ static void test_slice(scl_device *dev, const int xd[4], const int start[4], con
     /* input and output in one buffer, side by side */
     cl_mem d = tu_upload(dev, NULL, nx + ny + 4);
     CHECK_OK(scl_buffer_write(dev, d, 0, nx * 4, x));
-    scl_tensor tx = {d, 0, xd[0], xd[1], xd[2], xd[3]}, ty = {d, nx + 4, yd[0], yd[1], yd[2], yd[3]};
+    scl_view tx = {d, 0, xd[0], xd[1], xd[2], xd[3]}, ty = {d, nx + 4, yd[0], yd[1], yd[2], yd[3]};
     CHECK_OK(scl_slice_fwd(dev, start, step, &tx, &ty));
     float *all = tu_download(dev, d, nx + ny + 4);
     char what[128];
@@ -75,8 +75,8 @@ static void test_slice(scl_device *dev, const int xd[4], const int start[4], con
 static void test_concat(scl_device *dev, int axis, const int yd[4], const int *ext, int n) {
     size_t ny = (size_t)yd[0] * yd[1] * yd[2] * yd[3];
     float *ref = malloc(ny * 4);
-    scl_tensor t[4];
-    const scl_tensor *tp[4];
+    scl_view t[4];
+    const scl_view *tp[4];
     cl_mem dm[4];
     int base = 0;
     for (int j = 0; j < n; j++) {
@@ -96,14 +96,14 @@ static void test_concat(scl_device *dev, int axis, const int yd[4], const int *e
                     }
         dm[j] = tu_upload(dev, NULL, nx + j);
         CHECK_OK(scl_buffer_write(dev, dm[j], (size_t)j * 4, nx * 4, x));
-        scl_tensor tt = {dm[j], (size_t)j, xd[0], xd[1], xd[2], xd[3]};
+        scl_view tt = {dm[j], (size_t)j, xd[0], xd[1], xd[2], xd[3]};
         t[j] = tt;
         tp[j] = &t[j];
         base += ext[j];
         free(x);
     }
     cl_mem dy = tu_upload(dev, NULL, ny + 1);
-    scl_tensor ty = {dy, 1, yd[0], yd[1], yd[2], yd[3]};
+    scl_view ty = {dy, 1, yd[0], yd[1], yd[2], yd[3]};
     CHECK_OK(scl_concat_fwd(dev, axis, tp, n, &ty));
     float *all = tu_download(dev, dy, ny + 1);
     char what[64];
@@ -145,7 +145,7 @@ int main(void) {
 
     /* bad inputs */
     cl_mem d = tu_upload(dev, NULL, 4096), d2 = tu_upload(dev, NULL, 4096);
-    scl_tensor x = scl_tensor_make(d, 2, 3, 5, 7), y = scl_tensor_make(d2, 7, 3, 5, 2);
+    scl_view x = scl_view_make(d, 2, 3, 5, 7), y = scl_view_make(d2, 7, 3, 5, 2);
     const int perm[4] = {3, 1, 2, 0}, badp[4] = {0, 1, 1, 3}, outp[4] = {0, 1, 2, 4};
     CHECK_OK(scl_transpose_fwd(dev, perm, &x, &y));
     CHECK_STATUS(scl_transpose_fwd(dev, badp, &x, &y), SIAMCL_ERR_INVALID_ARGUMENT);
@@ -153,31 +153,31 @@ int main(void) {
     CHECK_STATUS(scl_transpose_fwd(dev, NULL, &x, &y), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_transpose_fwd(dev, perm, &x, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_transpose_fwd(NULL, perm, &x, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor yw = scl_tensor_make(d2, 7, 3, 2, 5);
+    scl_view yw = scl_view_make(d2, 7, 3, 2, 5);
     CHECK_STATUS(scl_transpose_fwd(dev, perm, &x, &yw), SIAMCL_ERR_SHAPE);
-    scl_tensor ya = {d, 100, 7, 3, 5, 2}; /* overlaps x in the same buffer */
+    scl_view ya = {d, 100, 7, 3, 5, 2}; /* overlaps x in the same buffer */
     CHECK_STATUS(scl_transpose_fwd(dev, perm, &x, &ya), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor ys = scl_tensor_make(d2, 2, 3, 3, 5);
+    scl_view ys = scl_view_make(d2, 2, 3, 3, 5);
     const int st[4] = {0, 0, 1, 1}, stb[4] = {0, 0, 3, 1}, zs[4] = {1, 1, 0, 1}, ns[4] = {0, -1, 0, 0};
     CHECK_OK(scl_slice_fwd(dev, st, one, &x, &ys));
     CHECK_STATUS(scl_slice_fwd(dev, stb, one, &x, &ys), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_slice_fwd(dev, st, zs, &x, &ys), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_slice_fwd(dev, ns, one, &x, &ys), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_slice_fwd(dev, st, NULL, &x, &ys), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor ysb = scl_tensor_make(d2, 3, 3, 3, 5);
+    scl_view ysb = scl_view_make(d2, 3, 3, 3, 5);
     CHECK_STATUS(scl_slice_fwd(dev, st, one, &x, &ysb), SIAMCL_ERR_SHAPE);
-    scl_tensor c1 = scl_tensor_make(d, 2, 3, 5, 7), c2 = {d, 300, 2, 3, 5, 7}, c3 = {d, 600, 2, 3, 4, 7};
-    const scl_tensor *cs[3] = {&c1, &c2, &c3};
-    scl_tensor yc = scl_tensor_make(d2, 2, 6, 5, 7), ycbad = scl_tensor_make(d2, 2, 7, 5, 7);
+    scl_view c1 = scl_view_make(d, 2, 3, 5, 7), c2 = {d, 300, 2, 3, 5, 7}, c3 = {d, 600, 2, 3, 4, 7};
+    const scl_view *cs[3] = {&c1, &c2, &c3};
+    scl_view yc = scl_view_make(d2, 2, 6, 5, 7), ycbad = scl_view_make(d2, 2, 7, 5, 7);
     CHECK_OK(scl_concat_fwd(dev, 1, cs, 2, &yc));
     CHECK_STATUS(scl_concat_fwd(dev, 1, cs, 3, &ycbad), SIAMCL_ERR_SHAPE);   /* c3 differs in h */
     CHECK_STATUS(scl_concat_fwd(dev, 1, cs, 2, &ycbad), SIAMCL_ERR_SHAPE);   /* extents do not add up */
     CHECK_STATUS(scl_concat_fwd(dev, 4, cs, 2, &yc), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_concat_fwd(dev, 1, cs, 0, &yc), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_concat_fwd(dev, 1, NULL, 2, &yc), SIAMCL_ERR_INVALID_ARGUMENT);
-    const scl_tensor *cn[2] = {&c1, NULL};
+    const scl_view *cn[2] = {&c1, NULL};
     CHECK_STATUS(scl_concat_fwd(dev, 1, cn, 2, &yc), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor yco = {d, 400, 2, 6, 5, 7};
+    scl_view yco = {d, 400, 2, 6, 5, 7};
     CHECK_STATUS(scl_concat_fwd(dev, 1, cs, 2, &yco), SIAMCL_ERR_INVALID_ARGUMENT);
     scl_buffer_free(dev, d);
     scl_buffer_free(dev, d2);

@@ -34,7 +34,7 @@ static void run_maxpool(scl_device *dev, int n, int c, int h, int w, scl_pool_pa
     const size_t xo = 7, yo = 3;
     cl_mem dx = tu_upload(dev, NULL, nx + xo), dy = tu_upload(dev, NULL, ny + yo);
     CHECK_OK(scl_buffer_write(dev, dx, xo * 4, nx * 4, x));
-    scl_tensor tx = {dx, xo, n, c, h, w}, ty = {dy, yo, n, c, oh, ow};
+    scl_view tx = {dx, xo, n, c, h, w}, ty = {dy, yo, n, c, oh, ow};
     CHECK_OK(scl_maxpool_fwd(dev, &p, &tx, &ty));
     float *all = tu_download(dev, dy, ny + yo);
     char what[160];
@@ -66,7 +66,7 @@ static void run_maxpool_window(scl_device *dev, int n, int c, int H, int W, int 
     const size_t xo = 5, yo = 2;
     cl_mem dx = tu_upload(dev, NULL, nx + xo), dy = tu_upload(dev, NULL, ny + yo);
     CHECK_OK(scl_buffer_write(dev, dx, xo * 4, nx * 4, x));
-    scl_tensor tx = {dx, xo, n, c, H, W}, ty = {dy, yo, n, c, oh, ow};
+    scl_view tx = {dx, xo, n, c, H, W}, ty = {dy, yo, n, c, oh, ow};
     CHECK_OK(scl_maxpool_window_fwd(dev, &p, &tx, y0, x0, h, w, &ty));
     float *all = tu_download(dev, dy, ny + yo);
     char what[200];
@@ -92,7 +92,7 @@ static void run_gap(scl_device *dev, int n, int c, int h, int w) {
         ref[pl] = (float)(s / (h * w));
     }
     cl_mem dx = tu_upload(dev, x, nx), dy = tu_upload(dev, NULL, ny + 5);
-    scl_tensor tx = scl_tensor_make(dx, n, c, h, w), ty = {dy, 5, n, c, 1, 1};
+    scl_view tx = scl_view_make(dx, n, c, h, w), ty = {dy, 5, n, c, 1, 1};
     CHECK_OK(scl_global_avgpool_fwd(dev, &tx, &ty));
     float *all = tu_download(dev, dy, ny + 5);
     char what[96];
@@ -165,19 +165,19 @@ int main(void) {
 
     /* bad inputs */
     cl_mem d = tu_upload(dev, NULL, 4096);
-    scl_tensor x = scl_tensor_make(d, 1, 2, 8, 8), y = scl_tensor_make(d, 1, 2, 4, 4);
+    scl_view x = scl_view_make(d, 1, 2, 8, 8), y = scl_view_make(d, 1, 2, 4, 4);
     p = pp(2, 2, 2, 2, 0, 0, 0, 0, 0);
     CHECK_STATUS(scl_maxpool_fwd(NULL, &p, &x, &y), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_maxpool_fwd(dev, NULL, &x, &y), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, &x, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor nomem = scl_tensor_make(NULL, 1, 2, 8, 8);
+    scl_view nomem = scl_view_make(NULL, 1, 2, 8, 8);
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, &nomem, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor wrong = scl_tensor_make(d, 1, 2, 4, 5);
+    scl_view wrong = scl_view_make(d, 1, 2, 4, 5);
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, &x, &wrong), SIAMCL_ERR_SHAPE);
-    wrong = scl_tensor_make(d, 1, 3, 4, 4);
+    wrong = scl_view_make(d, 1, 3, 4, 4);
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, &x, &wrong), SIAMCL_ERR_SHAPE);
-    scl_tensor neg = scl_tensor_make(d, 1, -2, 8, 8);
+    scl_view neg = scl_view_make(d, 1, -2, 8, 8);
     CHECK_STATUS(scl_maxpool_fwd(dev, &p, &neg, &y), SIAMCL_ERR_SHAPE);
     /* windows that leave the input */
     CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 1, 0, 8, 8, &y), SIAMCL_ERR_SHAPE);
@@ -185,7 +185,7 @@ int main(void) {
     CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 0, 0, 0, 8, &y), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 0, 0x7fffffff, 8, 8, &y), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_maxpool_window_fwd(dev, &p, &x, 2, 2, 6, 6, &y), SIAMCL_ERR_SHAPE); /* output 3x3 */
-    scl_tensor y3 = scl_tensor_make(d, 1, 2, 3, 3);
+    scl_view y3 = scl_view_make(d, 1, 2, 3, 3);
     CHECK_OK(scl_maxpool_window_fwd(dev, &p, &x, 2, 2, 6, 6, &y3));
     scl_pool_params bad = pp(2, 2, 0, 2, 0, 0, 0, 0, 0);
     CHECK_STATUS(scl_maxpool_fwd(dev, &bad, &x, &y), SIAMCL_ERR_INVALID_ARGUMENT);
@@ -196,7 +196,7 @@ int main(void) {
     bad = pp(9, 2, 1, 1, 0, 0, 0, 0, 0);
     CHECK_STATUS(scl_pool_out_size(&bad, 8, 8, &oh, &ow), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_pool_out_size(NULL, 8, 8, &oh, &ow), SIAMCL_ERR_INVALID_ARGUMENT);
-    scl_tensor g = scl_tensor_make(d, 1, 2, 1, 1);
+    scl_view g = scl_view_make(d, 1, 2, 1, 1);
     CHECK_STATUS(scl_global_avgpool_fwd(dev, &x, &y), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_global_avgpool_fwd(dev, NULL, &g), SIAMCL_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(scl_global_avgpool_fwd(NULL, &x, &g), SIAMCL_ERR_INVALID_ARGUMENT);

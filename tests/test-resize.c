@@ -39,7 +39,7 @@ static float *dev_resize(scl_device *dev, const float *x, int n, int c, int h, i
     size_t nx = (size_t)n * c * h * w, ny = (size_t)n * c * oh * ow;
     cl_mem dx = tu_upload(dev, NULL, nx + 3), dy = tu_upload(dev, NULL, ny + 1);
     CHECK_OK(scl_buffer_write(dev, dx, 3 * 4, nx * 4, x));
-    scl_tensor tx = {dx, 3, n, c, h, w}, ty = {dy, 1, n, c, oh, ow};
+    scl_view tx = {dx, 3, n, c, h, w}, ty = {dy, 1, n, c, oh, ow};
     CHECK_OK(scl_resize_bicubic_fwd(dev, &tx, &ty));
     float *all = tu_download(dev, dy, ny + 1), *y = malloc(ny * 4);
     memcpy(y, all + 1, ny * 4);
@@ -106,8 +106,8 @@ int main(void) {
 
     /* bad inputs */
     cl_mem d = tu_upload(dev, NULL, 1024), d2 = tu_upload(dev, NULL, 1024);
-    scl_tensor x = scl_tensor_make(d, 1, 2, 5, 5), yo = scl_tensor_make(d2, 1, 2, 9, 9),
-               yc = scl_tensor_make(d2, 1, 3, 9, 9), yz = scl_tensor_make(d2, 1, 2, 0, 9), ya = {d, 20, 1, 2, 9, 9};
+    scl_view x = scl_view_make(d, 1, 2, 5, 5), yo = scl_view_make(d2, 1, 2, 9, 9),
+               yc = scl_view_make(d2, 1, 3, 9, 9), yz = scl_view_make(d2, 1, 2, 0, 9), ya = {d, 20, 1, 2, 9, 9};
     CHECK_OK(scl_resize_bicubic_fwd(dev, &x, &yo));
     CHECK_STATUS(scl_resize_bicubic_fwd(dev, &x, &yc), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_resize_bicubic_fwd(dev, &x, &yz), SIAMCL_ERR_SHAPE);

@@ -14,8 +14,8 @@ static void check_add_on(scl_device *dev) {
     tu_fill(b, n, -1, 1);
     for (size_t i = 0; i < n; i++) ref[i] = a[i] + b[i] > 0 ? a[i] + b[i] : 0;
     cl_mem da = tu_upload(dev, a, n), db = tu_upload(dev, b, n), dy = tu_upload(dev, NULL, n);
-    scl_tensor ta = scl_tensor_make(da, 1, 1, 1, (int)n), tb = scl_tensor_make(db, 1, 1, 1, (int)n),
-               ty = scl_tensor_make(dy, 1, 1, 1, (int)n);
+    scl_view ta = scl_view_make(da, 1, 1, 1, (int)n), tb = scl_view_make(db, 1, 1, 1, (int)n),
+               ty = scl_view_make(dy, 1, 1, 1, (int)n);
     scl_act_params relu = {SCL_ACT_RELU, 0, 0};
     CHECK_OK(scl_eltwise_add_fwd(dev, &relu, &ta, &tb, &ty));
     float *y = tu_download(dev, dy, n);

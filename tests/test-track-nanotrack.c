@@ -12,7 +12,7 @@
 static void check_crop(siamcl_plan *p, const char *file, const char *what) {
     size_t bytes = 0;
     uint8_t *u8 = tu_read_file(file, &bytes);
-    scl_tensor v;
+    scl_view v;
     CHECK_OK(scl_plan_input_view(p, 0, &v));
     size_t s = (size_t)v.h;
     CHECK(u8 && bytes == s * s * 3 && v.c == 3);
@@ -39,9 +39,9 @@ static void check_crop(siamcl_plan *p, const char *file, const char *what) {
 static void check_tensor(siamcl_plan *p, int out, const char *file, const char *what) {
     size_t bytes = 0;
     float *ref = tu_read_file(file, &bytes);
-    scl_tensor v;
+    scl_view v;
     CHECK_OK(scl_plan_output_view(p, out, &v));
-    size_t n = scl_tensor_count(&v);
+    size_t n = scl_view_count(&v);
     CHECK(ref && bytes == n * sizeof(float));
     if (!ref || bytes != n * sizeof(float)) {
         free(ref);

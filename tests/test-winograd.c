@@ -48,9 +48,9 @@ static void run_case(scl_device *dev, const wcase *t) {
     for (size_t i = 0; i < YO + ny; i++) y0[i] = t->res == 2 ? r[RO + (i >= YO ? i - YO : 0)] : NAN;
     cl_mem dx = tu_upload(dev, x, XO + nx), dw = tu_upload(dev, w, WO + nw), db = tu_upload(dev, b, BO + t->oc),
            dr = tu_upload(dev, r, RO + ny), dy = tu_upload(dev, y0, YO + ny);
-    scl_tensor tx = {dx, XO, t->n, t->c, t->h, t->w}, ty = {dy, YO, t->n, t->oc, oh, ow},
+    scl_view tx = {dx, XO, t->n, t->c, t->h, t->w}, ty = {dy, YO, t->n, t->oc, oh, ow},
                tr = {dr, RO, t->n, t->oc, oh, ow};
-    const scl_tensor *res = t->res == 1 ? &tr : t->res == 2 ? &ty : NULL;
+    const scl_view *res = t->res == 1 ? &tr : t->res == 2 ? &ty : NULL;
     int applies = scl_conv_winograd_applies(&p);
     size_t wsb = scl_conv2d_workspace_bytes(&p, &tx, &ty);
     size_t tiles = (size_t)t->n * ((oh + 1) / 2) * ((ow + 1) / 2), tp = (tiles + 15) / 16 * 16,
@@ -130,7 +130,7 @@ int main(void) {
     /* ---- workspace queries ---- */
     {
         scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_WINOGRAD};
-        scl_tensor x = {NULL, 0, 2, 4, 10, 9}, y = {NULL, 0, 2, 9, 10, 9};
+        scl_view x = {NULL, 0, 2, 4, 10, 9}, y = {NULL, 0, 2, 9, 10, 9};
         /* tiles 2*5*5 = 50 -> 64, C_out 9 -> 16 */
         CHECK(scl_conv2d_workspace_bytes(&p, &x, &y) == 16 * (4 * 16 + 4 * 64 + 16 * 64) * sizeof(float));
         CHECK(scl_conv_winograd_workspace_bytes(&p, &x, &y) == scl_conv2d_workspace_bytes(&p, &x, &y));
@@ -145,7 +145,7 @@ int main(void) {
     {
         cl_mem dx = tu_upload(dev, NULL, 2 * 4 * 10 * 10), dw = tu_upload(dev, NULL, 8 * 4 * 9),
                dy = tu_upload(dev, NULL, 2 * 8 * 10 * 10), small = tu_upload(dev, NULL, 4);
-        scl_tensor x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
+        scl_view x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
         scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_WINOGRAD};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, small, &y), SIAMCL_ERR_SHAPE);

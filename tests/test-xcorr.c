@@ -38,7 +38,7 @@ static void run(scl_device *dev, xc_case t, float lo, float hi, float scale, flo
            dy = tu_upload(dev, fill, ny + yo + guard);
     CHECK_OK(scl_buffer_write(dev, dz, zo * 4, nz * 4, z));
     CHECK_OK(scl_buffer_write(dev, dx, xo * 4, nx * 4, x));
-    scl_tensor tz = {dz, zo, t.zn, t.c, t.kh, t.kw}, tx = {dx, xo, t.n, t.c, t.h, t.w},
+    scl_view tz = {dz, zo, t.zn, t.c, t.kh, t.kw}, tx = {dx, xo, t.n, t.c, t.h, t.w},
                ty = {dy, yo, t.n, yc, oh, ow};
     scl_profile_begin(dev);
     if (dw)
@@ -105,10 +105,10 @@ int main(void) {
 
     /* bad inputs */
     cl_mem d = tu_upload(dev, NULL, 4096);
-    scl_tensor z = scl_tensor_make(d, 1, 4, 3, 3), x = scl_tensor_make(d, 2, 4, 8, 8), y = scl_tensor_make(d, 2, 1, 6, 6),
-               ydw = scl_tensor_make(d, 2, 4, 6, 6);
-    scl_tensor zc = scl_tensor_make(d, 1, 5, 3, 3), zn = scl_tensor_make(d, 3, 4, 3, 3), zbig = scl_tensor_make(d, 1, 4, 9, 3),
-               yb = scl_tensor_make(d, 2, 1, 6, 5), yb2 = scl_tensor_make(d, 2, 2, 6, 6), nomem = scl_tensor_make(NULL, 2, 4, 8, 8);
+    scl_view z = scl_view_make(d, 1, 4, 3, 3), x = scl_view_make(d, 2, 4, 8, 8), y = scl_view_make(d, 2, 1, 6, 6),
+               ydw = scl_view_make(d, 2, 4, 6, 6);
+    scl_view zc = scl_view_make(d, 1, 5, 3, 3), zn = scl_view_make(d, 3, 4, 3, 3), zbig = scl_view_make(d, 1, 4, 9, 3),
+               yb = scl_view_make(d, 2, 1, 6, 5), yb2 = scl_view_make(d, 2, 2, 6, 6), nomem = scl_view_make(NULL, 2, 4, 8, 8);
     CHECK_STATUS(scl_xcorr_fwd(dev, 1, 0, &zc, &x, &y), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_xcorr_fwd(dev, 1, 0, &zn, &x, &y), SIAMCL_ERR_SHAPE);
     CHECK_STATUS(scl_xcorr_fwd(dev, 1, 0, &zbig, &x, &y), SIAMCL_ERR_SHAPE);

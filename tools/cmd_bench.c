@@ -346,7 +346,7 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
     scl_crop_params cp;
     memset(&cp, 0, sizeof cp);
     scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
-    scl_tensor xin, zf, xf, rt;
+    scl_view xin, zf, xf, rt;
     if (st == SIAMCL_OK) st = scl_plan_input_view(xp, 0, &xin);
     if (st == SIAMCL_OK) st = scl_plan_output_view(zp, 0, &zf);
     if (st == SIAMCL_OK) st = scl_plan_output_view(xp, 0, &xf);
@@ -361,7 +361,7 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
             double side = 160.0 * pow(1.05, k - B / 2);
             reqs[k] = scl_window_siamfc(W / 2.0, H / 2.0, side);
         }
-        rt = scl_tensor_make(resp, B, 1, n, n);
+        rt = scl_view_make(resp, B, 1, n, n);
     }
     long long zmacs = plan_macs(zp), xmacs = plan_macs(xp), hmacs = plan_macs(hp);
     if (siamfc) hmacs = (long long)B * zf.c * zf.h * zf.w * n * n;
@@ -385,7 +385,7 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
         snprintf(lbl, sizeof lbl, "crop (%d x %dx%d)", B, xin.h, xin.w);
         snprintf(s_crop->label, sizeof s_crop->label, "%s", lbl);
         snprintf(s_x->label, sizeof s_x->label, "search branch (%dx%dx%dx%d)", xin.n, xin.c, xin.h, xin.w);
-        scl_tensor zin;
+        scl_view zin;
         if (scl_plan_input_view(zp, 0, &zin) == SIAMCL_OK)
             snprintf(s_z->label, sizeof s_z->label, "template branch (%dx%dx%dx%d)", zin.n, zin.c, zin.h, zin.w);
         snprintf(s_h->label, sizeof s_h->label, siamfc ? "head (xcorr, %d maps)" : "head (%d crop)", B);
@@ -425,11 +425,11 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
         a = cli_now_ms();
         if (st == SIAMCL_OK && siamfc) st = scl_buffer_read(dev, resp, 0, resp_count * sizeof(float), host);
         for (int o2 = 0; o2 < 2 && st == SIAMCL_OK && !siamfc; o2++) {
-            scl_tensor v;
+            scl_view v;
             st = scl_plan_output_view(hp, o2, &v);
             if (st == SIAMCL_OK)
                 st = scl_buffer_read(dev, v.mem, v.off * sizeof(float),
-                                     scl_tensor_count(&v) * sizeof(float), host + (o2 ? 2 * n * n : 0));
+                                     scl_view_count(&v) * sizeof(float), host + (o2 ? 2 * n * n : 0));
         }
         b = cli_now_ms();
         if (rec) s_dl->v[k] = b - a;

@@ -49,7 +49,7 @@ void scl_plan_conv_preset(siamcl_plan *p, int mode) {
 
 static void layer_key(const siamcl_plan *p, const scl_step *s, char *key, size_t cap) {
     const scl_conv_params *c = &s->conv;
-    const scl_tensor *x = &p->vt[s->x], *y = &p->vt[s->y];
+    const scl_view *x = &p->vt[s->x], *y = &p->vt[s->y];
     char raw[512];
     snprintf(raw, sizeof raw, "%s|%s|k%dx%d|s%dx%d|p%d,%d,%d,%d|d%dx%d|g%d|x%dx%dx%dx%d|oc%d|a%d|r%d",
              p->dev->info.name, p->dev->info.driver_version, c->kh, c->kw, c->stride_h, c->stride_w, c->pad_t,

@@ -542,7 +542,7 @@ static siamcl_status plan_storage(siamcl_plan *p) {
 static void resolve_views(siamcl_plan *p) {
     const scl_graph *g = p->g;
     for (int v = 0; v < g->nvals; v++) {
-        scl_tensor *t = &p->vt[v];
+        scl_view *t = &p->vt[v];
         int d[4];
         dims4(&p->dims[v], d);
         t->n = d[0];
@@ -566,21 +566,21 @@ static void resolve_views(siamcl_plan *p) {
 /* ---- run ---- */
 static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     scl_device *dev = p->dev;
-    scl_tensor *vt = p->vt;
-    scl_tensor *x = &vt[s->x], *y = &vt[s->y];
+    scl_view *vt = p->vt;
+    scl_view *x = &vt[s->x], *y = &vt[s->y];
     switch (s->kind) {
     case SCL_STEP_CONV: {
         scl_conv_params c = s->conv;
         c.act = s->act;
-        const scl_tensor *w = &vt[s->w];
+        const scl_view *w = &vt[s->w];
         if (s->x2 >= 0)
             return scl_conv2d_dual_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
                                        s->b >= 0 ? vt[s->b].off : 0, &vt[s->x2], vt[s->w2].mem, vt[s->w2].off,
                                        s->b2 >= 0 ? vt[s->b2].mem : NULL, s->b2 >= 0 ? vt[s->b2].off : 0, y);
         if (s->res_crop) {
             /* the residual's centre window (y's shape inside res's layout) */
-            const scl_tensor *r = &vt[s->res];
-            scl_tensor rw = *y;
+            const scl_view *r = &vt[s->res];
+            scl_view rw = *y;
             rw.mem = r->mem;
             rw.off = r->off + (size_t)s->res_crop * (size_t)r->w + (size_t)s->res_crop;
             return scl_conv2d_reswin_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
@@ -594,7 +594,7 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     case SCL_STEP_BINARY: return scl_binary_fwd(dev, s->bop, &s->act, x, &vt[s->in2], y);
     case SCL_STEP_BN: {
         /* per-channel scale then shift, channels on the input's axis 1 */
-        scl_tensor sc = vt[s->w], sh = vt[s->b];
+        scl_view sc = vt[s->w], sh = vt[s->b];
         int d[4] = {1, 1, 1, 1};
         d[4 - p->dims[s->x].rank + 1] = (int)scl_dims_count(&p->dims[s->w]);
         sc.n = sh.n = d[0];
@@ -609,7 +609,7 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     case SCL_STEP_MAXPOOL:
         return scl_maxpool_window_fwd(dev, &s->pool, x, s->win[0], s->win[1], s->win[2], s->win[3], y);
     case SCL_STEP_GEMM: {
-        const scl_tensor *b = &vt[s->in2];
+        const scl_view *b = &vt[s->in2];
         for (int l = 0; l < s->loops; l++)
             SCL_TRY(scl_gemm_fwd(dev, s->ta, s->tb, s->m, s->n, s->k, s->alpha, x->mem, x->off, s->lda, s->sa, b->mem,
                                  b->off + (s->loops > 1 ? (size_t)l * s->sb : 0), s->ldb, s->sb, 0.0f, y->mem,
@@ -620,7 +620,7 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     case SCL_STEP_SLICE: return scl_slice_fwd(dev, s->start, s->stepv, x, y);
     case SCL_STEP_CONCAT: {
         const scl_node *n = &p->g->nodes[s->node];
-        const scl_tensor *xs[64];
+        const scl_view *xs[64];
         for (int i = 0; i < n->nin && i < 64; i++) xs[i] = &vt[n->in[i]];
         return scl_concat_fwd(dev, s->axis, xs, n->nin, y);
     }
@@ -886,15 +886,15 @@ siamcl_tensor *siamcl_plan_output(siamcl_plan *p, int i) {
 
 scl_device *scl_plan_device(const siamcl_plan *p) { return p ? p->dev : NULL; }
 
-static siamcl_status scl_plan_io_view(const siamcl_plan *p, int io, int i, scl_tensor *out) {
+static siamcl_status scl_plan_io_view(const siamcl_plan *p, int io, int i, scl_view *out) {
     SCL_TRY(io_check(p, io, i, "plan view"));
     if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "plan view: out is NULL");
     *out = p->vt[io_value(p, io, i)];
     return SIAMCL_OK;
 }
 
-siamcl_status scl_plan_input_view(const siamcl_plan *p, int i, scl_tensor *out) { return scl_plan_io_view(p, 0, i, out); }
-siamcl_status scl_plan_output_view(const siamcl_plan *p, int i, scl_tensor *out) {
+siamcl_status scl_plan_input_view(const siamcl_plan *p, int i, scl_view *out) { return scl_plan_io_view(p, 0, i, out); }
+siamcl_status scl_plan_output_view(const siamcl_plan *p, int i, scl_view *out) {
     return scl_plan_io_view(p, 1, i, out);
 }
 
@@ -930,12 +930,12 @@ static siamcl_status bind_tensor(siamcl_plan *p, int io, int i, const siamcl_ten
     SCL_TRY(io_check(p, io, i, io ? "siamcl_plan_bind_output" : "siamcl_plan_bind_input"));
     if (!t) return bind_mem(p, io, i, NULL, 0);
     scl_device *dev;
-    scl_tensor v;
-    SCL_TRY(scl_tensor_view(t, &dev, &v));
+    scl_view v;
+    SCL_TRY(scl_view_of(t, &dev, &v));
     if (dev != p->dev)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: binding %s %d to a tensor of another device", p->g->name,
                         io ? "output" : "input", i);
-    const scl_tensor *want = &p->vt[io_value(p, io, i)];
+    const scl_view *want = &p->vt[io_value(p, io, i)];
     if (v.n != want->n || v.c != want->c || v.h != want->h || v.w != want->w)
         return scl_fail(SIAMCL_ERR_SHAPE, "%s: %s %d is %dx%dx%dx%d, the tensor bound to it is %dx%dx%dx%d",
                         p->g->name, io ? "output" : "input", i, want->n, want->c, want->h, want->w, v.n, v.c, v.h,

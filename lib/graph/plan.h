@@ -4,10 +4,10 @@
  *
  * Typical use by a tracker (one device):
  *   scl_device *dev = scl_plan_device(search_plan);
- *   scl_tensor x;  scl_plan_input_view(search_plan, 0, &x);   // [N,3,255,255]
+ *   scl_view x;  scl_plan_input_view(search_plan, 0, &x);   // [N,3,255,255]
  *   scl_crop_fwd(dev, &crop, frame, 0, W, H, 3, reqs, N, reqbuf, &x); // crop straight into it
  *   siamcl_plan_run(search_plan);
- *   scl_tensor f;  scl_plan_output_view(search_plan, 0, &f);  // [N,C,h,w]
+ *   scl_view f;  scl_plan_output_view(search_plan, 0, &f);  // [N,C,h,w]
  *   scl_xcorr_fwd(dev, 0.001f, bias, &zf, &f, &resp);
  * NanoTrack: feed search item k of a batched backbone output to the head:
  *   scl_plan_bind_input_mem(head, 1, f.mem, f.off + k * C*h*w);
@@ -25,8 +25,8 @@
 scl_device *scl_plan_device(const siamcl_plan *p);
 
 /* The region currently bound to input/output i (4-D, lower ranks right-aligned). */
-siamcl_status scl_plan_input_view(const siamcl_plan *p, int i, scl_tensor *out);
-siamcl_status scl_plan_output_view(const siamcl_plan *p, int i, scl_tensor *out);
+siamcl_status scl_plan_input_view(const siamcl_plan *p, int i, scl_view *out);
+siamcl_status scl_plan_output_view(const siamcl_plan *p, int i, scl_view *out);
 
 /* Bind input/output i to `mem` at float offset `off` (a buffer of the plan's
  * device holding at least off + count floats of the input's shape); mem = NULL
@@ -40,6 +40,6 @@ siamcl_status scl_plan_conv_params(const scl_graph *g, const scl_node *n, const 
 siamcl_status scl_plan_pool_params(const scl_graph *g, const scl_node *n, const scl_dims *dims, scl_pool_params *p);
 
 /* The device and view of any public tensor handle (plan-owned ones included). */
-siamcl_status scl_tensor_view(const siamcl_tensor *t, scl_device **dev, scl_tensor *out);
+siamcl_status scl_view_of(const siamcl_tensor *t, scl_device **dev, scl_view *out);
 
 #endif

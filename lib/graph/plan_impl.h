@@ -62,7 +62,7 @@ struct siamcl_plan {
     int *value_step;      /* per value: step that writes it, -1 if none */
     int *node_step;       /* per node: step that runs it, -1 for views */
     int *scratch;         /* 3 x nvals ints */
-    scl_tensor *vt;       /* per value: current device view */
+    scl_view *vt;       /* per value: current device view */
     scl_step *steps;
     int nsteps;
     int conv_mode;        /* SCL_CONV_MODE_* for this plan's device */

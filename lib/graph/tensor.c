@@ -34,18 +34,18 @@ void siamcl_tensor_free(siamcl_tensor *t) {
     scl_free(t);
 }
 
-siamcl_status scl_tensor_view(const siamcl_tensor *t, scl_device **dev, scl_tensor *out) {
+siamcl_status scl_view_of(const siamcl_tensor *t, scl_device **dev, scl_view *out) {
     if (!t || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tensor view: NULL argument");
     if (dev) *dev = t->dev;
     if (t->plan) return t->io ? scl_plan_output_view(t->plan, t->index, out) : scl_plan_input_view(t->plan, t->index, out);
-    *out = scl_tensor_make(t->mem, t->shape.n, t->shape.c, t->shape.h, t->shape.w);
+    *out = scl_view_make(t->mem, t->shape.n, t->shape.c, t->shape.h, t->shape.w);
     return SIAMCL_OK;
 }
 
 siamcl_shape siamcl_tensor_shape(const siamcl_tensor *t) {
     siamcl_shape s = {0, 0, 0, 0};
-    scl_tensor v;
-    if (t && scl_tensor_view(t, NULL, &v) == SIAMCL_OK) {
+    scl_view v;
+    if (t && scl_view_of(t, NULL, &v) == SIAMCL_OK) {
         s.n = v.n;
         s.c = v.c;
         s.h = v.h;
@@ -54,11 +54,11 @@ siamcl_shape siamcl_tensor_shape(const siamcl_tensor *t) {
     return s;
 }
 
-static siamcl_status transfer(const siamcl_tensor *t, size_t count, const char *fn, scl_device **dev, scl_tensor *v) {
-    SCL_TRY(scl_tensor_view(t, dev, v));
-    if (count != scl_tensor_count(v))
+static siamcl_status transfer(const siamcl_tensor *t, size_t count, const char *fn, scl_device **dev, scl_view *v) {
+    SCL_TRY(scl_view_of(t, dev, v));
+    if (count != scl_view_count(v))
         return scl_fail(SIAMCL_ERR_SHAPE, "%s: %zu floats given for a %dx%dx%dx%d tensor (%zu)", fn, count, v->n,
-                        v->c, v->h, v->w, scl_tensor_count(v));
+                        v->c, v->h, v->w, scl_view_count(v));
     if (!v->mem) return scl_fail(SIAMCL_ERR_STATE, "%s: the tensor has no buffer", fn);
     return SIAMCL_OK;
 }
@@ -66,7 +66,7 @@ static siamcl_status transfer(const siamcl_tensor *t, size_t count, const char *
 siamcl_status siamcl_tensor_upload(siamcl_tensor *t, const float *src, size_t count) {
     if (!t || !src) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_tensor_upload: NULL argument");
     scl_device *dev;
-    scl_tensor v;
+    scl_view v;
     SCL_TRY(transfer(t, count, "siamcl_tensor_upload", &dev, &v));
     return scl_buffer_write(dev, v.mem, v.off * sizeof(float), count * sizeof(float), src);
 }
@@ -74,7 +74,7 @@ siamcl_status siamcl_tensor_upload(siamcl_tensor *t, const float *src, size_t co
 siamcl_status siamcl_tensor_download(const siamcl_tensor *t, float *dst, size_t count) {
     if (!t || !dst) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_tensor_download: NULL argument");
     scl_device *dev;
-    scl_tensor v;
+    scl_view v;
     SCL_TRY(transfer(t, count, "siamcl_tensor_download", &dev, &v));
     return scl_buffer_read(dev, v.mem, v.off * sizeof(float), count * sizeof(float), dst);
 }

@@ -4,9 +4,9 @@
  * before it or run it as a scale and shift: ops/binary.c.) */
 #include "ops/ops.h"
 
-siamcl_status scl_bn_check(const scl_bn_tensors *b, const scl_tensor *x, const char *what) {
+siamcl_status scl_bn_check(const scl_bn_tensors *b, const scl_view *x, const char *what) {
     if (!b || !x) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: NULL argument", what);
-    SCL_TRY(scl_tensor_check(x, what, 0x7fffffffu));
+    SCL_TRY(scl_view_check(x, what, 0x7fffffffu));
     if (!b->gamma || !b->beta || !b->mean || !b->var || !b->saved)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: a parameter buffer is NULL", what);
     if (!(b->eps > 0) || !(b->momentum >= 0 && b->momentum <= 1))
@@ -15,11 +15,11 @@ siamcl_status scl_bn_check(const scl_bn_tensors *b, const scl_tensor *x, const c
 }
 
 /* x as [N, C, P]: a 4-D view's n, c and h*w */
-static void ncp(const scl_tensor *x, cl_int *N, cl_int *C, cl_int *P) {
+static void ncp(const scl_view *x, cl_int *N, cl_int *C, cl_int *P) {
     *N = x->n, *C = x->c, *P = x->h * x->w;
 }
 
-static siamcl_status stats(scl_device *dev, const scl_bn_tensors *b, const scl_tensor *x, int training) {
+static siamcl_status stats(scl_device *dev, const scl_bn_tensors *b, const scl_view *x, int training) {
     cl_int N, C, P;
     ncp(x, &N, &C, &P);
     cl_kernel k;
@@ -41,11 +41,11 @@ static siamcl_status stats(scl_device *dev, const scl_bn_tensors *b, const scl_t
     return scl_launch(dev, k, 1, &g, NULL, training ? "bn_stats" : "bn_running");
 }
 
-siamcl_status scl_bn_fwd(scl_device *dev, const scl_bn_tensors *b, int training, const scl_tensor *x, scl_tensor *y) {
+siamcl_status scl_bn_fwd(scl_device *dev, const scl_bn_tensors *b, int training, const scl_view *x, scl_view *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "batchnorm: NULL device");
     SCL_TRY(scl_bn_check(b, x, "batchnorm input"));
-    SCL_TRY(scl_tensor_check(y, "batchnorm output", 0x7fffffffu));
-    if (scl_tensor_count(x) != scl_tensor_count(y)) return scl_fail(SIAMCL_ERR_SHAPE, "batchnorm: size mismatch");
+    SCL_TRY(scl_view_check(y, "batchnorm output", 0x7fffffffu));
+    if (scl_view_count(x) != scl_view_count(y)) return scl_fail(SIAMCL_ERR_SHAPE, "batchnorm: size mismatch");
     SCL_TRY(stats(dev, b, x, training));
     cl_int N, C, P;
     ncp(x, &N, &C, &P);

@@ -1,12 +1,12 @@
 /* BatchNormalization backward, training mode (cl/batchnorm_bwd.cl). */
 #include "ops/ops.h"
 
-siamcl_status scl_bn_bwd(scl_device *dev, const scl_bn_tensors *b, const scl_tensor *x, const scl_tensor *dy,
-                         scl_tensor *dx, cl_mem dgamma, size_t dgoff, cl_mem dbeta, size_t dboff, cl_mem sums) {
+siamcl_status scl_bn_bwd(scl_device *dev, const scl_bn_tensors *b, const scl_view *x, const scl_view *dy,
+                         scl_view *dx, cl_mem dgamma, size_t dgoff, cl_mem dbeta, size_t dboff, cl_mem sums) {
     if (!dev || !dy || !sums) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "batchnorm_bwd: NULL argument");
     SCL_TRY(scl_bn_check(b, x, "batchnorm_bwd input"));
-    SCL_TRY(scl_tensor_check(dy, "batchnorm_bwd output gradient", 0x7fffffffu));
-    if (scl_tensor_count(dy) != scl_tensor_count(x) || (dx && scl_tensor_count(dx) != scl_tensor_count(x)))
+    SCL_TRY(scl_view_check(dy, "batchnorm_bwd output gradient", 0x7fffffffu));
+    if (scl_view_count(dy) != scl_view_count(x) || (dx && scl_view_count(dx) != scl_view_count(x)))
         return scl_fail(SIAMCL_ERR_SHAPE, "batchnorm_bwd: gradient sizes differ from the input's");
     cl_int N = x->n, C = x->c, P = x->h * x->w;
     cl_ulong xo = x->off, yo = dy->off, go = dgoff, bo = dboff;

@@ -5,7 +5,7 @@
 
 /* Strides of t over y's dims: the dense stride, or 0 where t broadcasts.
  * Returns 0 if some dim is neither y's extent nor 1. */
-static int bcast_strides(const scl_tensor *t, const scl_tensor *y, cl_int4 *s) {
+static int bcast_strides(const scl_view *t, const scl_view *y, cl_int4 *s) {
     const int td[4] = {t->n, t->c, t->h, t->w}, yd[4] = {y->n, y->c, y->h, y->w};
     int stride = 1;
     for (int i = 3; i >= 0; i--) {
@@ -16,20 +16,20 @@ static int bcast_strides(const scl_tensor *t, const scl_tensor *y, cl_int4 *s) {
     return 1;
 }
 
-static int same_shape(const scl_tensor *a, const scl_tensor *b) {
+static int same_shape(const scl_view *a, const scl_view *b) {
     return a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w;
 }
 
-siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_params *act, const scl_tensor *a,
-                             const scl_tensor *b, scl_tensor *y) {
+siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_params *act, const scl_view *a,
+                             const scl_view *b, scl_view *y) {
     if (!dev || !act) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "binary: NULL argument");
     if ((int)op < (int)SCL_BIN_ADD || (int)op > (int)SCL_BIN_DIV)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "binary: bad op %d", (int)op);
     if ((int)act->act < (int)SCL_ACT_NONE || (int)act->act > (int)SCL_ACT_EXP)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "binary: bad activation %d", (int)act->act);
-    SCL_TRY(scl_tensor_check(a, "binary input a", 0x7fffffffu));
-    SCL_TRY(scl_tensor_check(b, "binary input b", 0x7fffffffu));
-    SCL_TRY(scl_tensor_check(y, "binary output", 0x7fffffffu));
+    SCL_TRY(scl_view_check(a, "binary input a", 0x7fffffffu));
+    SCL_TRY(scl_view_check(b, "binary input b", 0x7fffffffu));
+    SCL_TRY(scl_view_check(y, "binary output", 0x7fffffffu));
     cl_int4 as, bs;
     if (!bcast_strides(a, y, &as) || !bcast_strides(b, y, &bs))
         return scl_fail(SIAMCL_ERR_SHAPE, "binary: %dx%dx%dx%d and %dx%dx%dx%d do not broadcast to %dx%dx%dx%d",
@@ -41,7 +41,7 @@ siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_pa
                         y->n, y->c, y->h, y->w);
     int same = same_shape(a, y) && same_shape(b, y);
     /* one side a value per (n, c) plane, the other dense: the SE gate */
-    const scl_tensor *plane = NULL, *dense = NULL;
+    const scl_view *plane = NULL, *dense = NULL;
     if (same_shape(a, y) && b->h == 1 && b->w == 1 && (y->h > 1 || y->w > 1)) plane = b, dense = a;
     else if (same_shape(b, y) && a->h == 1 && a->w == 1 && (y->h > 1 || y->w > 1)) plane = a, dense = b;
     if (!same && plane) {
@@ -65,7 +65,7 @@ siamcl_status scl_binary_fwd(scl_device *dev, scl_binary_op op, const scl_act_pa
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "binary", NULL, same ? "binary_same" : "binary_bcast", &k));
     cl_ulong ao = a->off, bo = b->off, yo = y->off;
-    cl_uint total = (cl_uint)scl_tensor_count(y);
+    cl_uint total = (cl_uint)scl_view_count(y);
     cl_int o = (cl_int)op, ac = (cl_int)act->act;
     int e;
     if (same) {

@@ -65,11 +65,11 @@ static scl_conv_algo resolve(const scl_conv_params *p, const scl_device *dev) {
     return SCL_CONV_DIRECT;
 }
 
-static size_t im2col_floats(const scl_conv_params *p, const scl_tensor *x, int oh, int ow) {
+static size_t im2col_floats(const scl_conv_params *p, const scl_view *x, int oh, int ow) {
     return (size_t)x->n * (size_t)x->c * (size_t)p->kh * (size_t)p->kw * (size_t)oh * (size_t)ow;
 }
 
-size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *y) {
+size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_view *x, const scl_view *y) {
     (void)y;
     if (!p || !x || x->n <= 0 || x->c <= 0) return 0;
     int oh, ow;
@@ -84,24 +84,24 @@ static size_t buf_floats(cl_mem m) {
     return scl_buffer_size(m) / sizeof(float);
 }
 
-static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
+static siamcl_status check_tensor(const scl_view *t, const char *what) {
     if (!t || !t->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL %s", what);
     if (t->n <= 0 || t->c <= 0 || t->h <= 0 || t->w <= 0)
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: invalid %s shape %dx%dx%dx%d", what, t->n, t->c, t->h, t->w);
     size_t have = buf_floats(t->mem);
-    if (t->off + scl_tensor_count(t) > have)
+    if (t->off + scl_view_count(t) > have)
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: %s %dx%dx%dx%d at offset %zu exceeds its buffer (%zu floats)",
                         what, t->n, t->c, t->h, t->w, t->off, have);
     return SIAMCL_OK;
 }
 
-static int overlaps(const scl_tensor *a, const scl_tensor *b) {
+static int overlaps(const scl_view *a, const scl_view *b) {
     if (a->mem != b->mem) return 0;
-    size_t a1 = a->off + scl_tensor_count(a), b1 = b->off + scl_tensor_count(b);
+    size_t a1 = a->off + scl_view_count(a), b1 = b->off + scl_view_count(b);
     return a->off < b1 && b->off < a1;
 }
 
-static int same_view(const scl_tensor *a, const scl_tensor *b) {
+static int same_view(const scl_view *a, const scl_view *b) {
     return a->mem == b->mem && a->off == b->off && a->n == b->n && a->c == b->c && a->h == b->h && a->w == b->w;
 }
 
@@ -150,10 +150,10 @@ static direct_cfg direct_config(int ocg, int cg, int kk, int sh, int spec, int o
 
 /* x2 (with w2, bias2): the second input of the dual form (groups 1), or NULL.
  * rrow/rplane: the residual's row and channel plane strides, 0 for y's layout. */
-static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
-                                size_t woff, cl_mem bias, size_t boff, const scl_tensor *res, int rrow, int rplane,
-                                const scl_tensor *x2, cl_mem w2, size_t w2off, cl_mem bias2, size_t b2off,
-                                scl_tensor *y) {
+static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
+                                size_t woff, cl_mem bias, size_t boff, const scl_view *res, int rrow, int rplane,
+                                const scl_view *x2, cl_mem w2, size_t w2off, cl_mem bias2, size_t b2off,
+                                scl_view *y) {
     /* a 1x1 stride-1 unpadded conv is a conv on the 1 x (H*W) image (a
      * windowed residual then maps each flat pixel back to its window row) */
     int windowed = res && ((rrow && rrow != y->w) || (rplane && rplane != y->h * y->w));
@@ -232,7 +232,7 @@ static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const
 
 /* ---- GEMM path ---- */
 
-siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem col, int oh,
+siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem col, int oh,
                                int ow, size_t img_stride, size_t row_stride) {
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "im2col", NULL, "im2col", &k));
@@ -252,7 +252,7 @@ siamcl_status scl_conv_im2col(scl_device *dev, const scl_conv_params *p, const s
 }
 
 static siamcl_status run_epilogue(scl_device *dev, const scl_act_params *act, cl_mem bias, size_t boff,
-                                  const scl_tensor *res, scl_tensor *y) {
+                                  const scl_view *res, scl_view *y) {
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "im2col", NULL, "conv_epilogue", &k));
     cl_ulong yo = y->off, bo = boff, ro = res ? res->off : 0;
@@ -266,8 +266,8 @@ static siamcl_status run_epilogue(scl_device *dev, const scl_act_params *act, cl
     return scl_launch(dev, k, 3, g, NULL, "conv_epilogue");
 }
 
-static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
-                              cl_mem bias, size_t boff, const scl_tensor *res, cl_mem ws, scl_tensor *y) {
+static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w, size_t woff,
+                              cl_mem bias, size_t boff, const scl_view *res, cl_mem ws, scl_view *y) {
     const int G = p->groups, N = x->n, Cg = x->c / G, OCg = y->c / G;
     const size_t P = (size_t)y->h * y->w, K = (size_t)Cg * p->kh * p->kw;
     /* B operand: x itself for pointwise convs, else the im2col matrix */
@@ -307,8 +307,8 @@ static siamcl_status run_gemm(scl_device *dev, const scl_conv_params *p, const s
 /* The checks every single-input launcher makes: parameters, input and output
  * views, groups, the output size (*oh, *ow), no output over the input, weights
  * and bias inside their buffers. */
-static siamcl_status check_args(const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff, cl_mem bias,
-                                size_t boff, const scl_tensor *y, int *oh, int *ow) {
+static siamcl_status check_args(const scl_conv_params *p, const scl_view *x, cl_mem w, size_t woff, cl_mem bias,
+                                size_t boff, const scl_view *y, int *oh, int *ow) {
     SCL_TRY(check_params(p));
     SCL_TRY(check_tensor(x, "input"));
     SCL_TRY(check_tensor(y, "output"));
@@ -330,9 +330,9 @@ static siamcl_status check_args(const scl_conv_params *p, const scl_tensor *x, c
     return SIAMCL_OK;
 }
 
-siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
-                             cl_mem bias, size_t boff, const scl_tensor *residual, cl_mem workspace,
-                             scl_tensor *y) {
+siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w, size_t woff,
+                             cl_mem bias, size_t boff, const scl_view *residual, cl_mem workspace,
+                             scl_view *y) {
     if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL device or weights");
     int oh, ow;
     SCL_TRY(check_args(p, x, w, woff, bias, boff, y, &oh, &ow));
@@ -366,9 +366,9 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
     return run_direct(dev, p, x, w, woff, bias, boff, residual, 0, 0, NULL, NULL, 0, NULL, 0, y);
 }
 
-siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
-                                  size_t woff, cl_mem bias, size_t boff, const scl_tensor *x2, cl_mem w2,
-                                  size_t w2off, cl_mem bias2, size_t b2off, scl_tensor *y) {
+siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
+                                  size_t woff, cl_mem bias, size_t boff, const scl_view *x2, cl_mem w2,
+                                  size_t w2off, cl_mem bias2, size_t b2off, scl_view *y) {
     if (!dev || !w || !w2) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d dual: NULL device or weights");
     SCL_TRY(check_params(p));
     if (!scl_conv_is_pointwise(p) || p->dil_h != 1 || p->dil_w != 1 || p->groups != 1)
@@ -392,14 +392,14 @@ siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, con
     return run_direct(dev, p, x, w, woff, bias, boff, NULL, 0, 0, x2, w2, w2off, bias2, b2off, y);
 }
 
-siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
-                                    size_t woff, cl_mem bias, size_t boff, const scl_tensor *residual, int res_row,
-                                    int res_plane, scl_tensor *y) {
+siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
+                                    size_t woff, cl_mem bias, size_t boff, const scl_view *residual, int res_row,
+                                    int res_plane, scl_view *y) {
     if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL device or weights");
     if (!residual) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL residual");
     int oh, ow;
     SCL_TRY(check_args(p, x, w, woff, bias, boff, y, &oh, &ow));
-    const scl_tensor *r = residual;
+    const scl_view *r = residual;
     if (!r->mem) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL residual buffer");
     if (r->n != y->n || r->c != y->c || r->h != y->h || r->w != y->w)
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual window %dx%dx%dx%d does not match output %dx%dx%dx%d",
@@ -414,7 +414,7 @@ siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, c
     if (r->off + span > buf_floats(r->mem))
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d: residual window at offset %zu spans %zu floats, its buffer has %zu",
                         r->off, span, buf_floats(r->mem));
-    if (r->mem == y->mem && r->off < y->off + scl_tensor_count(y) && y->off < r->off + span)
+    if (r->mem == y->mem && r->off < y->off + scl_view_count(y) && y->off < r->off + span)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: residual window overlaps the output");
     return run_direct(dev, p, x, w, woff, bias, boff, r, rrow, rplane, NULL, NULL, 0, NULL, 0, y);
 }

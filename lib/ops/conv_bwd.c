@@ -42,7 +42,7 @@ typedef struct bwd_layout {
     size_t col, dyt, part, wt, total; /* float offsets in the workspace, total floats */
 } bwd_layout;
 
-static bwd_layout layout(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy) {
+static bwd_layout layout(const scl_conv_params *p, const scl_view *x, const scl_view *dy) {
     bwd_layout l;
     size_t P = (size_t)dy->h * dy->w, rows = (size_t)x->c * p->kh * p->kw;
     size_t per = (rows + (dx_direct(p) ? 0 : (size_t)dy->c)) * P;
@@ -61,12 +61,12 @@ static bwd_layout layout(const scl_conv_params *p, const scl_tensor *x, const sc
     return l;
 }
 
-size_t scl_conv2d_bwd_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy) {
+size_t scl_conv2d_bwd_workspace_bytes(const scl_conv_params *p, const scl_view *x, const scl_view *dy) {
     return layout(p, x, dy).total * sizeof(float);
 }
 
 static siamcl_status run_col2im(scl_device *dev, const scl_conv_params *p, cl_mem dcol, size_t row_stride,
-                                const scl_tensor *dx, int oh, int ow) {
+                                const scl_view *dx, int oh, int ow) {
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "conv_bwd", NULL, "col2im_acc", &k));
     cl_ulong xo = dx->off, rs = row_stride;
@@ -81,13 +81,13 @@ static siamcl_status run_col2im(scl_device *dev, const scl_conv_params *p, cl_me
     return scl_launch(dev, k, 3, g, NULL, "col2im_acc");
 }
 
-static siamcl_status check_bwd(const scl_conv_params *p, const scl_tensor *x, cl_mem w, const scl_tensor *dy,
-                               const scl_tensor *dx) {
+static siamcl_status check_bwd(const scl_conv_params *p, const scl_view *x, cl_mem w, const scl_view *dy,
+                               const scl_view *dx) {
     if (!p || !x || !w || !dy) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d_bwd: NULL argument");
     if (p->act.act != SCL_ACT_NONE)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d_bwd: a fused activation has its own backward pass");
-    SCL_TRY(scl_tensor_check(x, "conv2d_bwd input", 0xffffffffu));
-    SCL_TRY(scl_tensor_check(dy, "conv2d_bwd output gradient", 0xffffffffu));
+    SCL_TRY(scl_view_check(x, "conv2d_bwd input", 0xffffffffu));
+    SCL_TRY(scl_view_check(dy, "conv2d_bwd output gradient", 0xffffffffu));
     if (p->groups <= 0 || x->c % p->groups || dy->c % p->groups)
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d_bwd: %d groups do not divide %d -> %d channels", p->groups, x->c,
                         dy->c);
@@ -102,7 +102,7 @@ static siamcl_status check_bwd(const scl_conv_params *p, const scl_tensor *x, cl
 }
 
 /* dw += dy * col^T for the chunk whose im2col is at ws + l->col. */
-static siamcl_status wgrad(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, const scl_tensor *dy,
+static siamcl_status wgrad(scl_device *dev, const scl_conv_params *p, const scl_view *x, const scl_view *dy,
                            size_t dyoff, int n, cl_mem dw, size_t dwoff, cl_mem ws, const bwd_layout *l) {
     const int G = p->groups, M = dy->c / G, N = x->c / G * p->kh * p->kw, P = dy->h * dy->w, NP = n * P;
     int S, slice;
@@ -142,24 +142,24 @@ static siamcl_status flip(scl_device *dev, const scl_conv_params *p, cl_mem w, s
 }
 
 /* dx += the transposed convolution of dy (stride 1): a direct convolution with the flipped weights. */
-static siamcl_status dgrad_direct(scl_device *dev, const scl_conv_params *p, const scl_tensor *dyc,
-                                  const scl_tensor *dxc, cl_mem ws, const bwd_layout *l) {
+static siamcl_status dgrad_direct(scl_device *dev, const scl_conv_params *p, const scl_view *dyc,
+                                  const scl_view *dxc, cl_mem ws, const bwd_layout *l) {
     scl_conv_params t = *p;
     t.pad_t = p->dil_h * (p->kh - 1) - p->pad_t;
     t.pad_b = p->dil_h * (p->kh - 1) - p->pad_b;
     t.pad_l = p->dil_w * (p->kw - 1) - p->pad_l;
     t.pad_r = p->dil_w * (p->kw - 1) - p->pad_r;
     t.algo = SCL_CONV_DIRECT;
-    scl_tensor out = *dxc;
+    scl_view out = *dxc;
     return scl_conv2d_fwd(dev, &t, dyc, ws, l->wt, NULL, 0, dxc, NULL, &out);
 }
 
 /* dx += col2im(w^T * dyT) (strided convolutions). */
 static siamcl_status dgrad_gemm(scl_device *dev, const scl_conv_params *p, cl_mem w, size_t woff,
-                                const scl_tensor *dyc, const scl_tensor *dxc, cl_mem ws, const bwd_layout *l) {
+                                const scl_view *dyc, const scl_view *dxc, cl_mem ws, const bwd_layout *l) {
     const int G = p->groups, OC = dyc->c, OCg = OC / G, P = dyc->h * dyc->w, K = dxc->c / G * p->kh * p->kw;
     const int nP = dyc->n * P;
-    scl_tensor src = scl_tensor_make(dyc->mem, dyc->n, OC, P, 1), dst = scl_tensor_make(ws, OC, dyc->n, P, 1);
+    scl_view src = scl_view_make(dyc->mem, dyc->n, OC, P, 1), dst = scl_view_make(ws, OC, dyc->n, P, 1);
     src.off = dyc->off;
     dst.off = l->dyt;
     const int perm[4] = {1, 0, 2, 3};
@@ -170,8 +170,8 @@ static siamcl_status dgrad_gemm(scl_device *dev, const scl_conv_params *p, cl_me
     return run_col2im(dev, p, ws, (size_t)nP, dxc, dyc->h, dyc->w);
 }
 
-siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w, size_t woff,
-                             const scl_tensor *dy, scl_tensor *dx, cl_mem dw, size_t dwoff, cl_mem db, size_t dboff,
+siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w, size_t woff,
+                             const scl_view *dy, scl_view *dx, cl_mem dw, size_t dwoff, cl_mem db, size_t dboff,
                              cl_mem ws) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d_bwd: NULL device");
     SCL_TRY(check_bwd(p, x, w, dy, dx));
@@ -181,7 +181,7 @@ siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const sc
     const size_t x_img = (size_t)x->c * x->h * x->w, y_img = (size_t)dy->c * dy->h * dy->w;
     for (int n0 = 0; (dx || dw) && n0 < x->n; n0 += l.chunk) {
         int n = x->n - n0 < l.chunk ? x->n - n0 : l.chunk;
-        scl_tensor xc = *x, dyc = *dy;
+        scl_view xc = *x, dyc = *dy;
         xc.n = dyc.n = n;
         xc.off += (size_t)n0 * x_img;
         dyc.off += (size_t)n0 * y_img;
@@ -190,7 +190,7 @@ siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const sc
             SCL_TRY(wgrad(dev, p, x, dy, dyc.off, n, dw, dwoff, ws, &l));
         }
         if (dx) {
-            scl_tensor dxc = *dx;
+            scl_view dxc = *dx;
             dxc.n = n;
             dxc.off += (size_t)n0 * x_img;
             SCL_TRY(dx_direct(p) ? dgrad_direct(dev, p, &dyc, &dxc, ws, &l)
@@ -198,7 +198,7 @@ siamcl_status scl_conv2d_bwd(scl_device *dev, const scl_conv_params *p, const sc
         }
     }
     if (db) {
-        scl_tensor dbt = scl_tensor_make(db, 1, dy->c, 1, 1);
+        scl_view dbt = scl_view_make(db, 1, dy->c, 1, 1);
         dbt.off = dboff;
         SCL_TRY(scl_reduce_acc(dev, dy, &dbt));
     }

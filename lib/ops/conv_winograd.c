@@ -23,7 +23,7 @@ typedef struct wgeom {
     size_t C, K, Kp, TH, TW, T, Tp;
 } wgeom;
 
-static wgeom geometry(const scl_tensor *x, const scl_tensor *y) {
+static wgeom geometry(const scl_view *x, const scl_view *y) {
     wgeom g;
     g.C = (size_t)x->c;
     g.K = (size_t)y->c;
@@ -39,16 +39,16 @@ static size_t ws_floats(const wgeom *g) {
     return 16 * (g->C * g->Kp + g->C * g->Tp + g->Kp * g->Tp);
 }
 
-size_t scl_conv_winograd_workspace_bytes(const scl_conv_params *p, const scl_tensor *x, const scl_tensor *y) {
+size_t scl_conv_winograd_workspace_bytes(const scl_conv_params *p, const scl_view *x, const scl_view *y) {
     if (!scl_conv_winograd_applies(p) || !x || !y || x->n <= 0 || x->c <= 0 || y->c <= 0 || y->h <= 0 || y->w <= 0)
         return 0;
     wgeom g = geometry(x, y);
     return ws_floats(&g) * sizeof(float);
 }
 
-siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, const scl_tensor *x, cl_mem w,
-                                    size_t woff, cl_mem bias, size_t boff, const scl_tensor *residual,
-                                    cl_mem workspace, size_t workspace_floats, scl_tensor *y) {
+siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
+                                    size_t woff, cl_mem bias, size_t boff, const scl_view *residual,
+                                    cl_mem workspace, size_t workspace_floats, scl_view *y) {
     if (!dev || !p || !x || !y || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv_winograd: NULL argument");
     if (!scl_conv_winograd_applies(p))
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv_winograd: needs a 3x3 stride-1 dilation-1 dense conv");

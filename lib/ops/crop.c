@@ -17,7 +17,7 @@
 
 siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem frame, size_t foff, int width,
                            int height, int channels, const scl_crop_req *reqs, int m, cl_mem reqbuf,
-                           scl_tensor *y) {
+                           scl_view *y) {
     if (!dev || !p || !frame || !reqs || !reqbuf || !y || !y->mem)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "crop: NULL argument");
     if (width <= 0 || height <= 0 || (channels != 1 && channels != 3) || width > INT_MAX / channels)
@@ -34,7 +34,7 @@ siamcl_status scl_crop_fwd(scl_device *dev, const scl_crop_params *p, cl_mem fra
                         fsize, width, height, channels, foff);
     if (scl_buffer_size(reqbuf) < (size_t)m * sizeof(scl_crop_req))
         return scl_fail(SIAMCL_ERR_SHAPE, "crop: request buffer too small for %d requests", m);
-    if (scl_buffer_size(y->mem) / sizeof(float) < y->off + scl_tensor_count(y))
+    if (scl_buffer_size(y->mem) / sizeof(float) < y->off + scl_view_count(y))
         return scl_fail(SIAMCL_ERR_SHAPE, "crop: output buffer too small for %dx3x%dx%d at offset %zu", m, p->out,
                         p->out, y->off);
     for (int i = 0; i < m; i++) {

@@ -3,13 +3,13 @@
 #include "ops/ops.h"
 
 /* Same buffer and intersecting element ranges: the copy would read what it writes. */
-static int overlap(const scl_tensor *a, const scl_tensor *b) {
+static int overlap(const scl_view *a, const scl_view *b) {
     if (a->mem != b->mem) return 0;
-    size_t ae = a->off + scl_tensor_count(a), be = b->off + scl_tensor_count(b);
+    size_t ae = a->off + scl_view_count(a), be = b->off + scl_view_count(b);
     return a->off < be && b->off < ae;
 }
 
-static void dims_of(const scl_tensor *t, int d[4]) {
+static void dims_of(const scl_view *t, int d[4]) {
     d[0] = t->n;
     d[1] = t->c;
     d[2] = t->h;
@@ -39,10 +39,10 @@ static siamcl_status strided_copy(scl_device *dev, cl_mem x, size_t xoff, const 
     return scl_launch(dev, k, 1, &g, &l, what);
 }
 
-siamcl_status scl_transpose_fwd(scl_device *dev, const int perm[4], const scl_tensor *x, scl_tensor *y) {
+siamcl_status scl_transpose_fwd(scl_device *dev, const int perm[4], const scl_view *x, scl_view *y) {
     if (!dev || !perm) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "transpose: NULL argument");
-    SCL_TRY(scl_tensor_check(x, "transpose input", 0x7fffffffu));
-    SCL_TRY(scl_tensor_check(y, "transpose output", 0x7fffffffu));
+    SCL_TRY(scl_view_check(x, "transpose input", 0x7fffffffu));
+    SCL_TRY(scl_view_check(y, "transpose output", 0x7fffffffu));
     int seen = 0;
     for (int i = 0; i < 4; i++) {
         if (perm[i] < 0 || perm[i] > 3 || (seen >> perm[i] & 1))
@@ -65,11 +65,11 @@ siamcl_status scl_transpose_fwd(scl_device *dev, const int perm[4], const scl_te
     return strided_copy(dev, x->mem, x->off, ps, y->mem, y->off, ys, yd, "transpose");
 }
 
-siamcl_status scl_slice_fwd(scl_device *dev, const int start[4], const int step[4], const scl_tensor *x,
-                            scl_tensor *y) {
+siamcl_status scl_slice_fwd(scl_device *dev, const int start[4], const int step[4], const scl_view *x,
+                            scl_view *y) {
     if (!dev || !start || !step) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "slice: NULL argument");
-    SCL_TRY(scl_tensor_check(x, "slice input", 0x7fffffffu));
-    SCL_TRY(scl_tensor_check(y, "slice output", 0x7fffffffu));
+    SCL_TRY(scl_view_check(x, "slice input", 0x7fffffffu));
+    SCL_TRY(scl_view_check(y, "slice output", 0x7fffffffu));
     int xd[4], yd[4], xs[4], ys[4], ss[4];
     dims_of(x, xd);
     dims_of(y, yd);
@@ -90,17 +90,17 @@ siamcl_status scl_slice_fwd(scl_device *dev, const int start[4], const int step[
     return strided_copy(dev, x->mem, base, ss, y->mem, y->off, ys, yd, "slice");
 }
 
-siamcl_status scl_concat_fwd(scl_device *dev, int axis, const scl_tensor *const *xs, int n, scl_tensor *y) {
+siamcl_status scl_concat_fwd(scl_device *dev, int axis, const scl_view *const *xs, int n, scl_view *y) {
     if (!dev || !xs) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "concat: NULL argument");
     if (axis < 0 || axis > 3) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "concat: axis %d not in 0..3", axis);
     if (n < 1) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "concat: %d inputs", n);
-    SCL_TRY(scl_tensor_check(y, "concat output", 0x7fffffffu));
+    SCL_TRY(scl_view_check(y, "concat output", 0x7fffffffu));
     int yd[4], ys[4];
     dims_of(y, yd);
     dense_strides(yd, ys);
     long total = 0;
     for (int j = 0; j < n; j++) {
-        SCL_TRY(scl_tensor_check(xs[j], "concat input", 0x7fffffffu));
+        SCL_TRY(scl_view_check(xs[j], "concat input", 0x7fffffffu));
         int xd[4];
         dims_of(xs[j], xd);
         for (int i = 0; i < 4; i++)

@@ -34,11 +34,11 @@ siamcl_status scl_pool_out_size(const scl_pool_params *p, int h, int w, int *oh,
     return SIAMCL_OK;
 }
 
-siamcl_status scl_maxpool_window_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, int y0,
-                                     int x0, int h, int w, scl_tensor *y) {
+siamcl_status scl_maxpool_window_fwd(scl_device *dev, const scl_pool_params *p, const scl_view *x, int y0,
+                                     int x0, int h, int w, scl_view *y) {
     if (!dev || !p) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool: NULL argument");
-    SCL_TRY(scl_tensor_check(x, "maxpool input", 0xffffffffu));
-    SCL_TRY(scl_tensor_check(y, "maxpool output", 0xffffffffu));
+    SCL_TRY(scl_view_check(x, "maxpool input", 0xffffffffu));
+    SCL_TRY(scl_view_check(y, "maxpool output", 0xffffffffu));
     if (y0 < 0 || x0 < 0 || h <= 0 || w <= 0 || h > x->h - y0 || w > x->w - x0)
         return scl_fail(SIAMCL_ERR_SHAPE, "maxpool: window %dx%d at (%d, %d) does not lie inside the input %dx%d", h, w,
                         y0, x0, x->h, x->w);
@@ -68,7 +68,7 @@ siamcl_status scl_maxpool_window_fwd(scl_device *dev, const scl_pool_params *p, 
     return scl_launch(dev, k, 1, &g, dev->info.type == SIAMCL_DEVICE_CPU ? &l : NULL, "maxpool");
 }
 
-siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, scl_tensor *y) {
+siamcl_status scl_maxpool_fwd(scl_device *dev, const scl_pool_params *p, const scl_view *x, scl_view *y) {
     if (!x) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "maxpool: NULL input");
     return scl_maxpool_window_fwd(dev, p, x, 0, 0, x->h, x->w, y);
 }
@@ -82,10 +82,10 @@ static size_t reduce_local_size(scl_device *dev, cl_kernel k, size_t want) {
     return l;
 }
 
-siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y) {
+siamcl_status scl_global_avgpool_fwd(scl_device *dev, const scl_view *x, scl_view *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "global_avgpool: NULL device");
-    SCL_TRY(scl_tensor_check(x, "global_avgpool input", 0xffffffffu));
-    SCL_TRY(scl_tensor_check(y, "global_avgpool output", 0xffffffffu));
+    SCL_TRY(scl_view_check(x, "global_avgpool input", 0xffffffffu));
+    SCL_TRY(scl_view_check(y, "global_avgpool output", 0xffffffffu));
     if (y->n != x->n || y->c != x->c || y->h != 1 || y->w != 1)
         return scl_fail(SIAMCL_ERR_SHAPE, "global_avgpool: output %dx%dx%dx%d, expected %dx%dx1x1", y->n, y->c,
                         y->h, y->w, x->n, x->c);

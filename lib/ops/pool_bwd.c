@@ -4,13 +4,13 @@
  * go to the workspace and every input cell gathers the windows it won. */
 #include "ops/ops.h"
 
-size_t scl_maxpool_bwd_workspace_bytes(const scl_tensor *dy) { return scl_tensor_count(dy) * sizeof(cl_int); }
+size_t scl_maxpool_bwd_workspace_bytes(const scl_view *dy) { return scl_view_count(dy) * sizeof(cl_int); }
 
-static siamcl_status check_pool_bwd(const scl_pool_params *p, const scl_tensor *x, const scl_tensor *dy,
-                                    const scl_tensor *dx, int *oh, int *ow) {
-    SCL_TRY(scl_tensor_check(x, "maxpool_bwd input", 0x7fffffffu));
-    SCL_TRY(scl_tensor_check(dy, "maxpool_bwd output gradient", 0x7fffffffu));
-    SCL_TRY(scl_tensor_check(dx, "maxpool_bwd input gradient", 0x7fffffffu));
+static siamcl_status check_pool_bwd(const scl_pool_params *p, const scl_view *x, const scl_view *dy,
+                                    const scl_view *dx, int *oh, int *ow) {
+    SCL_TRY(scl_view_check(x, "maxpool_bwd input", 0x7fffffffu));
+    SCL_TRY(scl_view_check(dy, "maxpool_bwd output gradient", 0x7fffffffu));
+    SCL_TRY(scl_view_check(dx, "maxpool_bwd input gradient", 0x7fffffffu));
     SCL_TRY(scl_pool_out_size(p, x->h, x->w, oh, ow));
     if (dy->n != x->n || dy->c != x->c || dy->h != *oh || dy->w != *ow || dx->n != x->n || dx->c != x->c ||
         dx->h != x->h || dx->w != x->w)
@@ -19,8 +19,8 @@ static siamcl_status check_pool_bwd(const scl_pool_params *p, const scl_tensor *
     return SIAMCL_OK;
 }
 
-siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const scl_tensor *x, const scl_tensor *dy,
-                              scl_tensor *dx, cl_mem ws) {
+siamcl_status scl_maxpool_bwd(scl_device *dev, const scl_pool_params *p, const scl_view *x, const scl_view *dy,
+                              scl_view *dx, cl_mem ws) {
     if (!dev || !p || !x || !dy || !dx || (!ws && scl_maxpool_bwd_workspace_bytes(dy) > 0 &&
                                            ((p->kh + p->stride_h - 1) / p->stride_h) *
                                                    ((p->kw + p->stride_w - 1) / p->stride_w) > 4))

@@ -1,21 +1,21 @@
 /* Bicubic resize launcher (cl/resize.cl): the SiamFC response upsampling. */
 #include "ops/ops.h"
 
-static siamcl_status check_tensor(const scl_tensor *t, const char *what) {
-    SCL_TRY(scl_tensor_check(t, what, 0x7fffffffu));
+static siamcl_status check_tensor(const scl_view *t, const char *what) {
+    SCL_TRY(scl_view_check(t, what, 0x7fffffffu));
     if (t->h > 65536 || t->w > 65536)
         return scl_fail(SIAMCL_ERR_SHAPE, "%s: %dx%dx%dx%d is too large", what, t->n, t->c, t->h, t->w);
     return SIAMCL_OK;
 }
 
-siamcl_status scl_resize_bicubic_fwd(scl_device *dev, const scl_tensor *x, scl_tensor *y) {
+siamcl_status scl_resize_bicubic_fwd(scl_device *dev, const scl_view *x, scl_view *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "resize_bicubic: NULL device");
     SCL_TRY(check_tensor(x, "resize_bicubic input"));
     SCL_TRY(check_tensor(y, "resize_bicubic output"));
     if (y->n != x->n || y->c != x->c)
         return scl_fail(SIAMCL_ERR_SHAPE, "resize_bicubic: %dx%dx%dx%d -> %dx%dx%dx%d changes batch or channels",
                         x->n, x->c, x->h, x->w, y->n, y->c, y->h, y->w);
-    if (x->mem == y->mem && x->off < y->off + scl_tensor_count(y) && y->off < x->off + scl_tensor_count(x))
+    if (x->mem == y->mem && x->off < y->off + scl_view_count(y) && y->off < x->off + scl_view_count(x))
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "resize_bicubic: input and output overlap");
     cl_kernel k;
     SCL_TRY(scl_kernel(dev, "resize", NULL, "resize_bicubic", &k));

@@ -7,9 +7,9 @@
 #include <stdio.h>
 
 /* Shared shape rules; oh, ow receive the correlation output size. */
-static siamcl_status check_pair(const scl_tensor *z, const scl_tensor *x, int *oh, int *ow, const char *what) {
-    SCL_TRY(scl_tensor_check(z, what, 0x7fffffffu));
-    SCL_TRY(scl_tensor_check(x, what, 0x7fffffffu));
+static siamcl_status check_pair(const scl_view *z, const scl_view *x, int *oh, int *ow, const char *what) {
+    SCL_TRY(scl_view_check(z, what, 0x7fffffffu));
+    SCL_TRY(scl_view_check(x, what, 0x7fffffffu));
     if ((z->n != 1 && z->n != x->n) || z->c != x->c || z->h > x->h || z->w > x->w)
         return scl_fail(SIAMCL_ERR_SHAPE, "%s: template %dx%dx%dx%d does not fit search %dx%dx%dx%d", what, z->n,
                         z->c, z->h, z->w, x->n, x->c, x->h, x->w);
@@ -53,8 +53,8 @@ static int xcorr_rows_per_item(int oh, int kh, int jb, size_t columns, unsigned 
 
 /* CPU path: xcorr_rows specialised to the template size and the blocking:
  * vectors of vw <= 16 outputs along a row, jb of them per work-item, r rows. */
-static siamcl_status xcorr_rows(scl_device *dev, float scale, float bias, const scl_tensor *z, const scl_tensor *x,
-                                scl_tensor *y) {
+static siamcl_status xcorr_rows(scl_device *dev, float scale, float bias, const scl_view *z, const scl_view *x,
+                                scl_view *y) {
     const int kh = z->h, kw = z->w, oh = y->h, ow = y->w;
     int vw = 16;
     while (vw > ow) vw >>= 1;
@@ -81,12 +81,12 @@ static siamcl_status xcorr_rows(scl_device *dev, float scale, float bias, const 
     return scl_launch(dev, k, 1, &g, &l, "xcorr");
 }
 
-siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_tensor *z, const scl_tensor *x,
-                            scl_tensor *y) {
+siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_view *z, const scl_view *x,
+                            scl_view *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "xcorr: NULL device");
     int oh = 0, ow = 0;
     SCL_TRY(check_pair(z, x, &oh, &ow, "xcorr"));
-    SCL_TRY(scl_tensor_check(y, "xcorr output", 0x7fffffffu));
+    SCL_TRY(scl_view_check(y, "xcorr output", 0x7fffffffu));
     if (y->n != x->n || y->c != 1 || y->h != oh || y->w != ow)
         return scl_fail(SIAMCL_ERR_SHAPE, "xcorr: output %dx%dx%dx%d, expected %dx1x%dx%d", y->n, y->c, y->h, y->w,
                         x->n, oh, ow);
@@ -113,11 +113,11 @@ siamcl_status scl_xcorr_fwd(scl_device *dev, float scale, float bias, const scl_
     return scl_launch(dev, k, 2, g, l, "xcorr");
 }
 
-siamcl_status scl_xcorr_dw_fwd(scl_device *dev, const scl_tensor *z, const scl_tensor *x, scl_tensor *y) {
+siamcl_status scl_xcorr_dw_fwd(scl_device *dev, const scl_view *z, const scl_view *x, scl_view *y) {
     if (!dev) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "xcorr_dw: NULL device");
     int oh = 0, ow = 0;
     SCL_TRY(check_pair(z, x, &oh, &ow, "xcorr_dw"));
-    SCL_TRY(scl_tensor_check(y, "xcorr_dw output", 0x7fffffffu));
+    SCL_TRY(scl_view_check(y, "xcorr_dw output", 0x7fffffffu));
     if (y->n != x->n || y->c != x->c || y->h != oh || y->w != ow)
         return scl_fail(SIAMCL_ERR_SHAPE, "xcorr_dw: output %dx%dx%dx%d, expected %dx%dx%dx%d", y->n, y->c, y->h,
                         y->w, x->n, x->c, oh, ow);

@@ -2,10 +2,10 @@
  * template features and for the search features. */
 #include "ops/ops.h"
 
-static siamcl_status check_xcorr_bwd(const scl_tensor *z, const scl_tensor *x, const scl_tensor *dy) {
-    SCL_TRY(scl_tensor_check(z, "xcorr_bwd template", 0xffffffffu));
-    SCL_TRY(scl_tensor_check(x, "xcorr_bwd search", 0xffffffffu));
-    SCL_TRY(scl_tensor_check(dy, "xcorr_bwd response gradient", 0xffffffffu));
+static siamcl_status check_xcorr_bwd(const scl_view *z, const scl_view *x, const scl_view *dy) {
+    SCL_TRY(scl_view_check(z, "xcorr_bwd template", 0xffffffffu));
+    SCL_TRY(scl_view_check(x, "xcorr_bwd search", 0xffffffffu));
+    SCL_TRY(scl_view_check(dy, "xcorr_bwd response gradient", 0xffffffffu));
     if ((z->n != 1 && z->n != x->n) || z->c != x->c || z->h > x->h || z->w > x->w || dy->n != x->n || dy->c != 1 ||
         dy->h != x->h - z->h + 1 || dy->w != x->w - z->w + 1)
         return scl_fail(SIAMCL_ERR_SHAPE, "xcorr_bwd: template %dx%dx%dx%d, search %dx%dx%dx%d, gradient %dx%dx%dx%d",
@@ -13,15 +13,15 @@ static siamcl_status check_xcorr_bwd(const scl_tensor *z, const scl_tensor *x, c
     return SIAMCL_OK;
 }
 
-siamcl_status scl_xcorr_bwd(scl_device *dev, float scale, const scl_tensor *z, const scl_tensor *x,
-                            const scl_tensor *dy, scl_tensor *dz, scl_tensor *dx) {
+siamcl_status scl_xcorr_bwd(scl_device *dev, float scale, const scl_view *z, const scl_view *x,
+                            const scl_view *dy, scl_view *dz, scl_view *dx) {
     if (!dev || !z || !x || !dy) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "xcorr_bwd: NULL argument");
     SCL_TRY(check_xcorr_bwd(z, x, dy));
     cl_int N = x->n, ZN = z->n, C = x->c, KH = z->h, KW = z->w, H = x->h, W = x->w, OH = dy->h, OW = dy->w;
     cl_ulong zo = z->off, xo = x->off, yo = dy->off;
     cl_kernel k;
     if (dz) {
-        if (scl_tensor_count(dz) != scl_tensor_count(z))
+        if (scl_view_count(dz) != scl_view_count(z))
             return scl_fail(SIAMCL_ERR_SHAPE, "xcorr_bwd: template gradient size differs from the template's");
         SCL_TRY(scl_kernel(dev, "xcorr_bwd", NULL, "xcorr_bwd_z", &k));
         cl_ulong o = dz->off;
@@ -34,7 +34,7 @@ siamcl_status scl_xcorr_bwd(scl_device *dev, float scale, const scl_tensor *z, c
         SCL_TRY(scl_launch(dev, k, 3, g, NULL, "xcorr_bwd_z"));
     }
     if (dx) {
-        if (scl_tensor_count(dx) != scl_tensor_count(x))
+        if (scl_view_count(dx) != scl_view_count(x))
             return scl_fail(SIAMCL_ERR_SHAPE, "xcorr_bwd: search gradient size differs from the search features'");
         SCL_TRY(scl_kernel(dev, "xcorr_bwd", NULL, "xcorr_bwd_x", &k));
         cl_ulong o = dx->off;

@@ -229,14 +229,14 @@ static siamcl_status measure(scl_sched *s) {
         siamcl_plan *zp, *xp;
         SCL_TRY(get_zplan(s, v, &zp));
         SCL_TRY(get_xplan(s, v, 1, &xp));
-        scl_tensor in;
+        scl_view in;
         SCL_TRY(scl_plan_input_view(xp, 0, &in));
         /* defined input: a mid-grey crop */
-        float *grey = scl_malloc(scl_tensor_count(&in) * sizeof(float));
+        float *grey = scl_malloc(scl_view_count(&in) * sizeof(float));
         if (!grey) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sched: out of memory");
-        for (size_t k = 0; k < scl_tensor_count(&in); k++) grey[k] = 128.0f;
+        for (size_t k = 0; k < scl_view_count(&in); k++) grey[k] = 128.0f;
         siamcl_status st = scl_buffer_write(v->dev, in.mem, in.off * sizeof(float),
-                                            scl_tensor_count(&in) * sizeof(float), grey);
+                                            scl_view_count(&in) * sizeof(float), grey);
         scl_free(grey);
         SCL_TRY(st);
         double ms = 0;
@@ -383,7 +383,7 @@ static siamcl_status template_job(scl_sched *s, sdev *v, const siamcl_image *fra
     size_t bytes = (size_t)frame->width * frame->height * 3;
     SCL_TRY(ensure(v, &v->zframe, &v->zframe_cap, bytes));
     SCL_TRY(scl_buffer_write(v->dev, v->zframe, 0, bytes, frame->data));
-    scl_tensor in, f;
+    scl_view in, f;
     SCL_TRY(scl_plan_input_view(zp, 0, &in));
     scl_crop_params cp = s->crop;
     cp.out = in.h;
@@ -514,7 +514,7 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
     int cap = pow2_at_least(m), per = s->per;
     siamcl_plan *xp;
     SCL_TRY(get_xplan(s, v, cap, &xp));
-    scl_tensor in;
+    scl_view in;
     SCL_TRY(scl_plan_input_view(xp, 0, &in));
     size_t item = (size_t)3 * in.h * in.w;
     /* requests; empty slots repeat a live neighbour (computed, never read) */
@@ -536,7 +536,7 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
         scl_crop_params cp = s->crop;
         cp.out = in.h;
         memcpy(cp.pad, its[k]->pad, sizeof cp.pad);
-        scl_tensor part = in;
+        scl_view part = in;
         part.off += (size_t)k * per * item;
         part.n = (e - k) * per;
         SCL_TRY(scl_crop_fwd(v->dev, &cp, v->frame, 0, f->width, f->height, 3, v->reqs + (size_t)k * per,
@@ -544,13 +544,13 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
         k = e;
     }
     SCL_TRY(siamcl_plan_run(xp));
-    scl_tensor xf;
+    scl_view xf;
     SCL_TRY(scl_plan_output_view(xp, 0, &xf));
     int n = s->d.score_size;
     if (s->d.kind == SIAMCL_TRACKER_SIAMFC) {
-        scl_tensor zf = scl_tensor_make(v->zbank, cap * per, s->zshape.c, s->zshape.h, s->zshape.w);
+        scl_view zf = scl_view_make(v->zbank, cap * per, s->zshape.c, s->zshape.h, s->zshape.w);
         zf.off = (size_t)c0 * per * s->zcount;
-        scl_tensor r = scl_tensor_make(v->out, cap * per, 1, n, n);
+        scl_view r = scl_view_make(v->out, cap * per, 1, n, n);
         r.off = (size_t)c0 * s->ocount;
         return scl_xcorr_fwd(v->dev, (float)s->d.head_scale, (float)s->d.head_bias, &zf, &xf, &r);
     }

@@ -225,7 +225,7 @@ static siamcl_status upload(siamcl_tracker *t, const siamcl_image *f) {
 
 static siamcl_status crop_into(siamcl_tracker *t, const siamcl_image *f, siamcl_plan *p, const scl_crop_req *reqs,
                                int m) {
-    scl_tensor in;
+    scl_view in;
     SCL_TRY(scl_plan_input_view(p, 0, &in));
     t->crop.out = in.h;
     return scl_crop_fwd(t->dev, &t->crop, t->frame, 0, f->width, f->height, 3, reqs, m, t->reqbuf, &in);
@@ -233,11 +233,11 @@ static siamcl_status crop_into(siamcl_tracker *t, const siamcl_image *f, siamcl_
 
 /* blocking = 0: enqueued only (a later blocking call on the queue completes it). */
 static siamcl_status read_output(siamcl_tracker *t, siamcl_plan *p, int i, float *dst, size_t count, int blocking) {
-    scl_tensor v;
+    scl_view v;
     SCL_TRY(scl_plan_output_view(p, i, &v));
-    if (scl_tensor_count(&v) != count)
+    if (scl_view_count(&v) != count)
         return scl_fail(SIAMCL_ERR_SHAPE, "tracker: output %d holds %zu values, expected %zu", i,
-                        scl_tensor_count(&v), count);
+                        scl_view_count(&v), count);
     if (!blocking)
         SCL_CL(scl_queue_read(t->dev, SCL_Q_MAIN, v.mem, v.off * sizeof(float), count * sizeof(float), dst),
                "tracker output");
@@ -285,11 +285,11 @@ static siamcl_status update_siamfc(siamcl_tracker *t, const siamcl_image *f) {
     double t0 = scl_now_ms();
     SCL_TRY(crop_into(t, f, t->xplan, reqs, t->batch));
     SCL_TRY(siamcl_plan_run(t->xplan));
-    scl_tensor zf, xf;
+    scl_view zf, xf;
     SCL_TRY(scl_plan_output_view(t->zplan, 0, &zf));
     SCL_TRY(scl_plan_output_view(t->xplan, 0, &xf));
     int n = d->score_size;
-    scl_tensor r = scl_tensor_make(t->resp, t->batch, 1, n, n);
+    scl_view r = scl_view_make(t->resp, t->batch, 1, n, n);
     SCL_TRY(scl_xcorr_fwd(t->dev, (float)d->head_scale, (float)d->head_bias, &zf, &xf, &r));
     size_t count = (size_t)t->batch * n * n;
     SCL_TRY(scl_buffer_read(t->dev, t->resp, 0, count * sizeof(float), t->host));

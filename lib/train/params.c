@@ -133,11 +133,11 @@ siamcl_status scl_tparams_zero_grad(scl_tparams *ps) {
     return scl_buffer_zero(ps->dev, ps->g, 0, ps->total * sizeof(float));
 }
 
-scl_tensor scl_tparams_view(const scl_tparams *ps, int i, int grad) {
+scl_view scl_tparams_view(const scl_tparams *ps, int i, int grad) {
     const scl_tparam *p = &ps->p[i];
     int d[4] = {1, 1, 1, 1};
     for (int k = 0; k < p->dims.rank && k < 4; k++) d[4 - p->dims.rank + k] = (int)p->dims.d[k];
-    scl_tensor t = scl_tensor_make(grad ? ps->g : ps->w, d[0], d[1], d[2], d[3]);
+    scl_view t = scl_view_make(grad ? ps->g : ps->w, d[0], d[1], d[2], d[3]);
     t.off = p->off;
     return t;
 }

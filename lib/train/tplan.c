@@ -41,12 +41,12 @@ static int has_bwd(const scl_node *n) {
     }
 }
 
-static scl_tensor view(const scl_tplan *t, int v, int grad) {
+static scl_view view(const scl_tplan *t, int v, int grad) {
     if (t->g->vals[v].kind == SCL_V_CONST) return scl_tparams_view(t->ps, t->ps->of_value[v], grad);
     int d[4] = {1, 1, 1, 1};
     const scl_dims *s = &t->dims[v];
     for (int k = 0; k < s->rank; k++) d[4 - s->rank + k] = (int)s->d[k];
-    return scl_tensor_make(grad ? t->grad[v] : t->act[v], d[0], d[1], d[2], d[3]);
+    return scl_view_make(grad ? t->grad[v] : t->act[v], d[0], d[1], d[2], d[3]);
 }
 
 static siamcl_status conv_params(const scl_tplan *t, const scl_node *n, scl_conv_params *c) {
@@ -89,17 +89,17 @@ static int conv_fuses_relu(const scl_tplan *t, const scl_node *n) {
 }
 
 /* BatchNormalization's x as [N, C, P] (channels on axis 1 at any rank). */
-static scl_tensor bn_view(const scl_tplan *t, int v, int grad) {
+static scl_view bn_view(const scl_tplan *t, int v, int grad) {
     const scl_dims *d = &t->dims[v];
     int64_t p = 1;
     for (int k = 2; k < d->rank; k++) p *= d->d[k];
-    scl_tensor x = scl_tensor_make(grad ? t->grad[v] : t->act[v], (int)d->d[0], d->rank > 1 ? (int)d->d[1] : 1,
+    scl_view x = scl_view_make(grad ? t->grad[v] : t->act[v], (int)d->d[0], d->rank > 1 ? (int)d->d[1] : 1,
                                    (int)p, 1);
     return x;
 }
 
 static scl_bn_tensors bn_tensors(const scl_tplan *t, const scl_node *n, int ni) {
-    scl_tensor g = view(t, n->a.bn.gamma, 0), b = view(t, n->a.bn.beta, 0), m = view(t, n->a.bn.mean, 0),
+    scl_view g = view(t, n->a.bn.gamma, 0), b = view(t, n->a.bn.beta, 0), m = view(t, n->a.bn.mean, 0),
                v = view(t, n->a.bn.var, 0);
     scl_bn_tensors bt = {g.mem, b.mem, m.mem, v.mem, t->bn_saved[ni], g.off, b.off, m.off, v.off,
                          n->a.bn.eps, n->a.bn.momentum, t->training};
@@ -108,12 +108,12 @@ static scl_bn_tensors bn_tensors(const scl_tplan *t, const scl_node *n, int ni) 
 
 static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
     scl_device *dev = t->dev;
-    scl_tensor x = view(t, n->in[0], 0), y = view(t, n->out, 0);
+    scl_view x = view(t, n->in[0], 0), y = view(t, n->out, 0);
     switch (n->op) {
     case SCL_GOP_CONV: {
         scl_conv_params c;
         SCL_TRY(conv_params(t, n, &c));
-        scl_tensor w = view(t, n->in[1], 0), b = n->nin > 2 && n->in[2] >= 0 ? view(t, n->in[2], 0) : w;
+        scl_view w = view(t, n->in[1], 0), b = n->nin > 2 && n->in[2] >= 0 ? view(t, n->in[2], 0) : w;
         int hb = n->nin > 2 && n->in[2] >= 0;
         if (conv_fuses_relu(t, n)) c.act.act = SCL_ACT_RELU;
         return scl_conv2d_fwd(dev, &c, &x, w.mem, w.off, hb ? b.mem : NULL, hb ? b.off : 0, NULL, t->ws, &y);
@@ -130,20 +130,20 @@ static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
     }
     case SCL_GOP_ADD: {
         scl_act_params a = {SCL_ACT_NONE, 0, 0};
-        scl_tensor b = view(t, n->in[1], 0);
+        scl_view b = view(t, n->in[1], 0);
         return scl_binary_fwd(dev, SCL_BIN_ADD, &a, &x, &b, &y);
     }
     case SCL_GOP_GEMM: {
         int m, nn, k;
         gemm_geom(t, n, &m, &nn, &k);
-        scl_tensor b = view(t, n->in[1], 0);
+        scl_view b = view(t, n->in[1], 0);
         int tb = n->a.gemm.trans_b;
         return scl_gemm_train(dev, 0, tb, m, nn, k, n->a.gemm.alpha, x.mem, x.off, k, b.mem, b.off, tb ? k : nn, 0.0f,
                               y.mem, y.off, nn);
     }
     case SCL_GOP_BN: {
         scl_bn_tensors bt = bn_tensors(t, n, (int)(n - t->g->nodes));
-        scl_tensor bx = bn_view(t, n->in[0], 0), by = bn_view(t, n->out, 0);
+        scl_view bx = bn_view(t, n->in[0], 0), by = bn_view(t, n->out, 0);
         return scl_bn_fwd(dev, &bt, t->training, &bx, &by);
     }
     case SCL_GOP_RESHAPE: return SIAMCL_OK; /* aliased */
@@ -163,14 +163,14 @@ static siamcl_status gemm_bwd(scl_tplan *t, const scl_node *n) {
     int m, nn, k, tb = n->a.gemm.trans_b;
     gemm_geom(t, n, &m, &nn, &k);
     float al = n->a.gemm.alpha;
-    scl_tensor a = view(t, n->in[0], 0), b = view(t, n->in[1], 0), dy = view(t, n->out, 1);
+    scl_view a = view(t, n->in[0], 0), b = view(t, n->in[1], 0), dy = view(t, n->out, 1);
     if (wants_grad(t, n->in[0])) { /* dA [m,k] += alpha dY [m,n] op(B)^T */
-        scl_tensor da = view(t, n->in[0], 1);
+        scl_view da = view(t, n->in[0], 1);
         SCL_TRY(scl_gemm_train(t->dev, 0, !tb, m, k, nn, al, dy.mem, dy.off, nn, b.mem, b.off, tb ? k : nn, 1.0f,
                                da.mem, da.off, k));
     }
     if (wants_grad(t, n->in[1])) {
-        scl_tensor db = view(t, n->in[1], 1);
+        scl_view db = view(t, n->in[1], 1);
         if (tb) /* dB [n,k] += alpha dY^T A */
             return scl_gemm_train(t->dev, 1, 0, nn, k, m, al, dy.mem, dy.off, nn, a.mem, a.off, k, 1.0f, db.mem,
                                   db.off, k);
@@ -183,20 +183,20 @@ static siamcl_status gemm_bwd(scl_tplan *t, const scl_node *n) {
 
 static siamcl_status node_bwd(scl_tplan *t, const scl_node *n) {
     scl_device *dev = t->dev;
-    scl_tensor x = view(t, n->in[0], 0), dy = view(t, n->out, 1), dx = view(t, n->in[0], 1);
+    scl_view x = view(t, n->in[0], 0), dy = view(t, n->out, 1), dx = view(t, n->in[0], 1);
     int gx = wants_grad(t, n->in[0]);
     switch (n->op) {
     case SCL_GOP_CONV: {
         scl_conv_params c;
         SCL_TRY(conv_params(t, n, &c));
-        scl_tensor w = view(t, n->in[1], 0), dw = view(t, n->in[1], 1);
+        scl_view w = view(t, n->in[1], 0), dw = view(t, n->in[1], 1);
         int hb = n->nin > 2 && n->in[2] >= 0;
-        scl_tensor db = hb ? view(t, n->in[2], 1) : dw;
+        scl_view db = hb ? view(t, n->in[2], 1) : dw;
         return scl_conv2d_bwd(dev, &c, &x, w.mem, w.off, &dy, gx ? &dx : NULL, dw.mem, dw.off, hb ? db.mem : NULL,
                               hb ? db.off : 0, t->ws);
     }
     case SCL_GOP_RELU: {
-        scl_tensor y = view(t, n->out, 0);
+        scl_view y = view(t, n->out, 0);
         return gx ? scl_relu_bwd(dev, &y, &dy, &dx) : SIAMCL_OK;
     }
     case SCL_GOP_MAXPOOL: {
@@ -207,15 +207,15 @@ static siamcl_status node_bwd(scl_tplan *t, const scl_node *n) {
     case SCL_GOP_ADD:
         for (int i = 0; i < 2; i++)
             if (wants_grad(t, n->in[i])) {
-                scl_tensor d = view(t, n->in[i], 1);
+                scl_view d = view(t, n->in[i], 1);
                 SCL_TRY(scl_reduce_acc(dev, &dy, &d));
             }
         return SIAMCL_OK;
     case SCL_GOP_GEMM: return gemm_bwd(t, n);
     case SCL_GOP_BN: {
         scl_bn_tensors bt = bn_tensors(t, n, (int)(n - t->g->nodes));
-        scl_tensor bx = bn_view(t, n->in[0], 0), bdy = bn_view(t, n->out, 1), bdx = bn_view(t, n->in[0], 1);
-        scl_tensor dg = view(t, n->a.bn.gamma, 1), db = view(t, n->a.bn.beta, 1);
+        scl_view bx = bn_view(t, n->in[0], 0), bdy = bn_view(t, n->out, 1), bdx = bn_view(t, n->in[0], 1);
+        scl_view dg = view(t, n->a.bn.gamma, 1), db = view(t, n->a.bn.beta, 1);
         return scl_bn_bwd(dev, &bt, &bx, &bdy, gx ? &bdx : NULL, dg.mem, dg.off, db.mem, db.off, t->ws);
     }
     case SCL_GOP_RESHAPE: return SIAMCL_OK; /* aliased */
@@ -228,14 +228,14 @@ static siamcl_status node_bwd(scl_tplan *t, const scl_node *n) {
 static siamcl_status node_ws(scl_tplan *t, const scl_node *n, size_t *bytes) {
     *bytes = 0;
     if (n->op == SCL_GOP_MAXPOOL) {
-        scl_tensor y = view(t, n->out, 0);
+        scl_view y = view(t, n->out, 0);
         *bytes = scl_maxpool_bwd_workspace_bytes(&y);
     }
     if (n->op == SCL_GOP_BN) *bytes = 2 * (size_t)bn_view(t, n->in[0], 0).c * sizeof(float);
     if (n->op != SCL_GOP_CONV) return SIAMCL_OK;
     scl_conv_params c;
     SCL_TRY(conv_params(t, n, &c));
-    scl_tensor x = view(t, n->in[0], 0), y = view(t, n->out, 0);
+    scl_view x = view(t, n->in[0], 0), y = view(t, n->out, 0);
     size_t f = scl_conv2d_workspace_bytes(&c, &x, &y), b = scl_conv2d_bwd_workspace_bytes(&c, &x, &y);
     *bytes = f > b ? f : b;
     return SIAMCL_OK;
@@ -421,9 +421,9 @@ void scl_tplan_free(scl_tplan *t) {
     scl_free(t);
 }
 
-scl_tensor scl_tplan_input(const scl_tplan *t) { return view(t, t->in, 0); }
-scl_tensor scl_tplan_output(const scl_tplan *t) { return view(t, t->out, 0); }
-scl_tensor scl_tplan_output_grad(const scl_tplan *t) { return view(t, t->out, 1); }
+scl_view scl_tplan_input(const scl_tplan *t) { return view(t, t->in, 0); }
+scl_view scl_tplan_output(const scl_tplan *t) { return view(t, t->out, 0); }
+scl_view scl_tplan_output_grad(const scl_tplan *t) { return view(t, t->out, 1); }
 
 siamcl_status scl_tplan_forward(scl_tplan *t) {
     for (int k = 0; k < t->g->norder; k++) SCL_TRY(node_fwd(t, &t->g->nodes[t->g->order[k]]));

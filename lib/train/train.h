@@ -47,7 +47,7 @@ int scl_tparams_find(const scl_tparams *ps, const char *name);
 /* Zero every gradient (enqueued). */
 siamcl_status scl_tparams_zero_grad(scl_tparams *ps);
 /* The 4-D view of parameter i in the weights (grad = 0) or gradients (grad = 1). */
-scl_tensor scl_tparams_view(const scl_tparams *ps, int i, int grad);
+scl_view scl_tparams_view(const scl_tparams *ps, int i, int grad);
 /* Name of the first parameter with a NaN or infinite gradient, NULL if none (blocking read). */
 siamcl_status scl_tparams_bad_grad(const scl_tparams *ps, const char **name);
 
@@ -70,10 +70,10 @@ siamcl_status scl_tplan_check(const scl_graph *g);
 siamcl_status scl_tplan_create(const scl_graph *g, scl_tparams *ps, const scl_dims *in_dims, int training,
                                scl_tplan **out);
 void scl_tplan_free(scl_tplan *t);
-scl_tensor scl_tplan_input(const scl_tplan *t);
-scl_tensor scl_tplan_output(const scl_tplan *t);
+scl_view scl_tplan_input(const scl_tplan *t);
+scl_view scl_tplan_output(const scl_tplan *t);
 /* The output's gradient: written by a loss after scl_tplan_zero_grad. */
-scl_tensor scl_tplan_output_grad(const scl_tplan *t);
+scl_view scl_tplan_output_grad(const scl_tplan *t);
 siamcl_status scl_tplan_forward(scl_tplan *t);
 /* Zero the plan's activation gradients (not the parameters'). */
 siamcl_status scl_tplan_zero_grad(scl_tplan *t);
@@ -84,12 +84,12 @@ void scl_tplan_memory(const scl_tplan *t, size_t *grad_bytes, size_t *grad_naive
 
 /* ---- loss.c (+ cl/loss.cl) ---- */
 /* Each writes per-item losses to loss (N floats) and the mean's gradient to de. */
-siamcl_status scl_loss_contrastive(scl_device *dev, const scl_tensor *e, cl_mem labels, float margin,
-                                   scl_tensor *de, cl_mem loss, int n);
-siamcl_status scl_loss_triplet(scl_device *dev, const scl_tensor *e, float margin, float eps, scl_tensor *de,
+siamcl_status scl_loss_contrastive(scl_device *dev, const scl_view *e, cl_mem labels, float margin,
+                                   scl_view *de, cl_mem loss, int n);
+siamcl_status scl_loss_triplet(scl_device *dev, const scl_view *e, float margin, float eps, scl_view *de,
                                cl_mem loss, int n);
-siamcl_status scl_loss_logistic(scl_device *dev, const scl_tensor *r, cl_mem labels, cl_mem weights,
-                                scl_tensor *dr, cl_mem loss);
+siamcl_status scl_loss_logistic(scl_device *dev, const scl_view *r, cl_mem labels, cl_mem weights,
+                                scl_view *dr, cl_mem loss);
 /* SiamFC's labels and weights for a size x size response map: +1 within
  * radius/stride cells of the centre, else -1; weights 0.5/#pos and 0.5/#neg. */
 void scl_logistic_labels(int size, float radius, float stride, float *labels, float *weights);

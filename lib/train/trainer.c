@@ -105,7 +105,7 @@ static siamcl_status alloc_bufs(siamcl_trainer *t) {
     SCL_TRY(scl_buffer_alloc(t->dev, nloss * sizeof(float), &t->loss));
     if (p->loss == SIAMCL_LOSS_CONTRASTIVE) SCL_TRY(scl_buffer_alloc(t->dev, nloss * sizeof(float), &t->labels));
     if (p->loss != SIAMCL_LOSS_LOGISTIC) return SIAMCL_OK;
-    scl_tensor z = scl_tplan_output(t->tmpl), x = scl_tplan_output(t->main);
+    scl_view z = scl_tplan_output(t->tmpl), x = scl_tplan_output(t->main);
     if (z.h > x.h || z.w > x.w || z.h != z.w || x.h != x.w)
         return scl_fail(SIAMCL_ERR_SHAPE, "training: template features %dx%d do not fit search features %dx%d", z.h,
                         z.w, x.h, x.w);
@@ -196,13 +196,13 @@ static size_t item_floats(const siamcl_trainer *t) { return (size_t)scl_dims_cou
 /* The embedding losses: upload every side into the stacked input, run, loss. */
 static siamcl_status embed_loss(siamcl_trainer *t, const float *const *in, const float *labels) {
     const int B = t->p.batch;
-    scl_tensor x = scl_tplan_input(t->main);
+    scl_view x = scl_tplan_input(t->main);
     size_t side = (size_t)B * item_floats(t) * sizeof(float);
     for (int s = 0; s < sides(t); s++) SCL_TRY(scl_buffer_write(t->dev, x.mem, x.off * 4 + s * side, side, in[s]));
     SCL_TRY(scl_tplan_forward(t->main));
     SCL_TRY(scl_tparams_zero_grad(t->ps));
     SCL_TRY(scl_tplan_zero_grad(t->main));
-    scl_tensor e = scl_tplan_output(t->main), de = scl_tplan_output_grad(t->main);
+    scl_view e = scl_tplan_output(t->main), de = scl_tplan_output_grad(t->main);
     if (t->p.loss == SIAMCL_LOSS_CONTRASTIVE) {
         SCL_TRY(scl_buffer_write(t->dev, t->labels, 0, (size_t)B * sizeof(float), labels));
         return scl_loss_contrastive(t->dev, &e, t->labels, t->p.margin, &de, t->loss, B);
@@ -213,16 +213,16 @@ static siamcl_status embed_loss(siamcl_trainer *t, const float *const *in, const
 /* SiamFC: both branches, the head (scale * xcorr + bias), the loss and the head's backward. */
 static siamcl_status logistic_loss(siamcl_trainer *t, const float *const *in) {
     const siamcl_train_params *p = &t->p;
-    scl_tensor zi = scl_tplan_input(t->tmpl), xi = scl_tplan_input(t->main);
-    SCL_TRY(scl_buffer_write(t->dev, zi.mem, zi.off * 4, scl_tensor_count(&zi) * 4, in[0]));
-    SCL_TRY(scl_buffer_write(t->dev, xi.mem, xi.off * 4, scl_tensor_count(&xi) * 4, in[1]));
+    scl_view zi = scl_tplan_input(t->tmpl), xi = scl_tplan_input(t->main);
+    SCL_TRY(scl_buffer_write(t->dev, zi.mem, zi.off * 4, scl_view_count(&zi) * 4, in[0]));
+    SCL_TRY(scl_buffer_write(t->dev, xi.mem, xi.off * 4, scl_view_count(&xi) * 4, in[1]));
     SCL_TRY(scl_tplan_forward(t->tmpl));
     SCL_TRY(scl_tplan_forward(t->main));
-    scl_tensor z = scl_tplan_output(t->tmpl), x = scl_tplan_output(t->main);
+    scl_view z = scl_tplan_output(t->tmpl), x = scl_tplan_output(t->main);
     int r = x.h - z.h + 1;
-    scl_tensor resp = scl_tensor_make(t->resp, p->batch, 1, r, r), dresp = resp;
+    scl_view resp = scl_view_make(t->resp, p->batch, 1, r, r), dresp = resp;
     dresp.mem = t->dresp;
-    scl_tensor bias = scl_tparams_view(t->ps, t->head, 0), dbias = scl_tparams_view(t->ps, t->head, 1);
+    scl_view bias = scl_tparams_view(t->ps, t->head, 0), dbias = scl_tparams_view(t->ps, t->head, 1);
     scl_act_params none = {SCL_ACT_NONE, 0, 0};
     SCL_TRY(scl_xcorr_fwd(t->dev, p->head_scale, 0.0f, &z, &x, &resp));
     SCL_TRY(scl_binary_fwd(t->dev, SCL_BIN_ADD, &none, &resp, &bias, &resp));
@@ -231,7 +231,7 @@ static siamcl_status logistic_loss(siamcl_trainer *t, const float *const *in) {
     SCL_TRY(scl_tplan_zero_grad(t->main));
     SCL_TRY(scl_loss_logistic(t->dev, &resp, t->labels, t->weights, &dresp, t->loss));
     SCL_TRY(scl_reduce_acc(t->dev, &dresp, &dbias));
-    scl_tensor dz = scl_tplan_output_grad(t->tmpl), dx = scl_tplan_output_grad(t->main);
+    scl_view dz = scl_tplan_output_grad(t->tmpl), dx = scl_tplan_output_grad(t->main);
     return scl_xcorr_bwd(t->dev, p->head_scale, &z, &x, &dresp, &dz, &dx);
 }
 
@@ -373,9 +373,9 @@ siamcl_status siamcl_trainer_write_grads(siamcl_trainer *t, const float *src, si
 
 size_t siamcl_trainer_output_size(const siamcl_trainer *t) {
     if (!t) return 0;
-    scl_tensor y = scl_tplan_output(t->main);
+    scl_view y = scl_tplan_output(t->main);
     int items = t->p.loss == SIAMCL_LOSS_LOGISTIC ? t->p.batch : t->p.batch * sides(t);
-    return scl_tensor_count(&y) / (size_t)items;
+    return scl_view_count(&y) / (size_t)items;
 }
 
 siamcl_shape siamcl_trainer_input_shape(const siamcl_trainer *t) {
@@ -397,11 +397,11 @@ siamcl_status siamcl_trainer_embed(siamcl_trainer *t, const float *inputs, int n
         SCL_TRY(make_plan(t, n, 0, 0, &t->eval));
         t->eval_n = n;
     }
-    scl_tensor x = scl_tplan_input(t->eval), y = scl_tplan_output(t->eval);
-    if (out_count != scl_tensor_count(&y))
+    scl_view x = scl_tplan_input(t->eval), y = scl_tplan_output(t->eval);
+    if (out_count != scl_view_count(&y))
         return scl_fail(SIAMCL_ERR_SHAPE, "siamcl_trainer_embed: %zu output floats, not %zu", out_count,
-                        scl_tensor_count(&y));
-    SCL_TRY(scl_buffer_write(t->dev, x.mem, x.off * 4, scl_tensor_count(&x) * 4, inputs));
+                        scl_view_count(&y));
+    SCL_TRY(scl_buffer_write(t->dev, x.mem, x.off * 4, scl_view_count(&x) * 4, inputs));
     SCL_TRY(scl_tplan_forward(t->eval));
     return scl_buffer_read(t->dev, y.mem, y.off * 4, out_count * 4, out);
 }
