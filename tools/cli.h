@@ -65,6 +65,11 @@ typedef struct cli_opt {
  * naming it went to stderr); -1: --help printed. */
 int cli_parse_opts(const char *cmd, int argc, char **argv, const cli_opt *opts, void (*usage)(FILE *));
 
+/* order[0..n) = 0..n-1 sorted by key descending, equal keys in index order. */
+void cli_order_desc(const double *key, int n, int *order);
+/* A progress bar of `width` characters, '#' for done of total, '.' for the rest. */
+void cli_bar(char *out, int width, long done, long total);
+
 int cli_make_dirs(const char *path);     /* mkdir -p; 0 (with a message) on failure */
 int cli_is_video_name(const char *path); /* .mp4, .mkv, .avi, ... */
 

@@ -59,6 +59,35 @@ int cli_parse_box(const char *opt, const char *s, siamcl_box *b) {
     return 1;
 }
 
+typedef struct keyed {
+    double key;
+    int index;
+} keyed;
+
+static int by_key_desc(const void *a, const void *b) {
+    const keyed *x = a, *y = b;
+    if (x->key != y->key) return x->key > y->key ? -1 : 1;
+    return x->index - y->index;
+}
+
+void cli_order_desc(const double *key, int n, int *order) {
+    keyed *k = malloc((size_t)(n > 0 ? n : 1) * sizeof *k);
+    if (!k) { /* keep the index order: a valid, if unsorted, order */
+        for (int i = 0; i < n; i++) order[i] = i;
+        return;
+    }
+    for (int i = 0; i < n; i++) k[i].key = key[i], k[i].index = i;
+    qsort(k, (size_t)n, sizeof *k, by_key_desc);
+    for (int i = 0; i < n; i++) order[i] = k[i].index;
+    free(k);
+}
+
+void cli_bar(char *out, int width, long done, long total) {
+    int fill = total > 0 ? (int)(done * width / total) : width;
+    for (int i = 0; i < width; i++) out[i] = i < fill ? '#' : '.';
+    out[width] = 0;
+}
+
 int cli_make_dirs(const char *path) {
     char p[4096];
     if (!path || !*path || snprintf(p, sizeof p, "%s", path) >= (int)sizeof p) return 0;

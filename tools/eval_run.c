@@ -117,7 +117,6 @@ static void drain(shard *sh, int wait_all) {
 typedef struct frame_state {
     shard *sh;
     const char *name;
-    int index, count;
     double t0, last;
 } frame_state;
 
@@ -129,10 +128,8 @@ static void on_frame(void *user, int k, int n) {
     double t = cli_now_s();
     if (!fs->sh->tty || (k < n && t - fs->last < 0.2)) return;
     fs->last = t;
-    int bar = 30, fill = n > 0 ? (int)((double)k / n * bar) : bar;
     char b[64];
-    for (int i = 0; i < bar; i++) b[i] = i < fill ? '#' : '.';
-    b[bar] = 0;
+    cli_bar(b, 30, k, n);
     double dt = t - fs->t0;
     fprintf(stderr, "\r%-14.14s [%s] %5d/%-5d %6.1f fps ", fs->name, b, k, n, dt > 0 ? k / dt : 0);
     fflush(stderr);
@@ -162,26 +159,24 @@ static int plan_list(shard *sh, const char *dataset, const char *out, const char
 
 /* Largest first, each to the rank with the fewest frames (ties: the lower rank). */
 static void split(shard *sh) {
-    int ranks = dist_size(), *order = malloc((size_t)sh->ns * sizeof *order);
-    double *load = calloc((size_t)ranks, sizeof *load);
-    int m = 0;
-    for (int i = 0; i < sh->ns; i++)
-        if (sh->owner[i] >= 0) order[m++] = i;
-    for (int a = 1; a < m; a++) /* insertion sort: stable, by frames descending */
-        for (int b = a; b > 0 && sh->seqs[order[b]].frames > sh->seqs[order[b - 1]].frames; b--) {
-            int t = order[b];
-            order[b] = order[b - 1];
-            order[b - 1] = t;
-        }
+    int ranks = dist_size(), n = sh->ns + 1, m = 0;
+    int *todo = malloc((size_t)n * sizeof *todo), *order = malloc((size_t)n * sizeof *order);
+    double *frames = calloc((size_t)n, sizeof *frames), *load = calloc((size_t)ranks, sizeof *load);
+    for (int i = 0; i < sh->ns; i++) sh->todo += sh->owner[i] >= 0; /* the rest stays with rank 0 */
+    for (int i = 0; todo && frames && order && load && i < sh->ns; i++)
+        if (sh->owner[i] >= 0) todo[m] = i, frames[m++] = sh->seqs[i].frames;
+    if (m) cli_order_desc(frames, m, order);
     for (int k = 0; k < m; k++) {
         int best = 0;
         for (int r = 1; r < ranks; r++)
             if (load[r] < load[best]) best = r;
-        sh->owner[order[k]] = best;
-        load[best] += sh->seqs[order[k]].frames;
+        int i = todo[order[k]];
+        sh->owner[i] = best;
+        load[best] += sh->seqs[i].frames;
     }
-    sh->todo = m;
+    free(todo);
     free(order);
+    free(frames);
     free(load);
 }
 
@@ -211,7 +206,7 @@ static void track_share(shard *sh, int device) {
     for (int i = 0; i < sh->ns; i++) {
         if (sh->owner[i] != me) continue;
         eval_track_out r = {0};
-        frame_state fs = {sh, sh->seqs[i].name, i, sh->todo, cli_now_s(), 0};
+        frame_state fs = {sh, sh->seqs[i].name, cli_now_s(), 0};
         m.seq = i;
         m.ok = trk && eval_track_seq(trk, &sh->seqs[i], sh->otb2013, 0, on_frame, &fs, &r, m.err, sizeof m.err) == 0;
         m.n = m.ok ? r.n : 0;

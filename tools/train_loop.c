@@ -29,15 +29,12 @@ static float lr_at(const train_opts *o, float lr0, int epoch) {
 }
 
 void train_progress(const train_progress_state *s, int epoch, int epochs, int step, int steps, double loss) {
-    if (!s->tty && step < steps) return;
+    if ((!s->tty && step < steps) || dist_rank() != 0) return;
     double el = cli_now_s() - s->t0;
     double rate = s->done > 0 && el > 0 ? s->done / el : 0;
     double eta = rate > 0 ? (s->total - s->done) / rate : 0;
-    int width = 24, fill = steps ? (int)((long)step * width / steps) : width;
     char bar[32];
-    for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
-    bar[width] = 0;
-    if (dist_rank() != 0) return;
+    cli_bar(bar, 24, step, steps);
     fprintf(stderr, "%sepoch %d/%d [%s] step %d/%d  loss %.5f  lr %.3g  %.1f steps/s  ETA %d:%02d ",
             s->tty ? "\r" : "", epoch, epochs, bar, step, steps, loss, s->lr, rate, (int)eta / 60, (int)eta % 60);
     if (step == steps) fputc('\n', stderr);

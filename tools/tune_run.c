@@ -16,7 +16,7 @@ enum { TAG_TASK = 21, TAG_DONE = 22 };
 
 typedef struct tune_task {
     int id; /* index in the phase; < 0: stop */
-    int set, seq;
+    int trial, set, seq;
     double v[TUNE_MAX_PARAMS];
 } tune_task;
 
@@ -31,11 +31,9 @@ typedef struct tune_done {
 typedef struct phase {
     tune_job *j;
     tune_task *tasks;
-    int *trial;                 /* [ntasks] trial index of each task */
     siamcl_eval_curves *curves; /* [count * nseqs], (trial - first) * nseqs + seq */
     int ntasks, next, issued, done, failed;
     int first, nseqs;
-    const tune_trial *t;
 } phase;
 
 /* One tracker run on this rank. */
@@ -69,13 +67,13 @@ static void record(phase *ph, const tune_done *d) {
     ph->done++;
     const tune_task *k = &ph->tasks[d->id];
     if (!d->ok) {
-        fprintf(stderr, "siamcl tune: rank %d failed on trial %d, %s: %s\n", d->rank, ph->trial[d->id] + 1,
+        fprintf(stderr, "siamcl tune: rank %d failed on trial %d, %s: %s\n", d->rank, k->trial + 1,
                 j->sets[k->set][k->seq].name, d->err);
         ph->failed = 1;
         ph->next = ph->ntasks; /* hand out no more: finish what runs, then report */
         return;
     }
-    ph->curves[(size_t)(ph->trial[d->id] - ph->first) * ph->nseqs + k->seq] = d->c;
+    ph->curves[(size_t)(k->trial - ph->first) * ph->nseqs + k->seq] = d->c;
     j->rank_tasks[d->rank]++;
     j->rank_secs[d->rank] += d->secs;
     j->frames += d->frames;
@@ -109,39 +107,31 @@ static void on_frame(void *user, int k, int n) {
     service(user, 0);
 }
 
-static int cmp_task(const void *a, const void *b, const phase *ph) {
-    const tune_task *x = a, *y = b;
-    int fx = ph->j->sets[x->set][x->seq].frames, fy = ph->j->sets[y->set][y->seq].frames;
-    if (fx != fy) return fx > fy ? -1 : 1;
-    return x->id - y->id;
-}
-
-/* Tasks of the trials not done yet, longest sequences first (stable). */
+/* Tasks of the trials not done yet, longest sequences first (then in trial, sequence order). */
 static int make_tasks(phase *ph, const tune_trial *t, int count, int set) {
-    tune_job *j = ph->j;
-    ph->tasks = malloc((size_t)(count * ph->nseqs + 1) * sizeof *ph->tasks);
-    ph->trial = malloc((size_t)(count * ph->nseqs + 1) * sizeof *ph->trial);
-    ph->curves = calloc((size_t)(count * ph->nseqs + 1), sizeof *ph->curves);
-    if (!ph->tasks || !ph->trial || !ph->curves) return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tune tasks");
-    int n = 0;
-    for (int i = ph->first; i < ph->first + count; i++)
-        for (int s = 0; s < ph->nseqs && !t[i].done; s++) {
-            tune_task *k = &ph->tasks[n];
-            k->id = n, k->set = set, k->seq = s;
-            memcpy(k->v, t[i].v, sizeof k->v);
-            ph->trial[n++] = i;
+    size_t cap = (size_t)count * ph->nseqs + 1;
+    tune_task *all = malloc(cap * sizeof *all);
+    double *frames = calloc(cap, sizeof *frames);
+    int *order = malloc(cap * sizeof *order);
+    ph->tasks = malloc(cap * sizeof *ph->tasks);
+    ph->curves = calloc(cap, sizeof *ph->curves);
+    int n = 0, ok = all && frames && order && ph->tasks && ph->curves;
+    for (int i = ph->first; ok && i < ph->first + count; i++)
+        for (int s = 0; s < ph->nseqs && !t[i].done; s++, n++) {
+            all[n] = (tune_task){.trial = i, .set = set, .seq = s};
+            memcpy(all[n].v, t[i].v, sizeof all[n].v);
+            frames[n] = ph->j->sets[set][s].frames;
         }
-    for (int a = 1; a < n; a++) /* insertion sort, carrying the trial index along */
-        for (int b = a; b > 0 && cmp_task(&ph->tasks[b], &ph->tasks[b - 1], ph) < 0; b--) {
-            tune_task tk = ph->tasks[b];
-            ph->tasks[b] = ph->tasks[b - 1], ph->tasks[b - 1] = tk;
-            int tr = ph->trial[b];
-            ph->trial[b] = ph->trial[b - 1], ph->trial[b - 1] = tr;
-        }
-    for (int i = 0; i < n; i++) ph->tasks[i].id = i;
-    ph->ntasks = n;
-    (void)j;
-    return 0;
+    if (ok) cli_order_desc(frames, n, order);
+    for (int k = 0; ok && k < n; k++) {
+        ph->tasks[k] = all[order[k]];
+        ph->tasks[k].id = k;
+    }
+    ph->ntasks = ok ? n : 0;
+    free(all);
+    free(frames);
+    free(order);
+    return ok ? 0 : cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tune tasks");
 }
 
 /* The trials' scores: OTB averages over the sequences (fixed order). */
@@ -177,7 +167,6 @@ int tune_phase(tune_job *j, tune_trial *t, int first, int count, int set) {
     if (!rc && ph.failed) rc = 1;
     if (!rc) rc = score(&ph, t, count);
     free(ph.tasks);
-    free(ph.trial);
     free(ph.curves);
     return rc;
 }

@@ -75,23 +75,16 @@ static double gauss(uint64_t *r) {
     return sqrt(-2.0 * log(u > 0 ? u : 1e-300)) * cos(6.283185307179586 * v);
 }
 
-static int by_score(const void *a, const void *b, const tune_trial *t) {
-    int i = *(const int *)a, k = *(const int *)b;
-    if (t[i].auc != t[k].auc) return t[i].auc > t[k].auc ? -1 : 1;
-    return i - k;
-}
-
-/* Indices of the done trials before `first`, best first (insertion sort: n is small). */
+/* Indices of the done trials before `first`, best first (equal AUCs: the earlier). */
 static int ranked(const tune_trial *t, int first, int *idx) {
-    int n = 0;
-    for (int i = 0; i < first; i++)
-        if (t[i].done) idx[n++] = i;
-    for (int a = 1; a < n; a++)
-        for (int b = a; b > 0 && by_score(&idx[b], &idx[b - 1], t) < 0; b--) {
-            int x = idx[b];
-            idx[b] = idx[b - 1];
-            idx[b - 1] = x;
-        }
+    int n = 0, *done = malloc((size_t)(first > 0 ? first : 1) * sizeof *done);
+    double *auc = malloc((size_t)(first > 0 ? first : 1) * sizeof *auc);
+    for (int i = 0; done && auc && i < first; i++)
+        if (t[i].done) done[n] = i, auc[n++] = t[i].auc;
+    cli_order_desc(auc, n, idx);
+    for (int k = 0; k < n; k++) idx[k] = done[idx[k]];
+    free(done);
+    free(auc);
     return n;
 }
 
