@@ -151,6 +151,11 @@ int main(void) {
             CHECK_OK(siamcl_tracker_update(tb, seq[i], &bb, NULL));
             CHECK(memcmp(&ba, &bb, sizeof ba) == 0);
         }
+        /* the settings by key are the description's fields; a network key is none */
+        CHECK(siamcl_tracker_desc_setting(&tuned, "window_influence") == &tuned.window_influence);
+        CHECK(siamcl_tracker_desc_setting(&tuned, k == 0 ? "lr" : "scale_lr") == (k == 0 ? &tuned.lr : &tuned.scale_lr));
+        CHECK(siamcl_tracker_desc_setting(&tuned, "score_size") == NULL);
+        CHECK(siamcl_tracker_desc_setting(&tuned, "backbone") == NULL);
         siamcl_tracker_desc bad = tuned;
         bad.score_size++;
         CHECK_STATUS(siamcl_tracker_set_params(ta, &bad), SIAMCL_ERR_INVALID_ARGUMENT);

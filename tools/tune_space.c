@@ -21,26 +21,6 @@
 #include "train_cli.h"
 #include "tune_cli.h"
 
-typedef struct field {
-    const char *name;
-    size_t off;
-} field;
-
-static const field FIELDS[] = {
-    {"scale_step", offsetof(siamcl_tracker_desc, scale_step)},
-    {"scale_penalty", offsetof(siamcl_tracker_desc, scale_penalty)},
-    {"window_influence", offsetof(siamcl_tracker_desc, window_influence)},
-    {"scale_lr", offsetof(siamcl_tracker_desc, scale_lr)},
-    {"penalty_k", offsetof(siamcl_tracker_desc, penalty_k)},
-    {"lr", offsetof(siamcl_tracker_desc, lr)},
-};
-
-static double *slot(siamcl_tracker_desc *d, const char *name) {
-    for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++)
-        if (!strcmp(FIELDS[i].name, name)) return (double *)((char *)d + FIELDS[i].off);
-    return NULL;
-}
-
 void tune_space_of(const siamcl_tracker_desc *d, tune_space *s) {
     static const tune_space siamfc = {4,
                                       {"scale_step", "scale_penalty", "window_influence", "scale_lr"},
@@ -52,11 +32,11 @@ void tune_space_of(const siamcl_tracker_desc *d, tune_space *s) {
 
 void tune_get(const siamcl_tracker_desc *d, const tune_space *s, double *v) {
     siamcl_tracker_desc c = *d;
-    for (int i = 0; i < s->n; i++) v[i] = *slot(&c, s->name[i]);
+    for (int i = 0; i < s->n; i++) v[i] = *siamcl_tracker_desc_setting(&c, s->name[i]);
 }
 
 void tune_apply(siamcl_tracker_desc *d, const tune_space *s, const double *v) {
-    for (int i = 0; i < s->n; i++) *slot(d, s->name[i]) = v[i];
+    for (int i = 0; i < s->n; i++) *siamcl_tracker_desc_setting(d, s->name[i]) = v[i];
 }
 
 static double round_trip(const char *fmt, double v) {

@@ -100,6 +100,10 @@ SIAMCL_API siamcl_status siamcl_tracker_desc_load(const char *name, const char *
                                                   siamcl_tracker_desc *out);
 /* The same from text; `origin` names it in messages and gives the folder that
  * is searched last (may be NULL). */
+/* The tracking setting `key` of d (context, window_influence, min_size, scale_step,
+ * scale_penalty, scale_lr, scale_min, scale_max, penalty_k, lr: the description's
+ * keys), or NULL for another key: what siamcl_tracker_set_params may change. */
+SIAMCL_API double *siamcl_tracker_desc_setting(siamcl_tracker_desc *d, const char *key);
 SIAMCL_API siamcl_status siamcl_tracker_desc_parse(const char *text, const char *origin,
                                                    const char *search_path, siamcl_tracker_desc *out);
 

@@ -2,6 +2,7 @@
  * Parsed into a siamcl_tracker_desc; ONNX paths resolved on a search path.
  * The format is documented in the README ("Model descriptions"). */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +62,47 @@ static siamcl_status get_int(parser *p, const char *key, int *v, int lo, int hi)
     return SIAMCL_OK;
 }
 
+/* The tracking settings (what a tracker may change without rebuilding its
+ * networks): their keys, fields and ranges, for the parser, set_params and
+ * siamcl_tracker_desc_setting. siamfc: 1 SiamFC only, 0 NanoTrack only, -1 both. */
+typedef struct setting {
+    const char *key;
+    size_t off;
+    double lo, hi;
+    int siamfc;
+} setting;
+
+#define SETTING(k, lo, hi, fc) {#k, offsetof(siamcl_tracker_desc, k), lo, hi, fc}
+static const setting SETTINGS[] = {
+    SETTING(context, 0, 10, -1),        SETTING(window_influence, 0, 1, -1), SETTING(min_size, 0, 1e4, -1),
+    SETTING(scale_step, 1e-3, 10, 1),   SETTING(scale_penalty, 0, 10, 1),    SETTING(scale_lr, 0, 1, 1),
+    SETTING(scale_min, 1e-3, 1e3, 1),   SETTING(scale_max, 1e-3, 1e3, 1),    SETTING(penalty_k, 0, 100, 0),
+    SETTING(lr, 0, 1, 0),
+};
+#undef SETTING
+
+static const setting *setting_of(const char *key) {
+    for (size_t i = 0; i < sizeof SETTINGS / sizeof SETTINGS[0]; i++)
+        if (!strcmp(SETTINGS[i].key, key)) return &SETTINGS[i];
+    return NULL;
+}
+
+double *siamcl_tracker_desc_setting(siamcl_tracker_desc *d, const char *key) {
+    const setting *s = d && key ? setting_of(key) : NULL;
+    return s ? (double *)((char *)d + s->off) : NULL;
+}
+
+const char *scl_desc_setting_out_of_range(const siamcl_tracker_desc *d) {
+    int fc = d->kind == SIAMCL_TRACKER_SIAMFC;
+    for (size_t i = 0; i < sizeof SETTINGS / sizeof SETTINGS[0]; i++) {
+        const setting *s = &SETTINGS[i];
+        if (s->siamfc >= 0 && s->siamfc != fc) continue;
+        double v = *(const double *)((const char *)d + s->off);
+        if (!(v >= s->lo && v <= s->hi)) return s->key;
+    }
+    return fc && d->scale_max < d->scale_min ? "scale_max" : NULL;
+}
+
 static siamcl_status get_real(parser *p, const char *key, double *v, double lo, double hi) {
     entry *e = find(p, key);
     if (!e) return SIAMCL_OK;
@@ -75,6 +117,12 @@ static siamcl_status get_real(parser *p, const char *key, double *v, double lo, 
     }
     *v = x;
     return SIAMCL_OK;
+}
+
+/* A tracking setting, with its range from SETTINGS. */
+static siamcl_status get_setting(parser *p, const char *key, siamcl_tracker_desc *d) {
+    const setting *s = setting_of(key);
+    return get_real(p, key, siamcl_tracker_desc_setting(d, key), s->lo, s->hi);
 }
 
 static int readable(const char *path) {
@@ -246,9 +294,9 @@ static siamcl_status parse(parser *p, const char *text, const char *search, siam
     SCL_TRY(get_int(p, "instance_size", &d->instance_size, 8, 4096));
     SCL_TRY(get_int(p, "stride", &d->stride, 1, 256));
     SCL_TRY(get_int(p, "score_size", &d->score_size, 1, 256));
-    SCL_TRY(get_real(p, "context", &d->context, 0, 10));
-    SCL_TRY(get_real(p, "window_influence", &d->window_influence, 0, 1));
-    SCL_TRY(get_real(p, "min_size", &d->min_size, 0, 1e4));
+    SCL_TRY(get_setting(p, "context", d));
+    SCL_TRY(get_setting(p, "window_influence", d));
+    SCL_TRY(get_setting(p, "min_size", d));
     if (kind == SIAMCL_TRACKER_SIAMFC) {
         SCL_TRY(get_real(p, "head_scale", &d->head_scale, -1e6, 1e6));
         SCL_TRY(get_real(p, "head_bias", &d->head_bias, -1e6, 1e6));
@@ -256,12 +304,12 @@ static siamcl_status parse(parser *p, const char *text, const char *search, siam
         if (d->scale_count % 2 == 0)
             return scl_fail(SIAMCL_ERR_FORMAT, "%s: the number of scales (%d) must be odd", p->origin,
                             d->scale_count);
-        SCL_TRY(get_real(p, "scale_step", &d->scale_step, 1e-3, 10));
-        SCL_TRY(get_real(p, "scale_penalty", &d->scale_penalty, 0, 10));
-        SCL_TRY(get_real(p, "scale_lr", &d->scale_lr, 0, 1));
+        SCL_TRY(get_setting(p, "scale_step", d));
+        SCL_TRY(get_setting(p, "scale_penalty", d));
+        SCL_TRY(get_setting(p, "scale_lr", d));
         SCL_TRY(get_int(p, "response_up", &d->response_up, 1, 64));
-        SCL_TRY(get_real(p, "scale_min", &d->scale_min, 1e-3, 1e3));
-        SCL_TRY(get_real(p, "scale_max", &d->scale_max, 1e-3, 1e3));
+        SCL_TRY(get_setting(p, "scale_min", d));
+        SCL_TRY(get_setting(p, "scale_max", d));
         if (d->scale_max < d->scale_min)
             return scl_fail(SIAMCL_ERR_FORMAT, "%s: scale_max %g is below scale_min %g", p->origin, d->scale_max,
                             d->scale_min);
@@ -269,8 +317,8 @@ static siamcl_status parse(parser *p, const char *text, const char *search, siam
             return scl_fail(SIAMCL_ERR_FORMAT, "%s: score_size x response_up = %d is too large", p->origin,
                             d->score_size * d->response_up);
     } else {
-        SCL_TRY(get_real(p, "penalty_k", &d->penalty_k, 0, 100));
-        SCL_TRY(get_real(p, "lr", &d->lr, 0, 1));
+        SCL_TRY(get_setting(p, "penalty_k", d));
+        SCL_TRY(get_setting(p, "lr", d));
         const char *req[] = {"score_size", "window_influence", "penalty_k", "lr", "head"};
         int missing[] = {d->score_size <= 0, d->window_influence < 0, d->penalty_k < 0, d->lr < 0,
                          !find(p, "head")};

@@ -36,6 +36,8 @@ siamcl_status scl_box_check(siamcl_box box, int width, int height);
 /* A description a tracker or a group can be built from (desc.c): a known kind and
  * consistent sizes; `who` names the caller in the message. */
 siamcl_status scl_desc_check(const siamcl_tracker_desc *d, const char *who);
+/* The first tracking setting outside its range (the parser's), NULL if none. */
+const char *scl_desc_setting_out_of_range(const siamcl_tracker_desc *d);
 
 /* What one decode decided: for tests and logs. */
 typedef struct scl_track_debug {

@@ -68,31 +68,12 @@ static const char *network_change(const siamcl_tracker_desc *a, const siamcl_tra
     return NULL;
 }
 
-/* The settings' ranges, as the description parser checks them. */
-static const char *setting_out_of_range(const siamcl_tracker_desc *d) {
-    const struct {
-        const char *name;
-        double v, lo, hi;
-    } r[] = {{"window_influence", d->window_influence, 0, 1}, {"context", d->context, 0, 10},
-             {"min_size", d->min_size, 0, 1e4},              {"scale_step", d->scale_step, 1e-3, 10},
-             {"scale_penalty", d->scale_penalty, 0, 10},     {"scale_lr", d->scale_lr, 0, 1},
-             {"scale_min", d->scale_min, 1e-3, 1e3},         {"scale_max", d->scale_max, d->scale_min, 1e3},
-             {"penalty_k", d->penalty_k, 0, 100},            {"lr", d->lr, 0, 1}};
-    int fc = d->kind == SIAMCL_TRACKER_SIAMFC;
-    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
-        int siamfc_only = i >= 3 && i <= 7, nano_only = i >= 8;
-        if ((siamfc_only && !fc) || (nano_only && fc)) continue;
-        if (!(r[i].v >= r[i].lo && r[i].v <= r[i].hi)) return r[i].name;
-    }
-    return NULL;
-}
-
 siamcl_status siamcl_tracker_set_params(siamcl_tracker *t, const siamcl_tracker_desc *desc) {
     if (!t || !desc) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_set_params: NULL argument");
     const char *f = network_change(&t->desc, desc);
     if (f) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_set_params: '%s' changes the networks (create "
                                                         "another tracker for it)", f);
-    f = setting_out_of_range(desc);
+    f = scl_desc_setting_out_of_range(desc);
     if (f) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_set_params: %s is out of range", f);
     t->desc = *desc;
     if (desc->kind == SIAMCL_TRACKER_SIAMFC) scl_sfc_set_desc(&t->sfc, desc);
