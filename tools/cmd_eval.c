@@ -2,16 +2,12 @@
  * per-attribute AUC, totals, CSV/JSON, success/precision plots), and --run:
  * track every sequence of a dataset first (resumable), then evaluate. */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "dist.h"
 #include "eval_cli.h"

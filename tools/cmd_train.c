@@ -97,7 +97,6 @@ static int parse(int argc, char **argv, train_opts *o) {
     };
     int r = cli_parse_opts("train", argc, argv, opts, usage);
     if (r <= 0) return r;
-    o->has_momentum = o->momentum >= 0, o->has_wd = o->weight_decay >= 0, o->has_margin = o->margin >= 0;
     o->seqs = seqs.v, o->nseqs = seqs.n, o->val = val.v, o->nval = val.n;
     const char *missing = !o->model ? "--model" : !o->data ? "--data" : !o->loss ? "--loss" : o->epochs < 0 ? "--epochs"
                           : !o->out ? "--out" : NULL;
@@ -174,9 +173,9 @@ static int train_params(train_opts *o, int otb, const siamcl_tracker_desc *d, si
     /* the shared SiamFC backbone is BN-folded and unnormalised (0..255 input): its gradients are
      * large (||dL/dconv1|| ~ 120 on the golden crops), fine-tuning wants a small step */
     p->lr = o->lr > 0 ? o->lr : p->optimizer == SIAMCL_OPT_ADAM ? 1e-3f : otb ? 1e-6f : 1e-2f;
-    if (o->has_momentum) p->momentum = o->momentum;
-    p->weight_decay = o->has_wd ? o->weight_decay : otb ? 5e-4f : 0.0f;
-    if (o->has_margin) p->margin = o->margin;
+    if (o->momentum >= 0) p->momentum = o->momentum; /* given (-1: unset) */
+    p->weight_decay = o->weight_decay >= 0 ? o->weight_decay : otb ? 5e-4f : 0.0f;
+    if (o->margin >= 0) p->margin = o->margin;
     p->device = o->device;
     if (otb) {
         if (!d || d->kind != SIAMCL_TRACKER_SIAMFC) {

@@ -17,8 +17,8 @@ int eval_is_dir(const char *p);
 /* The sequences of `set` (OTB2013, OTB2015 or a list file, one name per line),
  * else every OTB folder of the dataset (every target), sorted by name. */
 int eval_list_dataset(const char *dataset, const char *set, run_seq **out, int *count);
-/* The same on every MPI rank: rank 0 lists and counts the frames, the others
- * receive it. 1 on every rank if rank 0 failed (it printed why). */
+/* The same on every MPI rank: rank 0 lists (and, with several ranks, counts the
+ * frames), the others receive it. 1 on every rank if rank 0 failed (it printed why). */
 int eval_list_everywhere(const char *dataset, const char *set, int otb2013, run_seq **out, int *count);
 /* rs->frames from its folder (the benchmark's range); 0 with a message in err. */
 int eval_count_frames(run_seq *rs, int otb2013, char *err, size_t cap);

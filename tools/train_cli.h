@@ -28,8 +28,7 @@ typedef struct train_opts {
     /* data parallel (MPI): every rank samples the global batch, runs items
      * [shard0, shard0 + shard) of it, and the gradients are averaged */
     int global_batch, shard0, shard;
-    float lr, lr_end, lr_gamma, momentum, weight_decay, margin;
-    int has_momentum, has_wd, has_margin;
+    float lr, lr_end, lr_gamma, momentum, weight_decay, margin; /* momentum, weight_decay, margin: -1 unset */
     const char *const *seqs, *const *val;
     int nseqs, nval;
 } train_opts;

@@ -161,8 +161,7 @@ static void fold_residual_crops(siamcl_plan *p) {
 }
 
 /* ---- lowering: one step per node ---- */
-static void lower_gemm(const scl_graph *g, const scl_dims *dims, const scl_node *n, scl_step *s) {
-    (void)g;
+static void lower_gemm(const scl_dims *dims, const scl_node *n, scl_step *s) {
     const scl_dims *a = &dims[n->in[0]];
     s->kind = SCL_STEP_GEMM;
     s->in2 = n->in[1];
@@ -269,7 +268,7 @@ static siamcl_status lower_node(siamcl_plan *p, int ni, scl_step *s) {
         s->win[3] = xd[3];
         return SIAMCL_OK;
     }
-    case SCL_GOP_GEMM: lower_gemm(g, dims, n, s); return SIAMCL_OK;
+    case SCL_GOP_GEMM: lower_gemm(dims, n, s); return SIAMCL_OK;
     case SCL_GOP_MATMUL: return lower_matmul(p, n, s);
     case SCL_GOP_TRANSPOSE: {
         int r = dims[n->in[0]].rank, pad = 4 - r;
