@@ -107,10 +107,13 @@ static void shard_of(const train_opts *o, const train_source *src, const float *
 }
 
 /* Data parallel: the batch's loss and gradient from every rank's share
- * (weighted by its size); a failure anywhere stops every rank. */
-static siamcl_status reduce(siamcl_trainer *t, const train_opts *o, siamcl_status st, double *loss, float *g, size_t n) {
+ * (weighted by its size); a failure anywhere stops every rank (*elsewhere = 1
+ * when this rank's own share went fine). */
+static siamcl_status reduce(siamcl_trainer *t, const train_opts *o, siamcl_status st, double *loss, float *g, size_t n,
+                            int *elsewhere) {
     double w = (double)o->shard / o->global_batch, v[2] = {st == SIAMCL_OK ? *loss * w : 0, st != SIAMCL_OK};
     dist_sum_f64(v, 2);
+    *elsewhere = st == SIAMCL_OK && v[1] > 0;
     if (v[1] > 0) return st != SIAMCL_OK ? st : SIAMCL_ERR_NUMERIC;
     *loss = v[0];
     st = siamcl_trainer_read_grads(t, g, n);
@@ -129,12 +132,13 @@ static int epoch_run(siamcl_trainer *t, const train_opts *o, int e, int steps, t
         if (!src->next(src->ctx, &rng)) return 1;
         shard_of(o, src, in, &lab);
         double loss = 0;
+        int elsewhere = 0;
         siamcl_status st = siamcl_trainer_compute(t, in, lab, &loss);
-        if (dist_size() > 1) st = reduce(t, o, st, &loss, g, n);
+        if (dist_size() > 1) st = reduce(t, o, st, &loss, g, n, &elsewhere);
         if (st == SIAMCL_OK) st = siamcl_trainer_apply(t);
         if (st != SIAMCL_OK) {
             fputc('\n', stderr);
-            return cli_fail(st, dist_size() > 1 && st == SIAMCL_ERR_NUMERIC ? "another rank failed" : siamcl_last_error());
+            return cli_fail(st, elsewhere ? "another rank's share of the batch failed" : siamcl_last_error());
         }
         if (!push(l, loss)) return cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "loss log");
         sum += loss;

@@ -219,10 +219,10 @@ static siamcl_status read_output(siamcl_tracker *t, siamcl_plan *p, int i, float
     if (scl_view_count(&v) != count)
         return scl_fail(SIAMCL_ERR_SHAPE, "tracker: output %d holds %zu values, expected %zu", i,
                         scl_view_count(&v), count);
-    if (!blocking)
-        SCL_CL(scl_queue_read(t->dev, SCL_Q_MAIN, v.mem, v.off * sizeof(float), count * sizeof(float), dst),
-               "tracker output");
-    return blocking ? scl_buffer_read(t->dev, v.mem, v.off * sizeof(float), count * sizeof(float), dst) : SIAMCL_OK;
+    if (blocking) return scl_buffer_read(t->dev, v.mem, v.off * sizeof(float), count * sizeof(float), dst);
+    SCL_CL(scl_queue_read(t->dev, SCL_Q_MAIN, v.mem, v.off * sizeof(float), count * sizeof(float), dst),
+           "tracker output");
+    return SIAMCL_OK;
 }
 
 static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamcl_box box) {
