@@ -5,19 +5,14 @@
 #include <ctype.h>
 #include <sys/wait.h>
 
-#include "testutil.h"
+#include "clirun.h"
 
 static char out[1 << 20];
 
 static int cli(const char *args) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' --shared '%s' bench %s 2>&1", SIAMCL_CLI, tu_shared(), args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = 0;
-    int rc = pclose(p);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    snprintf(cmd, sizeof cmd, "'%s' --shared '%s' bench %s", SIAMCL_CLI, tu_shared(), args);
+    return cr_run(cmd, out, sizeof out);
 }
 
 /* ---- a small JSON reader: a tree of nodes, enough to check the output ---- */

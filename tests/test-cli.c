@@ -10,14 +10,10 @@
 #include "clirun.h"
 
 static void expect_refused(const char *args, const char *option) {
-    char cmd[2048], out[4096] = "";
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", SIAMCL_CLI, args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = 0;
-    int rc = pclose(p);
-    int code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    char cmd[2048];
+    static char out[1 << 16];
+    snprintf(cmd, sizeof cmd, "'%s' %s", SIAMCL_CLI, args);
+    int code = cr_run(cmd, out, sizeof out);
     if (code != 2 || !strstr(out, option)) {
         fprintf(stderr, "siamcl %s: exit %d, wanted 2 and a message naming %s:\n%s\n", args, code, option, out);
         tu_failures++;

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "clirun.h"
 
 #include "eval/eval_impl.h"
 #include "siamcl/eval.h"
@@ -632,13 +632,8 @@ static void test_plot(void) {
 
 static int cli(const char *args, char *out, size_t cap) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' --shared '%s' eval %s 2>&1", SIAMCL_CLI, tu_shared(), args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = 0;
-    int rc = pclose(p);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    snprintf(cmd, sizeof cmd, "'%s' --shared '%s' eval %s", SIAMCL_CLI, tu_shared(), args);
+    return cr_run(cmd, out, cap);
 }
 
 static void test_cli(void) {
