@@ -1,10 +1,10 @@
-/* siamcl_model: ONNX load, accessors, reference counting and the per-device
- * weight sets shared by all plans of a model on one device. */
+/* siamcl_model: a model made of an imported graph (the ONNX loaders are
+ * lib/onnx/load.c), accessors, reference counting and the per-device weight
+ * sets shared by all plans of a model on one device. */
 #include <stdint.h>
 #include <string.h>
 
 #include "graph/model_impl.h"
-#include "onnx/onnx.h"
 
 #define WEIGHT_ALIGN 32 /* floats: every constant starts on a 128-byte boundary */
 
@@ -32,7 +32,7 @@ static siamcl_status layout_weights(siamcl_model *m) {
     return SIAMCL_OK;
 }
 
-static siamcl_status model_from_graph(scl_graph *g, siamcl_model **out) {
+siamcl_status scl_model_from_graph(scl_graph *g, siamcl_model **out) {
     siamcl_model *m = scl_calloc(1, sizeof *m);
     if (!m) {
         scl_graph_free(g);
@@ -47,23 +47,6 @@ static siamcl_status model_from_graph(scl_graph *g, siamcl_model **out) {
     }
     *out = m;
     return SIAMCL_OK;
-}
-
-siamcl_status siamcl_model_load(const char *path, siamcl_model **out) {
-    if (!path || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_model_load: NULL argument");
-    *out = NULL;
-    scl_graph *g;
-    SCL_TRY(scl_onnx_import_file(path, &g));
-    return model_from_graph(g, out);
-}
-
-siamcl_status siamcl_model_load_memory(const void *data, size_t size, const char *name, siamcl_model **out) {
-    if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_model_load_memory: out is NULL");
-    *out = NULL;
-    if (!data && size) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_model_load_memory: data is NULL");
-    scl_graph *g;
-    SCL_TRY(scl_onnx_import(data, size, name, &g));
-    return model_from_graph(g, out);
 }
 
 void scl_model_retain(siamcl_model *m) { m->refs++; }

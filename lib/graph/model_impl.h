@@ -28,6 +28,8 @@ struct siamcl_model {
     scl_weight_set *sets;   /* one per device with live plans */
 };
 
+/* Take ownership of g (freed on failure) and lay out its weights. */
+siamcl_status scl_model_from_graph(scl_graph *g, siamcl_model **out);
 /* Get (upload on first use) the weights on dev, with one more reference. */
 siamcl_status scl_model_weights_acquire(siamcl_model *m, scl_device *dev, scl_weight_set **out);
 void scl_model_weights_release(siamcl_model *m, scl_weight_set *w);
