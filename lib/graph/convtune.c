@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "graph/plan_impl.h"
+#include "graph/convtune.h"
 
 int scl_conv_mode(const scl_device *dev) {
     const char *e = getenv("SIAMCL_CONV");
@@ -38,23 +38,21 @@ int scl_conv_mode_pointwise_direct(const scl_device *dev, int mode) {
            (mode == SCL_CONV_MODE_AUTO && dev && dev->info.type == SIAMCL_DEVICE_CPU);
 }
 
-void scl_plan_conv_preset(siamcl_plan *p, int mode) {
-    scl_conv_algo a = mode == SCL_CONV_MODE_DIRECT     ? SCL_CONV_DIRECT
-                      : mode == SCL_CONV_MODE_WINOGRAD ? SCL_CONV_WINOGRAD
-                      : mode == SCL_CONV_MODE_GEMM || mode == SCL_CONV_MODE_TUNE ? SCL_CONV_GEMM
-                                                                                  : SCL_CONV_AUTO;
-    for (int i = 0; i < p->nsteps; i++)
-        if (p->steps[i].kind == SCL_STEP_CONV) p->steps[i].conv.algo = p->steps[i].x2 >= 0 ? SCL_CONV_DIRECT : a;
+scl_conv_algo scl_conv_mode_algo(int mode) {
+    return mode == SCL_CONV_MODE_DIRECT     ? SCL_CONV_DIRECT
+           : mode == SCL_CONV_MODE_WINOGRAD ? SCL_CONV_WINOGRAD
+           : mode == SCL_CONV_MODE_GEMM || mode == SCL_CONV_MODE_TUNE ? SCL_CONV_GEMM
+                                                                       : SCL_CONV_AUTO;
 }
 
-static void layer_key(const siamcl_plan *p, const scl_step *s, char *key, size_t cap) {
-    const scl_conv_params *c = &s->conv;
-    const scl_view *x = &p->vt[s->x], *y = &p->vt[s->y];
+static void layer_key(const scl_device *dev, const scl_conv_layer *l, char *key, size_t cap) {
+    const scl_conv_params *c = l->conv;
+    const scl_view *x = l->x, *y = l->y;
     char raw[512];
     snprintf(raw, sizeof raw, "%s|%s|k%dx%d|s%dx%d|p%d,%d,%d,%d|d%dx%d|g%d|x%dx%dx%dx%d|oc%d|a%d|r%d",
-             p->dev->info.name, p->dev->info.driver_version, c->kh, c->kw, c->stride_h, c->stride_w, c->pad_t,
+             dev->info.name, dev->info.driver_version, c->kh, c->kw, c->stride_h, c->stride_w, c->pad_t,
              c->pad_l, c->pad_b, c->pad_r, c->dil_h, c->dil_w, c->groups, x->n, x->c, x->h, x->w, y->c,
-             (int)s->act.act, s->res >= 0);
+             (int)l->act, l->res);
     /* one token: spaces in device names become '_' */
     size_t n = 0;
     for (const char *r = raw; *r && n + 1 < cap; r++) key[n++] = *r == ' ' || *r == '\t' ? '_' : *r;
@@ -94,63 +92,52 @@ static char *read_cache(const char *path) {
     return buf;
 }
 
-/* Best of 3 timed runs of step i with algorithm a (after one untimed run). */
-static siamcl_status time_step(siamcl_plan *p, int i, scl_conv_algo a, double *ms) {
-    p->steps[i].conv.algo = a;
-    SCL_TRY(scl_plan_run_step(p, i));
-    SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
-    double best = 1e30;
-    for (int r = 0; r < 3; r++) {
-        double t0 = scl_now_ms();
-        SCL_TRY(scl_plan_run_step(p, i));
-        SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
-        double t = scl_now_ms() - t0;
-        if (t < best) best = t;
+void scl_conv_tuner_open(scl_conv_tuner *t, const scl_device *dev) {
+    memset(t, 0, sizeof *t);
+    t->dev = dev;
+    if (dev->cache_dir[0]) {
+        snprintf(t->path, sizeof t->path, "%s/conv-tune.txt", dev->cache_dir);
+        t->cache = read_cache(t->path);
     }
-    *ms = best;
-    return SIAMCL_OK;
 }
 
-siamcl_status scl_plan_conv_tune(siamcl_plan *p) {
-    char path[600] = "";
-    char *cache = NULL;
-    if (p->dev->cache_dir[0]) {
-        snprintf(path, sizeof path, "%s/conv-tune.txt", p->dev->cache_dir);
-        cache = read_cache(path);
+void scl_conv_tuner_close(scl_conv_tuner *t) {
+    scl_free(t->cache);
+    t->cache = NULL;
+}
+
+static const char *algo_name(scl_conv_algo a) {
+    return a == SCL_CONV_GEMM ? "gemm" : a == SCL_CONV_WINOGRAD ? "winograd" : "direct";
+}
+
+siamcl_status scl_conv_tuner_choose(scl_conv_tuner *t, const scl_conv_layer *l, scl_conv_timer time, void *arg,
+                                    scl_conv_algo *out) {
+    char key[600];
+    layer_key(t->dev, l, key, sizeof key);
+    scl_conv_algo a = t->cache ? cache_lookup(t->cache, key) : SCL_CONV_AUTO;
+    if (a != SCL_CONV_AUTO) {
+        *out = a;
+        return SIAMCL_OK;
     }
-    siamcl_status st = SIAMCL_OK;
-    for (int i = 0; i < p->nsteps && st == SIAMCL_OK; i++) {
-        scl_step *s = &p->steps[i];
-        if (s->kind != SCL_STEP_CONV || s->x2 >= 0) continue; /* dual steps only exist where 1x1 runs direct */
-        char key[600];
-        layer_key(p, s, key, sizeof key);
-        scl_conv_algo a = cache ? cache_lookup(cache, key) : SCL_CONV_AUTO;
-        if (a != SCL_CONV_AUTO) {
-            s->conv.algo = a;
-            continue;
-        }
-        double md = 0, mg = 0, mw = 1e30;
-        st = time_step(p, i, SCL_CONV_DIRECT, &md);
-        if (st == SIAMCL_OK) st = time_step(p, i, SCL_CONV_GEMM, &mg);
-        /* Winograd where it applies and fits the workspace sized for the GEMM preset */
-        scl_conv_params wp = s->conv;
-        wp.algo = SCL_CONV_WINOGRAD;
-        size_t wb = scl_conv_winograd_workspace_bytes(&wp, &p->vt[s->x], &p->vt[s->y]);
-        if (st == SIAMCL_OK && wb && wb <= p->workspace_bytes) st = time_step(p, i, SCL_CONV_WINOGRAD, &mw);
-        if (st != SIAMCL_OK) break;
-        s->conv.algo = mg < md ? SCL_CONV_GEMM : SCL_CONV_DIRECT;
-        if (mw < md && mw < mg) s->conv.algo = SCL_CONV_WINOGRAD;
-        const char *an = s->conv.algo == SCL_CONV_GEMM ? "gemm" : s->conv.algo == SCL_CONV_WINOGRAD ? "winograd" : "direct";
-        scl_log(SIAMCL_LOG_DEBUG, "conv tune: %s: direct %.3f ms, gemm %.3f ms, winograd %.3f ms -> %s",
-                p->g->nodes[s->node].name, md, mg, mw < 1e29 ? mw : -1.0, an);
-        if (path[0]) {
-            FILE *f = fopen(path, "a");
-            if (f) {
-                fprintf(f, "%s %s %.4f %.4f %.4f\n", key, an, md, mg, mw < 1e29 ? mw : -1.0);
-                fclose(f);
-            }
+    double md = 0, mg = 0, mw = 1e30;
+    SCL_TRY(time(arg, SCL_CONV_DIRECT, &md));
+    SCL_TRY(time(arg, SCL_CONV_GEMM, &mg));
+    /* Winograd where it applies and fits the workspace at hand */
+    scl_conv_params wp = *l->conv;
+    wp.algo = SCL_CONV_WINOGRAD;
+    size_t wb = scl_conv_winograd_workspace_bytes(&wp, l->x, l->y);
+    if (wb && wb <= l->workspace_bytes) SCL_TRY(time(arg, SCL_CONV_WINOGRAD, &mw));
+    a = mg < md ? SCL_CONV_GEMM : SCL_CONV_DIRECT;
+    if (mw < md && mw < mg) a = SCL_CONV_WINOGRAD;
+    scl_log(SIAMCL_LOG_DEBUG, "conv tune: %s: direct %.3f ms, gemm %.3f ms, winograd %.3f ms -> %s", l->name, md, mg,
+            mw < 1e29 ? mw : -1.0, algo_name(a));
+    if (t->path[0]) {
+        FILE *f = fopen(t->path, "a");
+        if (f) {
+            fprintf(f, "%s %s %.4f %.4f %.4f\n", key, algo_name(a), md, mg, mw < 1e29 ? mw : -1.0);
+            fclose(f);
         }
     }
-    scl_free(cache);
-    return st;
+    *out = a;
+    return SIAMCL_OK;
 }

@@ -19,6 +19,7 @@
 #include "graph/model_impl.h"
 #include "graph/plan.h"
 #include "graph/plan_impl.h"
+#include "graph/tensor.h"
 
 /* 4-D view dims of a rank-r shape (right-aligned, leading 1s). */
 static void dims4(const scl_dims *d, int out[4]) {
@@ -750,9 +751,57 @@ static siamcl_status plan_warmup(siamcl_plan *p) {
     return siamcl_plan_finish(p);
 }
 
+/* Every conv step starts with the mode's algorithm; dual steps only exist
+ * where 1x1 runs direct. */
+static void conv_preset(siamcl_plan *p, int mode) {
+    scl_conv_algo a = scl_conv_mode_algo(mode);
+    for (int i = 0; i < p->nsteps; i++)
+        if (p->steps[i].kind == SCL_STEP_CONV) p->steps[i].conv.algo = p->steps[i].x2 >= 0 ? SCL_CONV_DIRECT : a;
+}
+
+typedef struct step_timer {
+    siamcl_plan *p;
+    int i;
+} step_timer;
+
+/* Best of 3 timed runs of one step with algorithm a (after one untimed run). */
+static siamcl_status time_step(void *arg, scl_conv_algo a, double *ms) {
+    step_timer *t = arg;
+    t->p->steps[t->i].conv.algo = a;
+    double best = 1e30;
+    for (int r = 0; r < 4; r++) {
+        double t0 = scl_now_ms();
+        SCL_TRY(scl_plan_run_step(t->p, t->i));
+        SCL_CL(scl_queue_finish(t->p->dev, SCL_Q_MAIN), "clFinish");
+        double ms_r = scl_now_ms() - t0;
+        if (r > 0 && ms_r < best) best = ms_r;
+    }
+    *ms = best;
+    return SIAMCL_OK;
+}
+
+/* The tuner's choice for every conv step but the dual ones. */
+static siamcl_status conv_tune(siamcl_plan *p) {
+    scl_conv_tuner tu;
+    scl_conv_tuner_open(&tu, p->dev);
+    siamcl_status st = SIAMCL_OK;
+    for (int i = 0; i < p->nsteps && st == SIAMCL_OK; i++) {
+        scl_step *s = &p->steps[i];
+        if (s->kind != SCL_STEP_CONV || s->x2 >= 0) continue;
+        scl_conv_layer l = {p->g->nodes[s->node].name, &s->conv, &p->vt[s->x], &p->vt[s->y], (int)s->act.act,
+                            s->res >= 0, p->workspace_bytes};
+        step_timer t = {p, i};
+        scl_conv_algo a = SCL_CONV_AUTO;
+        st = scl_conv_tuner_choose(&tu, &l, time_step, &t, &a);
+        if (st == SIAMCL_OK) s->conv.algo = a;
+    }
+    scl_conv_tuner_close(&tu);
+    return st;
+}
+
 /* Measured choice per conv layer, then the workspace the chosen paths need. */
 static siamcl_status plan_tune(siamcl_plan *p) {
-    SCL_TRY(scl_plan_conv_tune(p));
+    SCL_TRY(conv_tune(p));
     SCL_CL(scl_queue_finish(p->dev, SCL_Q_MAIN), "clFinish");
     size_t need = conv_workspace(p);
     if (need < p->workspace_bytes) {
@@ -762,6 +811,12 @@ static siamcl_status plan_tune(siamcl_plan *p) {
         if (need) SCL_TRY(scl_buffer_alloc(p->dev, need, &p->workspace));
     }
     return SIAMCL_OK;
+}
+
+/* The plan's input/output handles follow its current binding. */
+static siamcl_status resolve_io(const void *owner, int io, int index, scl_view *out) {
+    const siamcl_plan *p = owner;
+    return io ? scl_plan_output_view(p, index, out) : scl_plan_input_view(p, index, out);
 }
 
 siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *m, int n_inputs,
@@ -786,21 +841,11 @@ siamcl_status siamcl_plan_create(siamcl_context *ctx, int device, siamcl_model *
     int mode = scl_conv_mode(p->dev);
     p->conv_mode = mode;
     siamcl_status st = plan_build(p, shapes);
-    if (st == SIAMCL_OK) scl_plan_conv_preset(p, mode);
+    if (st == SIAMCL_OK) conv_preset(p, mode);
     if (st == SIAMCL_OK) st = plan_allocate(p);
     if (st == SIAMCL_OK) {
-        for (int i = 0; i < p->g->ninputs; i++) {
-            p->in_t[i].plan = p;
-            p->in_t[i].io = 0;
-            p->in_t[i].index = i;
-            p->in_t[i].dev = p->dev;
-        }
-        for (int i = 0; i < p->g->noutputs; i++) {
-            p->out_t[i].plan = p;
-            p->out_t[i].io = 1;
-            p->out_t[i].index = i;
-            p->out_t[i].dev = p->dev;
-        }
+        for (int i = 0; i < p->g->ninputs; i++) scl_tensor_handle_init(&p->in_t[i], p->dev, p, resolve_io, 0, i);
+        for (int i = 0; i < p->g->noutputs; i++) scl_tensor_handle_init(&p->out_t[i], p->dev, p, resolve_io, 1, i);
         st = plan_warmup(p);
         if (st == SIAMCL_OK && mode == SCL_CONV_MODE_TUNE) st = plan_tune(p);
     }
@@ -939,7 +984,7 @@ static siamcl_status bind_tensor(siamcl_plan *p, int io, int i, const siamcl_ten
         return scl_fail(SIAMCL_ERR_SHAPE, "%s: %s %d is %dx%dx%dx%d, the tensor bound to it is %dx%dx%dx%d",
                         p->g->name, io ? "output" : "input", i, want->n, want->c, want->h, want->w, v.n, v.c, v.h,
                         v.w);
-    if (t->plan == p && t->io == io && t->index == i) return SIAMCL_OK; /* itself: nothing to do */
+    if (t->owner == p && t->io == io && t->index == i) return SIAMCL_OK; /* itself: nothing to do */
     return bind_mem(p, io, i, v.mem, v.off);
 }
 

@@ -39,7 +39,4 @@ siamcl_status scl_plan_bind_output_mem(siamcl_plan *p, int i, cl_mem mem, size_t
 siamcl_status scl_plan_conv_params(const scl_graph *g, const scl_node *n, const scl_dims *dims, scl_conv_params *c);
 siamcl_status scl_plan_pool_params(const scl_graph *g, const scl_node *n, const scl_dims *dims, scl_pool_params *p);
 
-/* The device and view of any public tensor handle (plan-owned ones included). */
-siamcl_status scl_view_of(const siamcl_tensor *t, scl_device **dev, scl_view *out);
-
 #endif

@@ -4,6 +4,7 @@
 #define SCL_GRAPH_PLAN_IMPL_H
 
 #include "graph/model_impl.h"
+#include "graph/convtune.h"
 #include "ops/ops.h"
 
 typedef enum scl_step_kind {
@@ -42,14 +43,6 @@ typedef struct scl_step {
     float alpha;
 } scl_step;
 
-struct siamcl_tensor {
-    scl_device *dev;
-    cl_mem mem;         /* user tensors: owned */
-    siamcl_shape shape;
-    siamcl_plan *plan;  /* plan-owned handles: view resolved through the plan */
-    int io, index;      /* 0 = input, 1 = output */
-};
-
 struct siamcl_plan {
     siamcl_model *m;
     const scl_graph *g;
@@ -82,19 +75,5 @@ struct siamcl_plan {
 
 /* Enqueue step i alone (the per-layer profiler, lib/graph/profile.c). */
 siamcl_status scl_plan_run_step(siamcl_plan *p, int i);
-
-/* Convolution algorithm per layer (convtune.c): SIAMCL_CONV = direct | gemm
- * | auto | tune; the default is tune on GPUs/accelerators, auto on CPUs. */
-enum { SCL_CONV_MODE_AUTO = 0, SCL_CONV_MODE_DIRECT, SCL_CONV_MODE_GEMM, SCL_CONV_MODE_TUNE, SCL_CONV_MODE_WINOGRAD };
-int scl_conv_mode(const scl_device *dev);
-/* Nonzero when the mode runs a 1x1 stride-1 conv with the direct kernel on
- * this device (then two of them summed may run as one dual step). */
-int scl_conv_mode_pointwise_direct(const scl_device *dev, int mode);
-/* Set every conv step's algorithm for the mode (tune: GEMM, so that the
- * workspace is sized for the largest candidate until scl_plan_conv_tune). */
-void scl_plan_conv_preset(siamcl_plan *p, int mode);
-/* Measure direct and GEMM on every conv step (after the warm-up; results
- * cached in SIAMCL_CACHE_DIR/conv-tune.txt) and keep the faster. */
-siamcl_status scl_plan_conv_tune(siamcl_plan *p);
 
 #endif

@@ -2,8 +2,7 @@
  * and outputs that always follow the plan's current binding. */
 #include <string.h>
 
-#include "graph/plan.h"
-#include "graph/plan_impl.h"
+#include "graph/tensor.h"
 
 siamcl_status siamcl_tensor_create(siamcl_context *ctx, int device, siamcl_shape shape, siamcl_tensor **out) {
     if (!out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "siamcl_tensor_create: out is NULL");
@@ -28,8 +27,18 @@ siamcl_status siamcl_tensor_create(siamcl_context *ctx, int device, siamcl_shape
     return SIAMCL_OK;
 }
 
+void scl_tensor_handle_init(siamcl_tensor *t, scl_device *dev, const void *owner, scl_tensor_resolver resolve,
+                            int io, int index) {
+    memset(t, 0, sizeof *t);
+    t->dev = dev;
+    t->owner = owner;
+    t->resolve = resolve;
+    t->io = io;
+    t->index = index;
+}
+
 void siamcl_tensor_free(siamcl_tensor *t) {
-    if (!t || t->plan) return;
+    if (!t || t->owner) return;
     scl_buffer_free(t->dev, t->mem);
     scl_free(t);
 }
@@ -37,7 +46,7 @@ void siamcl_tensor_free(siamcl_tensor *t) {
 siamcl_status scl_view_of(const siamcl_tensor *t, scl_device **dev, scl_view *out) {
     if (!t || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tensor view: NULL argument");
     if (dev) *dev = t->dev;
-    if (t->plan) return t->io ? scl_plan_output_view(t->plan, t->index, out) : scl_plan_input_view(t->plan, t->index, out);
+    if (t->owner) return t->resolve(t->owner, t->io, t->index, out);
     *out = scl_view_make(t->mem, t->shape.n, t->shape.c, t->shape.h, t->shape.w);
     return SIAMCL_OK;
 }

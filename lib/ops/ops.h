@@ -15,7 +15,7 @@
 #include "runtime/runtime.h"
 
 /* A 4-D float view (NCHW) of a device buffer at a float offset: what launchers
- * read and write. Internal; the public tensor is siamcl_tensor (graph/tensor.c
+ * read and write. Internal; the public tensor is siamcl_tensor (graph/tensor.h
  * turns one into a view with scl_view_of). */
 typedef struct scl_view {
     cl_mem mem;
