@@ -350,6 +350,42 @@ static void test_real_models(void) {
     }
 }
 
+/* siamcl_model_inspect: the nodes that run, their shapes and multiply-adds
+ * agree with the IR; BN folding is counted; bad shapes and arguments refused. */
+static void test_inspect(void) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/models/ciresnet22-random/backbone_bn.onnx", tu_shared());
+    siamcl_model *m = NULL;
+    CHECK_OK(siamcl_model_load(path, &m));
+    if (!m) return;
+    char decl[64];
+    siamcl_model_input_decl(m, 0, decl, sizeof decl);
+    CHECK(strchr(decl, 'x') != NULL);
+    siamcl_model_input_decl(m, 5, decl, sizeof decl);
+    CHECK(decl[0] == 0);
+    siamcl_shape x = {1, 3, 255, 255};
+    int n = -1, n2 = -1, folded = -1;
+    CHECK_OK(siamcl_model_inspect(m, &x, 1, NULL, 0, &n, NULL));
+    const scl_graph *g = G(m);
+    CHECK(n == g->norder);
+    siamcl_node_info *nodes = calloc((size_t)n + 1, sizeof *nodes);
+    CHECK_OK(siamcl_model_inspect(m, &x, 1, nodes, n, &n2, &folded));
+    CHECK(n2 == n && folded > 0);
+    long long macs = 0;
+    for (int k = 0; k < n; k++) macs += nodes[k].macs;
+    CHECK(macs > 0 && !strcmp(nodes[0].op, "Conv") && nodes[0].shape[0] == '1');
+    /* the last node writes the output, whose shape is the features' */
+    CHECK(!strcmp(nodes[n - 1].output, siamcl_model_output_name(m, 0)));
+    printf("inspect: %d nodes (+%d BN folded), %lld MACs, output %s\n", n, folded, macs, nodes[n - 1].shape);
+    siamcl_shape bad = {1, 5, 255, 255};
+    CHECK_STATUS(siamcl_model_inspect(m, &bad, 1, nodes, n, &n2, NULL), SIAMCL_ERR_SHAPE);
+    CHECK_STATUS(siamcl_model_inspect(m, &x, 2, nodes, n, &n2, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(siamcl_model_inspect(m, &x, 1, NULL, 3, &n2, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(siamcl_model_inspect(NULL, &x, 1, nodes, n, &n2, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
+    free(nodes);
+    siamcl_model_free(m);
+}
+
 /* Attribute forms and load-time rewrites, checked on the IR. */
 static void test_forms(void) {
     ob b;
@@ -615,6 +651,7 @@ int main(void) {
     test_broken_graphs();
     test_bad_buffers();
     test_real_models();
+    test_inspect();
     test_forms();
     test_failing_allocations();
     return tu_finish("test-onnx");

@@ -142,6 +142,9 @@ int main(void) {
         CHECK_OK(siamcl_tracker_create(ctx, 0, &base, &ta));
         CHECK_OK(siamcl_tracker_create(ctx, 0, &tuned, &tb));
         CHECK_OK(siamcl_tracker_set_params(ta, &tuned));
+        /* profiling waits between stages and reports them; the boxes do not change */
+        CHECK_OK(siamcl_tracker_set_profiling(ta, 1));
+        CHECK_STATUS(siamcl_tracker_set_profiling(NULL, 1), SIAMCL_ERR_INVALID_ARGUMENT);
         siamcl_box ba, bb;
         CHECK_OK(siamcl_tracker_init(ta, &f1, target));
         CHECK_OK(siamcl_tracker_init(tb, &f1, target));
@@ -151,6 +154,37 @@ int main(void) {
             CHECK_OK(siamcl_tracker_update(tb, seq[i], &bb, NULL));
             CHECK(memcmp(&ba, &bb, sizeof ba) == 0);
         }
+        siamcl_tracker_stages sa, sb;
+        siamcl_tracker_get_stages(ta, &sa);
+        siamcl_tracker_get_stages(tb, &sb);
+        CHECK(sa.template_ms > 0 && sa.crop_ms > 0 && sa.search_ms > 0 && sa.head_ms > 0 && sa.download_ms >= 0);
+        CHECK(k == 0 ? sa.upsample_ms == 0 : sa.upsample_ms > 0);
+        CHECK(sb.template_ms == 0 && sb.search_ms == 0 && sb.head_ms == 0); /* off: nothing measured */
+        printf("profiled %s: template %.2f, crop %.2f, search %.2f, head %.2f, download %.2f, upsample %.2f ms\n",
+               kinds[k], sa.template_ms, sa.crop_ms, sa.search_ms, sa.head_ms, sa.download_ms, sa.upsample_ms);
+        /* the tracker's plans: template, search, and a head network for NanoTrack only */
+        CHECK(siamcl_tracker_plan(ta, 0) && siamcl_tracker_plan(ta, 1) && !siamcl_tracker_plan(ta, 3));
+        CHECK(k == 0 ? siamcl_tracker_plan(ta, 2) != NULL : siamcl_tracker_plan(ta, 2) == NULL);
+        siamcl_plan *xp = siamcl_tracker_plan(ta, 1);
+        int nl = siamcl_plan_layer_count(xp);
+        siamcl_layer_profile *lp = calloc((size_t)nl + 1, sizeof *lp);
+        CHECK(nl > 0 && lp);
+        if (lp) {
+            CHECK_OK(siamcl_plan_profile(xp, lp));
+            long long lm = 0;
+            for (int i = 0; i < nl; i++) {
+                CHECK(lp[i].ms >= 0 && lp[i].what[0] && lp[i].shape[0]);
+                lm += lp[i].macs;
+            }
+            siamcl_plan_stats ps;
+            CHECK_OK(siamcl_plan_get_stats(xp, &ps));
+            CHECK(lm == ps.macs); /* the layers' multiply-adds are the plan's */
+            free(lp);
+        }
+        CHECK_STATUS(siamcl_plan_profile(NULL, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
+        /* the tracker still tracks after profiling its plans */
+        CHECK_OK(siamcl_tracker_update(ta, &f2, &ba, NULL));
+        CHECK(box_ok(ba));
         /* the settings by key are the description's fields; a network key is none */
         CHECK(siamcl_tracker_desc_setting(&tuned, "window_influence") == &tuned.window_influence);
         CHECK(siamcl_tracker_desc_setting(&tuned, k == 0 ? "lr" : "scale_lr") == (k == 0 ? &tuned.lr : &tuned.scale_lr));
@@ -171,6 +205,15 @@ int main(void) {
         siamcl_tracker_free(ta);
         siamcl_tracker_free(tb);
     }
+
+    /* the SGEMM ceiling: timed runs, bad arguments named */
+    double sg[2] = {-1, -1};
+    CHECK_OK(siamcl_context_time_sgemm(ctx, 0, 64, 2, sg));
+    CHECK(sg[0] > 0 && sg[1] > 0);
+    CHECK_STATUS(siamcl_context_time_sgemm(ctx, 9, 64, 2, sg), SIAMCL_ERR_OUT_OF_RANGE);
+    CHECK_STATUS(siamcl_context_time_sgemm(ctx, 0, 0, 2, sg), SIAMCL_ERR_OUT_OF_RANGE);
+    CHECK_STATUS(siamcl_context_time_sgemm(ctx, 0, 64, 0, sg), SIAMCL_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(siamcl_context_time_sgemm(NULL, 0, 64, 2, sg), SIAMCL_ERR_INVALID_ARGUMENT);
 
     /* failing allocator: every allocation of create + init, sampled */
     t = NULL;

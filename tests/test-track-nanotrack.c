@@ -86,9 +86,9 @@ static void run(siamcl_context *ctx, const char *version) {
         if (i == 0) {
             CHECK_OK(siamcl_tracker_init(t, &img, gold[0]));
             snprintf(path, sizeof path, "%s/z_crop.u8", dir);
-            check_crop(scl_tracker_plan(t, 0), path, "template crop");
+            check_crop(siamcl_tracker_plan(t, 0), path, "template crop");
             snprintf(path, sizeof path, "%s/zf.f32", dir);
-            check_tensor(scl_tracker_plan(t, 0), 0, path, "zf");
+            check_tensor(siamcl_tracker_plan(t, 0), 0, path, "zf");
         } else {
             float score = NAN;
             CHECK_OK(siamcl_tracker_update(t, &img, &b, &score));
@@ -114,13 +114,13 @@ static void run(siamcl_context *ctx, const char *version) {
             char what[64];
             snprintf(path, sizeof path, "%s/x_crop_%04d.u8", dir, i);
             snprintf(what, sizeof what, "%s search crop %d", version, i);
-            check_crop(scl_tracker_plan(t, 1), path, what);
+            check_crop(siamcl_tracker_plan(t, 1), path, what);
             snprintf(path, sizeof path, "%s/cls_%04d.f32", dir, i);
             snprintf(what, sizeof what, "%s cls %d", version, i);
-            check_tensor(scl_tracker_plan(t, 2), 0, path, what);
+            check_tensor(siamcl_tracker_plan(t, 2), 0, path, what);
             snprintf(path, sizeof path, "%s/loc_%04d.f32", dir, i);
             snprintf(what, sizeof what, "%s loc %d", version, i);
-            check_tensor(scl_tracker_plan(t, 2), 1, path, what);
+            check_tensor(siamcl_tracker_plan(t, 2), 1, path, what);
         }
         double e = fmax(fmax(fabs(b.x - gold[i].x), fabs(b.y - gold[i].y)),
                         fmax(fabs(b.w - gold[i].w), fabs(b.h - gold[i].h)));

@@ -25,6 +25,16 @@ const char *cli_shared_dir(void); /* --shared, SIAMCL_SHARED, or ../shared */
 void cli_set_shared_dir(const char *dir);
 void cli_log(siamcl_log_level level, const char *msg, void *user); /* stderr logger */
 int cli_fail(siamcl_status st, const char *what);                   /* print error, return exit code */
+/* Return a failing status at once. */
+#define CLI_TRY(expr)                                                                                                  \
+    do {                                                                                                               \
+        siamcl_status cli_st_ = (expr);                                                                                \
+        if (cli_st_ != SIAMCL_OK) return cli_st_;                                                                      \
+    } while (0)
+/* A command's own error (not the library's): kept for cli_error_text, returns st. */
+siamcl_status cli_error(siamcl_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The message of the last failure: a cli_error one if pending (then cleared), else the library's. */
+const char *cli_error_text(void);
 double cli_now_s(void);  /* monotonic clock, seconds (durations) */
 double cli_now_ms(void); /* the same in milliseconds */
 

@@ -1,15 +1,15 @@
 /* siamcl bench: where the time of a tracked frame goes, on one device.
  *
- * For each model description: a tracker is built (template and search plans,
- * head) and initialised on a synthetic frame; then, after warm-up runs that
- * are not counted, every stage of an update is timed on its own (host wall
- * clock around the enqueue and a clFinish: what a caller waits for) and the
- * whole siamcl_tracker_update() is timed as the tracker runs it. Each branch
- * is also run step by step with OpenCL markers between the steps, which gives
- * the device time of every fused layer (CLBlast launches included). Figures
- * are medians over the runs with their min/max and 10th/90th percentiles.
- * The ceiling printed beside them is CLBlast's SGEMM on the same device in
- * the same process. */
+ * For each model description: a tracker is built and initialised on a
+ * synthetic frame; after warm-up runs that are not counted, each run does a
+ * profiled update and init (siamcl_tracker_set_profiling: the tracker waits
+ * after each of its own stages and reports their wall times) and an ordinary
+ * update timed whole. Each branch is also run step by step with OpenCL
+ * markers between the steps (siamcl_plan_profile), which gives the device
+ * time of every fused layer (CLBlast launches included). Figures are medians
+ * over the runs with their min/max and 10th/90th percentiles. The ceiling
+ * printed beside them is CLBlast's SGEMM on the same device in the same
+ * process (siamcl_context_time_sgemm). Public API only. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +19,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "graph/plan.h"
-#include "graph/profile.h"
-#include "track/track.h"
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -153,7 +150,7 @@ typedef struct branch {
     const char *name;  /* "template", "search", "head" */
     siamcl_plan *plan;
     int n;             /* layers */
-    scl_layer_prof *prof;
+    siamcl_layer_profile *prof;
     double *ms;        /* runs x n */
     double *med;       /* n */
     double total;      /* sum of the medians */
@@ -174,7 +171,7 @@ typedef struct result {
 
 /* A deterministic textured frame: gradients plus a bright square target. */
 static siamcl_status make_frame(siamcl_image *img, int w, int h) {
-    SCL_TRY(siamcl_image_alloc(img, w, h));
+    CLI_TRY(siamcl_image_alloc(img, w, h));
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
             uint8_t *p = img->data + ((size_t)y * w + x) * 3;
@@ -193,35 +190,15 @@ typedef struct ceiling {
     double gflops; /* at the median */
 } ceiling;
 
-static siamcl_status sgemm_ceiling(scl_device *dev, int size, int runs, int warmup, ceiling *out) {
+static siamcl_status sgemm_ceiling(siamcl_context *ctx, int size, int runs, int warmup, ceiling *out) {
     out->size = size;
-    size_t cnt = (size_t)size * size;
-    float *h = malloc(cnt * sizeof *h);
-    double *v = malloc((size_t)runs * sizeof *v);
-    cl_mem a = NULL, b = NULL, c = NULL;
-    siamcl_status st = h && v ? SIAMCL_OK : SIAMCL_ERR_OUT_OF_MEMORY;
+    double *v = malloc((size_t)(warmup + runs) * sizeof *v);
+    if (!v) return SIAMCL_ERR_OUT_OF_MEMORY;
+    siamcl_status st = siamcl_context_time_sgemm(ctx, 0, size, warmup + runs, v);
     if (st == SIAMCL_OK) {
-        for (size_t i = 0; i < cnt; i++) h[i] = (float)((i * 7919u) % 1000) * 1e-3f - 0.5f;
-        st = scl_buffer_alloc(dev, cnt * sizeof(float), &a);
-    }
-    if (st == SIAMCL_OK) st = scl_buffer_alloc(dev, cnt * sizeof(float), &b);
-    if (st == SIAMCL_OK) st = scl_buffer_alloc(dev, cnt * sizeof(float), &c);
-    if (st == SIAMCL_OK) st = scl_buffer_write(dev, a, 0, cnt * sizeof(float), h);
-    if (st == SIAMCL_OK) st = scl_buffer_write(dev, b, 0, cnt * sizeof(float), h);
-    for (int r = 0; r < warmup + runs && st == SIAMCL_OK; r++) {
-        double t0 = cli_now_ms();
-        st = scl_gemm_fwd(dev, 0, 0, size, size, size, 1.0f, a, 0, size, 0, b, 0, size, 0, 0.0f, c, 0, size, 0, 1);
-        if (st == SIAMCL_OK && scl_queue_finish(dev, SCL_Q_MAIN) != CL_SUCCESS) st = SIAMCL_ERR_INTERNAL;
-        if (r >= warmup) v[r - warmup] = cli_now_ms() - t0;
-    }
-    if (st == SIAMCL_OK) {
-        out->s = stats_of(v, runs);
+        out->s = stats_of(v + warmup, runs);
         out->gflops = 2.0 * (double)size * size * size / (out->s.med * 1e6);
     }
-    scl_buffer_free(dev, a);
-    scl_buffer_free(dev, b);
-    scl_buffer_free(dev, c);
-    free(h);
     free(v);
     return st;
 }
@@ -249,11 +226,6 @@ static stage *add_stage(result *r, const char *name, int runs, long long macs, i
     return s;
 }
 
-static siamcl_status finish(scl_device *dev) {
-    SCL_CL(scl_queue_finish(dev, SCL_Q_MAIN), "clFinish");
-    return SIAMCL_OK;
-}
-
 static long long plan_macs(const siamcl_plan *p) {
     siamcl_plan_stats s;
     return p && siamcl_plan_get_stats(p, &s) == SIAMCL_OK ? s.macs : 0;
@@ -263,18 +235,18 @@ static long long plan_macs(const siamcl_plan *p) {
 static siamcl_status profile_branches(result *r, int runs) {
     for (int b = 0; b < r->nbr; b++) {
         branch *br = &r->br[b];
-        br->n = scl_plan_layer_count(br->plan);
+        br->n = siamcl_plan_layer_count(br->plan);
         br->prof = calloc((size_t)br->n + 1, sizeof *br->prof);
         br->ms = calloc((size_t)runs * br->n + 1, sizeof *br->ms);
         br->med = calloc((size_t)br->n + 1, sizeof *br->med);
         double *col = calloc((size_t)runs + 1, sizeof *col);
         if (!br->prof || !br->ms || !br->med || !col) {
             free(col);
-            return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "bench: out of memory");
+            return cli_error(SIAMCL_ERR_OUT_OF_MEMORY, "bench: out of memory");
         }
-        siamcl_status st = scl_plan_profile(br->plan, br->prof);
+        siamcl_status st = siamcl_plan_profile(br->plan, br->prof);
         for (int k = 0; k < runs && st == SIAMCL_OK; k++) {
-            st = scl_plan_profile(br->plan, br->prof);
+            st = siamcl_plan_profile(br->plan, br->prof);
             for (int i = 0; i < br->n && st == SIAMCL_OK; i++) br->ms[(size_t)k * br->n + i] = br->prof[i].ms;
         }
         br->total = 0;
@@ -284,197 +256,120 @@ static siamcl_status profile_branches(result *r, int runs) {
             br->total += br->med[i];
         }
         free(col);
-        SCL_TRY(st);
+        CLI_TRY(st);
     }
     return SIAMCL_OK;
 }
 
-static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char *model, result *r) {
-    memset(r, 0, sizeof *r);
-    SCL_TRY(siamcl_model_find(model, r->path, sizeof r->path));
-    SCL_TRY(siamcl_tracker_desc_load(r->path, o->search, &r->desc));
+/* The description to bench, with --batch applied. */
+static siamcl_status load_desc(const opts *o, const char *model, result *r) {
+    CLI_TRY(siamcl_model_find(model, r->path, sizeof r->path));
+    CLI_TRY(siamcl_tracker_desc_load(r->path, o->search, &r->desc));
     siamcl_tracker_desc *d = &r->desc;
     snprintf(r->name, sizeof r->name, "%s", d->name);
     int siamfc = d->kind == SIAMCL_TRACKER_SIAMFC;
     if (o->batch > 0) {
         if (siamfc) {
             if (o->batch % 2 == 0 || o->batch > SIAMCL_TRACKER_MAX_SCALES)
-                return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: --batch %d: a SiamFC tracker needs an odd number of "
-                                "scales up to %d", d->name, o->batch, SIAMCL_TRACKER_MAX_SCALES - 1);
+                return cli_error(SIAMCL_ERR_INVALID_ARGUMENT, "%s: --batch %d: a SiamFC tracker needs an odd number of "
+                                 "scales up to %d", d->name, o->batch, SIAMCL_TRACKER_MAX_SCALES - 1);
             d->scale_count = o->batch;
         } else if (o->batch != 1) {
-            return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: --batch %d: NanoTrack tracks one search crop per frame",
-                            d->name, o->batch);
+            return cli_error(SIAMCL_ERR_INVALID_ARGUMENT, "%s: --batch %d: NanoTrack tracks one search crop per frame",
+                             d->name, o->batch);
         }
     }
     r->batch = siamfc ? d->scale_count : 1;
-    int runs = o->runs, B = r->batch;
+    return SIAMCL_OK;
+}
 
+enum { S_UPLOAD, S_CROP, S_TEMPLATE, S_SEARCH, S_HEAD, S_DOWNLOAD, S_UPSAMPLE, S_DECODE, S_UPDATE, S_COUNT };
+
+/* The stage rows, labelled with the tracker's shapes; st[] indexed by S_*
+ * (NULL for a stage the model does not have). */
+static siamcl_status add_stages(result *r, siamcl_tracker *t, int runs, int W, int H, stage *st[S_COUNT]) {
+    const siamcl_tracker_desc *d = &r->desc;
+    int siamfc = d->kind == SIAMCL_TRACKER_SIAMFC, B = r->batch, n = d->score_size;
+    siamcl_plan *zp = siamcl_tracker_plan(t, 0), *xp = siamcl_tracker_plan(t, 1), *hp = siamcl_tracker_plan(t, 2);
+    siamcl_shape zin = {0, 0, 0, 0}, xin = zin, zf = zin;
+    CLI_TRY(siamcl_plan_input_shape(zp, 0, &zin));
+    CLI_TRY(siamcl_plan_input_shape(xp, 0, &xin));
+    CLI_TRY(siamcl_plan_output_shape(zp, 0, &zf));
+    long long zmacs = plan_macs(zp), xmacs = plan_macs(xp);
+    long long hmacs = siamfc ? (long long)B * zf.c * zf.h * zf.w * n * n : plan_macs(hp);
+    memset(st, 0, S_COUNT * sizeof *st);
+    st[S_UPLOAD] = add_stage(r, "frame upload", runs, 0, 1);
+    st[S_CROP] = add_stage(r, "crop", runs, 0, 1);
+    st[S_TEMPLATE] = add_stage(r, "template branch", runs, zmacs, 0);
+    st[S_SEARCH] = add_stage(r, "search branch", runs, xmacs, 1);
+    st[S_HEAD] = add_stage(r, "head", runs, hmacs, 1);
+    st[S_DOWNLOAD] = add_stage(r, "download", runs, 0, 1);
+    if (siamfc) st[S_UPSAMPLE] = add_stage(r, "upsample", runs, 0, 1);
+    st[S_DECODE] = add_stage(r, "decode", runs, 0, 1);
+    st[S_UPDATE] = add_stage(r, "whole update", runs, xmacs + hmacs, 0);
+    for (int k = 0; k < S_COUNT; k++)
+        if (!st[k] && (k != S_UPSAMPLE || siamfc)) return cli_error(SIAMCL_ERR_OUT_OF_MEMORY, "bench: out of memory");
+    snprintf(st[S_UPLOAD]->label, sizeof st[0]->label, "frame upload (%dx%d RGB)", W, H);
+    snprintf(st[S_CROP]->label, sizeof st[0]->label, "crop (%d x %dx%d)", B, xin.h, xin.w);
+    snprintf(st[S_TEMPLATE]->label, sizeof st[0]->label, "template branch (%dx%dx%dx%d)", zin.n, zin.c, zin.h, zin.w);
+    snprintf(st[S_SEARCH]->label, sizeof st[0]->label, "search branch (%dx%dx%dx%d)", xin.n, xin.c, xin.h, xin.w);
+    snprintf(st[S_HEAD]->label, sizeof st[0]->label, siamfc ? "head (xcorr, %d maps)" : "head (%d crop)", B);
+    if (siamfc)
+        snprintf(st[S_UPSAMPLE]->label, sizeof st[0]->label, "upsample (host, %d x %d->%d)", B, n, n * d->response_up);
+    snprintf(st[S_DECODE]->label, sizeof st[0]->label, "decode (host%s)", siamfc ? ", rest" : "");
+    return SIAMCL_OK;
+}
+
+/* One run: a profiled update and init (the stages), then an ordinary update
+ * timed whole; k < 0 is a warm-up. The target is re-initialised where it
+ * is: the synthetic frame does not move. */
+static siamcl_status run_once(siamcl_tracker *t, const siamcl_image *frame, siamcl_box box, int k,
+                              stage *st[S_COUNT]) {
+    siamcl_box nb;
+    CLI_TRY(siamcl_tracker_set_profiling(t, 1));
+    CLI_TRY(siamcl_tracker_update(t, frame, &nb, NULL));
+    CLI_TRY(siamcl_tracker_init(t, frame, box));
+    siamcl_tracker_stages sg;
+    siamcl_tracker_get_stages(t, &sg);
+    CLI_TRY(siamcl_tracker_set_profiling(t, 0));
+    double a = cli_now_ms();
+    CLI_TRY(siamcl_tracker_update(t, frame, &nb, NULL));
+    double b = cli_now_ms();
+    CLI_TRY(siamcl_tracker_init(t, frame, box));
+    if (k < 0) return SIAMCL_OK;
+    const double v[S_COUNT] = {sg.upload_ms, sg.crop_ms,     sg.template_ms, sg.search_ms, sg.head_ms,
+                               sg.download_ms, sg.upsample_ms, sg.decode_ms,   b - a};
+    for (int i = 0; i < S_COUNT; i++)
+        if (st[i]) st[i]->v[k] = v[i];
+    return SIAMCL_OK;
+}
+
+static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char *model, result *r) {
+    memset(r, 0, sizeof *r);
+    CLI_TRY(load_desc(o, model, r));
     siamcl_tracker *t = NULL;
     siamcl_image frame = {0, 0, NULL};
-    cl_mem fbuf = NULL, reqbuf = NULL, resp = NULL;
-    float *host = NULL;
-    double *up = NULL, *tmp = NULL;
-    scl_device *dev = NULL;
-    double t0 = cli_now_ms();
-    siamcl_status st = siamcl_tracker_create(ctx, 0, d, &t);
-    r->build_ms = cli_now_ms() - t0;
     const int W = 640, H = 360;
     siamcl_box box = {(float)(W / 2 - 40 + 1), (float)(H / 2 - 30 + 1), 80.0f, 60.0f};
+    double t0 = cli_now_ms();
+    siamcl_status st = siamcl_tracker_create(ctx, 0, &r->desc, &t);
+    r->build_ms = cli_now_ms() - t0;
     if (st == SIAMCL_OK) st = make_frame(&frame, W, H);
     if (st == SIAMCL_OK) st = siamcl_tracker_init(t, &frame, box);
-    siamcl_plan *zp = NULL, *xp = NULL, *hp = NULL;
+    stage *sp[S_COUNT];
+    if (st == SIAMCL_OK) st = add_stages(r, t, o->runs, W, H, sp);
+    for (int it = 0; it < o->warmup + o->runs && st == SIAMCL_OK; it++) st = run_once(t, &frame, box, it - o->warmup, sp);
     if (st == SIAMCL_OK) {
-        zp = scl_tracker_plan(t, 0);
-        xp = scl_tracker_plan(t, 1);
-        hp = scl_tracker_plan(t, 2);
-        dev = scl_plan_device(xp);
-    }
-    /* the bench's own frame, requests and response buffers: the stages run
-     * exactly what update() enqueues, on the tracker's plans */
-    int n = d->score_size, U = n * (siamfc ? d->response_up : 1);
-    size_t frame_bytes = (size_t)W * H * 3, resp_count = siamfc ? (size_t)B * n * n : (size_t)6 * n * n;
-    if (st == SIAMCL_OK) st = scl_buffer_alloc(dev, frame_bytes, &fbuf);
-    if (st == SIAMCL_OK) st = scl_buffer_alloc(dev, (size_t)B * sizeof(scl_crop_req), &reqbuf);
-    if (st == SIAMCL_OK) st = scl_buffer_alloc(dev, resp_count * sizeof(float), &resp);
-    if (st == SIAMCL_OK) st = scl_buffer_write(dev, fbuf, 0, frame_bytes, frame.data);
-    host = malloc(resp_count * sizeof *host);
-    up = malloc((size_t)U * U * sizeof *up);
-    tmp = malloc((size_t)n * U * sizeof *tmp);
-    if (st == SIAMCL_OK && (!host || !up || !tmp)) st = scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "bench: out of memory");
-
-    scl_crop_params cp;
-    memset(&cp, 0, sizeof cp);
-    scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
-    scl_view xin, zf, xf, rt;
-    if (st == SIAMCL_OK) st = scl_plan_input_view(xp, 0, &xin);
-    if (st == SIAMCL_OK) st = scl_plan_output_view(zp, 0, &zf);
-    if (st == SIAMCL_OK) st = scl_plan_output_view(xp, 0, &xf);
-    if (st == SIAMCL_OK) {
-        cp.out = xin.h;
-        cp.swap_rb = d->bgr;
-        cp.u8_exact = !siamfc || d->flavour == SIAMCL_SIAMFC_SIAMDW;
-        double mean[3];
-        scl_frame_mean(&frame, d->bgr, mean);
-        for (int c = 0; c < 3; c++) cp.pad[c] = (float)floor(mean[c]);
-        for (int k = 0; k < B; k++) { /* windows of growing side around the target, like a scale pyramid */
-            double side = 160.0 * pow(1.05, k - B / 2);
-            reqs[k] = scl_window_siamfc(W / 2.0, H / 2.0, side);
-        }
-        rt = scl_view_make(resp, B, 1, n, n);
-    }
-    long long zmacs = plan_macs(zp), xmacs = plan_macs(xp), hmacs = plan_macs(hp);
-    if (siamfc) hmacs = (long long)B * zf.c * zf.h * zf.w * n * n;
-    char lbl[64];
-    stage *s_ul = NULL, *s_crop = NULL, *s_z = NULL, *s_x = NULL, *s_h = NULL, *s_dl = NULL, *s_up = NULL,
-          *s_dec = NULL, *s_upd = NULL;
-    if (st == SIAMCL_OK) {
-        s_ul = add_stage(r, "frame upload", runs, 0, 1);
-        s_crop = add_stage(r, "crop", runs, 0, 1);
-        s_z = add_stage(r, "template branch", runs, zmacs, 0);
-        s_x = add_stage(r, "search branch", runs, xmacs, 1);
-        s_h = add_stage(r, "head", runs, hmacs, 1);
-        s_dl = add_stage(r, "download", runs, 0, 1);
-        if (siamfc) s_up = add_stage(r, "upsample", runs, 0, 1);
-        s_dec = add_stage(r, "decode", runs, 0, 1);
-        s_upd = add_stage(r, "whole update", runs, xmacs + hmacs, 0);
-        if (!s_ul || !s_crop || !s_z || !s_x || !s_h || !s_dl || (siamfc && !s_up) || !s_dec || !s_upd)
-            st = scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "bench: out of memory");
-    }
-    if (st == SIAMCL_OK) {
-        snprintf(lbl, sizeof lbl, "crop (%d x %dx%d)", B, xin.h, xin.w);
-        snprintf(s_crop->label, sizeof s_crop->label, "%s", lbl);
-        snprintf(s_x->label, sizeof s_x->label, "search branch (%dx%dx%dx%d)", xin.n, xin.c, xin.h, xin.w);
-        scl_view zin;
-        if (scl_plan_input_view(zp, 0, &zin) == SIAMCL_OK)
-            snprintf(s_z->label, sizeof s_z->label, "template branch (%dx%dx%dx%d)", zin.n, zin.c, zin.h, zin.w);
-        snprintf(s_h->label, sizeof s_h->label, siamfc ? "head (xcorr, %d maps)" : "head (%d crop)", B);
-        if (siamfc) snprintf(s_up->label, sizeof s_up->label, "upsample (host, %d x %d->%d)", B, n, U);
-        snprintf(s_dec->label, sizeof s_dec->label, "decode (host%s)", siamfc ? ", rest" : "");
-        snprintf(s_ul->label, sizeof s_ul->label, "frame upload (%dx%d RGB)", W, H);
-    }
-    for (int it = 0; it < o->warmup + runs && st == SIAMCL_OK; it++) {
-        int k = it - o->warmup, rec = k >= 0;
-        double a, b;
-        /* crop */
-        a = cli_now_ms();
-        st = scl_crop_fwd(dev, &cp, fbuf, 0, W, H, 3, reqs, B, reqbuf, &xin);
-        if (st == SIAMCL_OK) st = finish(dev);
-        b = cli_now_ms();
-        if (rec) s_crop->v[k] = b - a;
-        /* template branch */
-        a = cli_now_ms();
-        if (st == SIAMCL_OK) st = siamcl_plan_run(zp);
-        if (st == SIAMCL_OK) st = finish(dev);
-        b = cli_now_ms();
-        if (rec) s_z->v[k] = b - a;
-        /* search branch */
-        a = cli_now_ms();
-        if (st == SIAMCL_OK) st = siamcl_plan_run(xp);
-        if (st == SIAMCL_OK) st = finish(dev);
-        b = cli_now_ms();
-        if (rec) s_x->v[k] = b - a;
-        /* head */
-        a = cli_now_ms();
-        if (st == SIAMCL_OK) st = siamfc ? scl_xcorr_fwd(dev, (float)d->head_scale, (float)d->head_bias, &zf, &xf, &rt)
-                                         : siamcl_plan_run(hp);
-        if (st == SIAMCL_OK) st = finish(dev);
-        b = cli_now_ms();
-        if (rec) s_h->v[k] = b - a;
-        /* download */
-        a = cli_now_ms();
-        if (st == SIAMCL_OK && siamfc) st = scl_buffer_read(dev, resp, 0, resp_count * sizeof(float), host);
-        for (int o2 = 0; o2 < 2 && st == SIAMCL_OK && !siamfc; o2++) {
-            scl_view v;
-            st = scl_plan_output_view(hp, o2, &v);
-            if (st == SIAMCL_OK)
-                st = scl_buffer_read(dev, v.mem, v.off * sizeof(float),
-                                     scl_view_count(&v) * sizeof(float), host + (o2 ? 2 * n * n : 0));
-        }
-        b = cli_now_ms();
-        if (rec) s_dl->v[k] = b - a;
-        /* upsample (SiamFC) */
-        if (siamfc) {
-            a = cli_now_ms();
-            for (int m = 0; m < B; m++) scl_resize_cubic(host + (size_t)m * n * n, n, n, up, U, U, tmp);
-            b = cli_now_ms();
-            if (rec) s_up->v[k] = b - a;
-        }
-        /* the whole update as the tracker runs it; its own decode time */
-        siamcl_tracker_times t1, t2;
-        siamcl_tracker_get_times(t, &t1);
-        siamcl_box nb;
-        a = cli_now_ms();
-        if (st == SIAMCL_OK) st = siamcl_tracker_update(t, &frame, &nb, NULL);
-        b = cli_now_ms();
-        siamcl_tracker_get_times(t, &t2);
-        if (rec) {
-            s_upd->v[k] = b - a;
-            s_ul->v[k] = t2.upload_ms - t1.upload_ms;
-            /* the tracker's decode includes the upsampling timed above */
-            double dec = t2.decode_ms - t1.decode_ms - (siamfc ? s_up->v[k] : 0);
-            s_dec->v[k] = dec > 0 ? dec : 0;
-        }
-        /* keep the target where it is: the synthetic frame does not move */
-        if (st == SIAMCL_OK) st = siamcl_tracker_init(t, &frame, box);
-    }
-    if (st == SIAMCL_OK) {
-        for (int i = 0; i < r->nst; i++) r->st[i].s = stats_of(r->st[i].v, runs);
-        r->fps = s_upd->s.med > 0 ? 1000.0 / s_upd->s.med : 0;
+        for (int i = 0; i < r->nst; i++) r->st[i].s = stats_of(r->st[i].v, o->runs);
+        r->fps = sp[S_UPDATE]->s.med > 0 ? 1000.0 / sp[S_UPDATE]->s.med : 0;
     }
     if (st == SIAMCL_OK && o->layers) {
-        r->br[r->nbr++] = (branch){"template", zp, 0, NULL, NULL, NULL, 0, zmacs};
-        r->br[r->nbr++] = (branch){"search", xp, 0, NULL, NULL, NULL, 0, xmacs};
-        if (hp) r->br[r->nbr++] = (branch){"head", hp, 0, NULL, NULL, NULL, 0, hmacs};
-        st = profile_branches(r, runs);
-    }
-    free(host);
-    free(up);
-    free(tmp);
-    if (dev) {
-        scl_buffer_free(dev, fbuf);
-        scl_buffer_free(dev, reqbuf);
-        scl_buffer_free(dev, resp);
+        const char *names[3] = {"template", "search", "head"};
+        for (int b = 0; b < 3; b++) {
+            siamcl_plan *p = siamcl_tracker_plan(t, b);
+            if (p) r->br[r->nbr++] = (branch){names[b], p, 0, NULL, NULL, NULL, 0, plan_macs(p)};
+        }
+        st = profile_branches(r, o->runs);
     }
     /* the branch plans belong to the tracker: forget them before it goes */
     for (int b = 0; b < r->nbr; b++) r->br[b].plan = NULL;
@@ -510,7 +405,7 @@ static void print_text(const result *r, int layers) {
         printf("%3s %-28s %-26s %-16s %9s %8s %8s %6s\n", "#", "node", "op", "output", "MMAC", "ms", "GFLOP/s",
                "share");
         for (int i = 0; i < br->n; i++) {
-            const scl_layer_prof *l = &br->prof[i];
+            const siamcl_layer_profile *l = &br->prof[i];
             char mm[24] = "", gf[16] = "";
             if (l->macs) {
                 snprintf(mm, sizeof mm, "%.1f", (double)l->macs * 1e-6);
@@ -561,7 +456,7 @@ static void print_json_model(FILE *f, const result *r, int layers) {
         json_num(f, gflops(br->macs, br->total));
         fputs(", \"layers\": [", f);
         for (int i = 0; i < br->n; i++) {
-            const scl_layer_prof *l = &br->prof[i];
+            const siamcl_layer_profile *l = &br->prof[i];
             fputs(i ? ", {\"node\": " : "{\"node\": ", f);
             json_str(f, l->node);
             fputs(", \"op\": ", f);
@@ -621,11 +516,16 @@ int cmd_bench(int argc, char **argv) {
     siamcl_context *ctx = NULL;
     siamcl_status st = siamcl_context_create(NULL, &ctx);
     if (st != SIAMCL_OK) return cli_fail(st, "creating the OpenCL context");
-    scl_device *dev = &ctx->dev[0];
-    const siamcl_device_info *di = &dev->info;
+    siamcl_device_info dinfo;
+    st = siamcl_context_device_info(ctx, 0, &dinfo);
+    if (st != SIAMCL_OK) {
+        siamcl_context_free(ctx);
+        return cli_fail(st, "device 0");
+    }
+    const siamcl_device_info *di = &dinfo;
     ceiling ceil_ = {0, {0, 0, 0, 0, 0, 0, 0}, 0};
     if (o.sgemm > 0) {
-        st = sgemm_ceiling(dev, o.sgemm, o.runs, o.warmup > 0 ? o.warmup : 1, &ceil_);
+        st = sgemm_ceiling(ctx, o.sgemm, o.runs, o.warmup > 0 ? o.warmup : 1, &ceil_);
         if (st != SIAMCL_OK) {
             siamcl_context_free(ctx);
             return cli_fail(st, "CLBlast SGEMM ceiling");
@@ -650,7 +550,7 @@ int cmd_bench(int argc, char **argv) {
         st = bench_model(ctx, &o, o.models[m], &res[m]);
         done = m + 1;
         if (st != SIAMCL_OK) {
-            fprintf(stderr, "siamcl bench: %s: %s\n", o.models[m], siamcl_last_error());
+            fprintf(stderr, "siamcl bench: %s: %s\n", o.models[m], cli_error_text());
             rc = cli_fail(st, "bench");
             break;
         }

@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "graph/model_impl.h"
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -97,7 +96,6 @@ static int set_path(const char *opt, const char *v, void *dst) {
 /* The shape each input is planned with: --input, else the declared one
  * (batch 1; a dynamic height/width becomes 255, a dynamic channel count is an error). */
 static int input_shapes(const siamcl_model *m, const char *path, info_args *ia) {
-    const scl_graph *g = m->g;
     int nin = siamcl_model_input_count(m);
     if (ia->nshapes && ia->nshapes != nin) {
         fprintf(stderr, "siamcl info: %s has %d inputs, %d --input given\n", path, nin, ia->nshapes);
@@ -121,62 +119,64 @@ static int input_shapes(const siamcl_model *m, const char *path, info_args *ia) 
             }
         }
         char decl[64];
-        scl_dims_str(&g->vals[g->inputs[i]].dims, decl, sizeof decl);
+        siamcl_model_input_decl(m, i, decl, sizeof decl);
         printf("input %-16d %s: declared %s, using %dx%dx%dx%d\n", i, siamcl_model_input_name(m, i), decl, sh->n,
                sh->c, sh->h, sh->w);
     }
     return 1;
 }
 
-/* Every value's shape (dims[g->nvals]) from the input shapes. */
-static siamcl_status infer(const scl_graph *g, const siamcl_shape *shapes, int nin, scl_dims *dims) {
-    scl_dims *in_dims = calloc((size_t)nin + 1, sizeof *in_dims);
-    if (!in_dims) return SIAMCL_ERR_OUT_OF_MEMORY;
-    for (int i = 0; i < nin; i++) {
-        int r = g->vals[g->inputs[i]].dims.rank ? g->vals[g->inputs[i]].dims.rank : 4;
-        int all[4] = {shapes[i].n, shapes[i].c, shapes[i].h, shapes[i].w};
-        in_dims[i].rank = r;
-        for (int k = 0; k < r; k++) in_dims[i].d[k] = all[4 - r + k];
+/* Op counts in order of first appearance: "Conv:5 Relu:4 ...". */
+static void print_op_counts(const siamcl_node_info *nodes, int n) {
+    printf("ops                   ");
+    for (int k = 0; k < n; k++) {
+        int seen = 0, c = 0;
+        for (int j = 0; j < k && !seen; j++) seen = !strcmp(nodes[j].op, nodes[k].op);
+        if (seen) continue;
+        for (int j = k; j < n; j++) c += !strcmp(nodes[j].op, nodes[k].op);
+        printf(" %s:%d", nodes[k].op, c);
     }
-    siamcl_status st = scl_graph_infer(g, in_dims, dims);
-    free(in_dims);
-    return st;
+    printf("\n");
 }
 
-/* Outputs, op counts, the node table (nodes), parameters; returns the MACs. */
-static long long describe_graph(const siamcl_model *m, const scl_dims *dims, int nodes) {
-    const scl_graph *g = m->g;
-    for (int i = 0; i < g->noutputs; i++) {
-        char s[64];
-        printf("output %-15d %s: %s\n", i, g->vals[g->outputs[i]].name, scl_dims_str(&dims[g->outputs[i]], s, sizeof s));
+/* Output i's shape: that of the node writing it. */
+static const char *output_shape(const siamcl_model *m, int i, const siamcl_node_info *nodes, int n) {
+    const char *name = siamcl_model_output_name(m, i);
+    for (int k = 0; k < n; k++)
+        if (name && !strcmp(nodes[k].output, name)) return nodes[k].shape;
+    return "?";
+}
+
+/* Outputs, op counts, the node table (nodes), parameters; the MACs to *macs. */
+static siamcl_status describe_graph(const siamcl_model *m, const siamcl_shape *shapes, int nodes_flag,
+                                    long long *macs) {
+    int n = 0, folded = 0, nin = siamcl_model_input_count(m);
+    CLI_TRY(siamcl_model_inspect(m, shapes, nin, NULL, 0, &n, NULL));
+    siamcl_node_info *nodes = calloc((size_t)n + 1, sizeof *nodes);
+    if (!nodes) return cli_error(SIAMCL_ERR_OUT_OF_MEMORY, "out of memory");
+    siamcl_status st = siamcl_model_inspect(m, shapes, nin, nodes, n, &n, &folded);
+    if (st != SIAMCL_OK) {
+        free(nodes);
+        return st;
     }
-    int counts[SCL_GOP_COUNT] = {0}, folded = 0;
-    long long macs = 0;
-    for (int k = 0; k < g->norder; k++) {
-        const scl_node *n = &g->nodes[g->order[k]];
-        counts[n->op]++;
-        macs += scl_graph_node_macs(g, n, dims);
-    }
-    for (int i = 0; i < g->nnodes; i++) folded += g->nodes[i].dead && g->nodes[i].op == SCL_GOP_BN;
-    printf("nodes                  %d", g->norder);
+    for (int i = 0; i < siamcl_model_output_count(m); i++)
+        printf("output %-15d %s: %s\n", i, siamcl_model_output_name(m, i), output_shape(m, i, nodes, n));
+    *macs = 0;
+    for (int k = 0; k < n; k++) *macs += nodes[k].macs;
+    printf("nodes                  %d", n);
     if (folded) printf(" (+%d BatchNormalization folded into Conv)", folded);
-    printf("\nops                   ");
-    for (int o = 0; o < SCL_GOP_COUNT; o++)
-        if (counts[o]) printf(" %s:%d", scl_gop_name((scl_gop)o), counts[o]);
     printf("\n");
-    if (nodes) {
+    print_op_counts(nodes, n);
+    if (nodes_flag) {
         printf("\n  #   op                  output shape       MACs            node\n");
-        for (int k = 0; k < g->norder; k++) {
-            const scl_node *n = &g->nodes[g->order[k]];
-            char s[64];
-            printf("%4d   %-19s %-18s %-15lld %s\n", k, scl_gop_name(n->op), scl_dims_str(&dims[n->out], s, sizeof s),
-                   scl_graph_node_macs(g, n, dims), n->name);
-        }
+        for (int k = 0; k < n; k++)
+            printf("%4d   %-19s %-18s %-15lld %s\n", k, nodes[k].op, nodes[k].shape, nodes[k].macs, nodes[k].name);
         printf("\n");
     }
     print_count("parameters", siamcl_model_param_count(m));
-    print_count("MACs", macs);
-    return macs;
+    print_count("MACs", *macs);
+    free(nodes);
+    return SIAMCL_OK;
 }
 
 /* A plan on device 0: its launches, memory, build time and `runs` timed runs. */
@@ -238,17 +238,13 @@ int cmd_info(int argc, char **argv) {
     siamcl_status st = siamcl_model_load(ia.path, &m);
     if (st != SIAMCL_OK) return cli_fail(st, siamcl_last_error());
     printf("model                  %s\n", ia.path);
-    scl_dims *dims = calloc((size_t)m->g->nvals + 1, sizeof *dims);
     int rc = 0;
+    long long macs = 0;
     if (!input_shapes(m, ia.path, &ia)) rc = 2;
-    else if (!dims) rc = cli_fail(SIAMCL_ERR_OUT_OF_MEMORY, "out of memory");
-    else if ((st = infer(m->g, ia.shapes, siamcl_model_input_count(m), dims)) != SIAMCL_OK)
-        rc = cli_fail(st, st == SIAMCL_ERR_OUT_OF_MEMORY ? "out of memory" : siamcl_last_error());
-    if (rc == 0) {
-        long long macs = describe_graph(m, dims, !quiet || nodes_flag);
-        if (!no_plan) rc = describe_plan(m, ia.shapes, macs, runs);
-    }
-    free(dims);
+    else if ((st = describe_graph(m, ia.shapes, !quiet || nodes_flag, &macs)) != SIAMCL_OK)
+        rc = cli_fail(st, cli_error_text());
+    else if (!no_plan)
+        rc = describe_plan(m, ia.shapes, macs, runs);
     siamcl_model_free(m);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* siamcl: command dispatch and shared helpers. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,24 @@ int cli_fail(siamcl_status st, const char *what) {
     else
         fprintf(stderr, "siamcl: %s: %s (status %d)\n", what ? what : "failed", siamcl_status_string(st), (int)st);
     return 1;
+}
+
+static char cli_msg[1024];
+
+siamcl_status cli_error(siamcl_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cli_msg, sizeof cli_msg, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+const char *cli_error_text(void) {
+    static char out[sizeof cli_msg];
+    if (!cli_msg[0]) return siamcl_last_error();
+    memcpy(out, cli_msg, sizeof out);
+    cli_msg[0] = 0;
+    return out;
 }
 
 double cli_now_ms(void) {

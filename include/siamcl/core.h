@@ -104,6 +104,11 @@ SIAMCL_API siamcl_status siamcl_context_device_info(const siamcl_context *ctx, i
  * (weights, plan buffers, tensors): how tests check that plans share weights. */
 SIAMCL_API size_t siamcl_context_device_bytes(const siamcl_context *ctx, int i);
 
+/* The device's matrix-multiply ceiling (what `siamcl bench` prints beside the
+ * networks): `runs` square size x size x size SGEMMs through CLBlast on device
+ * i, each waited for; ms[r] gets the wall time of run r. */
+SIAMCL_API siamcl_status siamcl_context_time_sgemm(siamcl_context *ctx, int i, int size, int runs, double *ms);
+
 /* ---- test hooks (for the library's own tests; not for production use) ---- */
 /* Make the n-th host or device allocation from now on fail (n >= 1); 0 disables.
  * Returns the number of allocations counted since the last call. */

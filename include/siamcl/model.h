@@ -124,6 +124,45 @@ typedef struct siamcl_plan_stats {
 } siamcl_plan_stats;
 SIAMCL_API siamcl_status siamcl_plan_get_stats(const siamcl_plan *p, siamcl_plan_stats *out);
 
+/* ---- inspection (what `siamcl info` prints) ---- */
+/* Input i's declared shape as text, any rank, dynamic dimensions as '?'
+ * ("1x3x?x?"); "" for a bad index. */
+SIAMCL_API void siamcl_model_input_decl(const siamcl_model *m, int i, char *buf, size_t cap);
+
+typedef struct siamcl_node_info {
+    const char *name;   /* node name (points into the model) */
+    const char *op;     /* operator, "Conv", "Relu", ... */
+    const char *output; /* its output value's name */
+    char shape[64];     /* that output's shape for the given inputs, "1x64x61x61" */
+    long long macs;     /* its multiply-adds for them */
+} siamcl_node_info;
+/* The nodes that run (BatchNormalization folded into its Conv does not), in
+ * order, with shapes and multiply-adds for inputs `shapes` (one per model
+ * input, 4-D with leading 1s for lower ranks). Fills out[0 .. min(count, cap));
+ * *count gets the number of nodes (cap 0 sizes), *folded (may be NULL) the
+ * BatchNormalization nodes folded. A shape the model cannot take is
+ * SIAMCL_ERR_SHAPE naming the node. */
+SIAMCL_API siamcl_status siamcl_model_inspect(const siamcl_model *m, const siamcl_shape *shapes, int n_inputs,
+                                              siamcl_node_info *out, int cap, int *count, int *folded);
+
+/* ---- per-layer profile (what `siamcl bench` prints) ---- */
+/* Every step of a plan (one fused layer: conv + bias + activation + residual
+ * add, a pool, a slice, ...) is timed on the device timeline by OpenCL markers
+ * enqueued between the steps, so a step's time covers all its launches
+ * (CLBlast's included) without a host synchronisation inside the run. */
+typedef struct siamcl_layer_profile {
+    char node[64];     /* graph node name (truncated) */
+    char what[96];     /* op and geometry, fused nodes: "Conv 3x3/1 g1 +Add +Relu" */
+    char shape[48];    /* output shape, "3x256x31x31" */
+    long long macs;    /* multiply-adds of the step */
+    double ms;         /* device time, marker to marker */
+} siamcl_layer_profile;
+/* Steps (layers after fusion) of a plan; 0 for NULL. */
+SIAMCL_API int siamcl_plan_layer_count(const siamcl_plan *p);
+/* Run the plan once step by step with a marker between steps, wait, and fill
+ * out[0 .. siamcl_plan_layer_count) (names, multiply-adds and times). */
+SIAMCL_API siamcl_status siamcl_plan_profile(siamcl_plan *p, siamcl_layer_profile *out);
+
 /* ---- device tensors ---- */
 /* A float32 tensor on device `device` of ctx; contents undefined until uploaded. */
 SIAMCL_API siamcl_status siamcl_tensor_create(siamcl_context *ctx, int device, siamcl_shape shape,

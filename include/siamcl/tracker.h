@@ -28,6 +28,7 @@
 
 #include "siamcl/core.h"
 #include "siamcl/image.h"
+#include "siamcl/model.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -145,6 +146,28 @@ typedef struct siamcl_tracker_times {
     double decode_ms;             /* host decode */
 } siamcl_tracker_times;
 SIAMCL_API void siamcl_tracker_get_times(const siamcl_tracker *t, siamcl_tracker_times *out);
+
+/* Stage times for benchmarks (`siamcl bench`). With profiling on, init and
+ * update wait for the device after each stage, so that each stage's wall time
+ * is its own (and the calls run slower); off (the default), nothing waits
+ * that would not and the stages read 0. Milliseconds of the last call. */
+typedef struct siamcl_tracker_stages {
+    double template_ms;           /* the last init's template branch */
+    double upload_ms;             /* the last update's frame upload */
+    double crop_ms;               /* its search crops, cut on the device */
+    double search_ms;             /* its search branch over all crops */
+    double head_ms;               /* its head: SiamFC cross-correlation, NanoTrack head network */
+    double download_ms;           /* the response to the host */
+    double upsample_ms;           /* SiamFC: bicubic upsampling of the responses (host) */
+    double decode_ms;             /* the rest of the host decode */
+} siamcl_tracker_stages;
+SIAMCL_API siamcl_status siamcl_tracker_set_profiling(siamcl_tracker *t, int on);
+SIAMCL_API void siamcl_tracker_get_stages(const siamcl_tracker *t, siamcl_tracker_stages *out);
+
+/* The tracker's plans, for inspection and siamcl_plan_profile: 0 template
+ * branch, 1 search branch, 2 head (NanoTrack; NULL for SiamFC, whose head is a
+ * cross-correlation). Owned by the tracker; NULL for another index. */
+SIAMCL_API siamcl_plan *siamcl_tracker_plan(siamcl_tracker *t, int which);
 
 #ifdef __cplusplus
 }

@@ -3,11 +3,10 @@
 #include <string.h>
 
 #include "graph/plan_impl.h"
-#include "graph/profile.h"
 
-int scl_plan_layer_count(const siamcl_plan *p) { return p ? p->nsteps : 0; }
+int siamcl_plan_layer_count(const siamcl_plan *p) { return p ? p->nsteps : 0; }
 
-static void describe(const siamcl_plan *p, const scl_step *s, scl_layer_prof *o) {
+static void describe(const siamcl_plan *p, const scl_step *s, siamcl_layer_profile *o) {
     const scl_graph *g = p->g;
     const scl_node *n = &g->nodes[s->node];
     size_t cap = sizeof o->what;
@@ -27,7 +26,7 @@ static void describe(const siamcl_plan *p, const scl_step *s, scl_layer_prof *o)
     for (int f = 0; f < s->nfused; f++) o->macs += scl_graph_node_macs(g, &g->nodes[s->fused[f]], p->dims);
 }
 
-siamcl_status scl_plan_profile(siamcl_plan *p, scl_layer_prof *out) {
+siamcl_status siamcl_plan_profile(siamcl_plan *p, siamcl_layer_profile *out) {
     if (!p || !out) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "plan profile: NULL argument");
     int n = p->nsteps;
     cl_event *ev = scl_calloc((size_t)n + 1, sizeof *ev);

@@ -160,3 +160,34 @@ siamcl_status scl_gemm_train(scl_device *dev, int trans_a, int trans_b, int m, i
     return gemm(dev, trans_a, trans_b, m, n, k, alpha, a, aoff, lda, 0, b, boff, ldb, 0, beta, c, coff, ldc, 0, 1,
                 GEMM_TRAIN_SMALL_MACS);
 }
+
+siamcl_status siamcl_context_time_sgemm(siamcl_context *ctx, int i, int size, int runs, double *ms) {
+    if (!ctx || !ms || runs < 1) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "time_sgemm: NULL argument or no runs");
+    if (i < 0 || i >= ctx->ndev) return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "time_sgemm: no device %d", i);
+    if (size < 1 || size > 16384) return scl_fail(SIAMCL_ERR_OUT_OF_RANGE, "time_sgemm: size %d not in 1..16384", size);
+    scl_device *dev = &ctx->dev[i];
+    size_t cnt = (size_t)size * size;
+    float *h = scl_malloc(cnt * sizeof *h);
+    cl_mem a = NULL, b = NULL, c = NULL;
+    siamcl_status st = h ? SIAMCL_OK : scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "time_sgemm: out of memory");
+    if (st == SIAMCL_OK) {
+        for (size_t k = 0; k < cnt; k++) h[k] = (float)((k * 7919u) % 1000) * 1e-3f - 0.5f;
+        st = scl_buffer_alloc(dev, cnt * sizeof(float), &a);
+    }
+    if (st == SIAMCL_OK) st = scl_buffer_alloc(dev, cnt * sizeof(float), &b);
+    if (st == SIAMCL_OK) st = scl_buffer_alloc(dev, cnt * sizeof(float), &c);
+    if (st == SIAMCL_OK) st = scl_buffer_write(dev, a, 0, cnt * sizeof(float), h);
+    if (st == SIAMCL_OK) st = scl_buffer_write(dev, b, 0, cnt * sizeof(float), h);
+    for (int r = 0; r < runs && st == SIAMCL_OK; r++) {
+        double t0 = scl_now_ms();
+        st = scl_gemm_fwd(dev, 0, 0, size, size, size, 1.0f, a, 0, size, 0, b, 0, size, 0, 0.0f, c, 0, size, 0, 1);
+        cl_int e = st == SIAMCL_OK ? scl_queue_finish(dev, SCL_Q_MAIN) : CL_SUCCESS;
+        if (e != CL_SUCCESS) st = scl_fail((siamcl_status)e, "time_sgemm: clFinish: %s", siamcl_status_string((siamcl_status)e));
+        ms[r] = scl_now_ms() - t0;
+    }
+    scl_buffer_free(dev, a);
+    scl_buffer_free(dev, b);
+    scl_buffer_free(dev, c);
+    scl_free(h);
+    return st;
+}

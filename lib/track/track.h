@@ -59,6 +59,7 @@ typedef struct scl_sfc {
     double cx, cy, w, h;     /* state */
     double s_x, s_x_min, s_x_max;
     double s_z;              /* template side */
+    double upsample_ms;      /* host time of the upsampling, summed over decodes */
 } scl_sfc;
 
 siamcl_status scl_sfc_alloc(scl_sfc *s, const siamcl_tracker_desc *d);
@@ -99,6 +100,5 @@ siamcl_box scl_nano_box(const scl_nano *s);
 /* The last decode's details and the raw state (cx, cy, w, h). */
 void scl_tracker_debug(const siamcl_tracker *t, scl_track_debug *dbg, double state[4]);
 /* The tracker's plans: 0 template backbone, 1 search backbone, 2 head (NanoTrack; else NULL). */
-siamcl_plan *scl_tracker_plan(const siamcl_tracker *t, int which);
 
 #endif

@@ -30,6 +30,8 @@ struct siamcl_tracker {
     int ready;
     scl_track_debug last;
     siamcl_tracker_times times;
+    int profiling;             /* wait after each stage and time it */
+    siamcl_tracker_stages stages;
 };
 
 void siamcl_tracker_free(siamcl_tracker *t) {
@@ -212,6 +214,17 @@ static siamcl_status crop_into(siamcl_tracker *t, const siamcl_image *f, siamcl_
     return scl_crop_fwd(t->dev, &t->crop, t->frame, 0, f->width, f->height, 3, reqs, m, t->reqbuf, &in);
 }
 
+/* Profiling: wait for the stage just enqueued and charge the time since *t0
+ * to *slot (then *t0 = now). Otherwise nothing. */
+static siamcl_status stage_end(siamcl_tracker *t, double *slot, double *t0) {
+    if (!t->profiling) return SIAMCL_OK;
+    SCL_CL(scl_queue_finish(t->dev, SCL_Q_MAIN), "stage wait");
+    double now = scl_now_ms();
+    *slot = now - *t0;
+    *t0 = now;
+    return SIAMCL_OK;
+}
+
 /* blocking = 0: enqueued only (a later blocking call on the queue completes it). */
 static siamcl_status read_output(siamcl_tracker *t, siamcl_plan *p, int i, float *dst, size_t count, int blocking) {
     scl_view v;
@@ -239,10 +252,12 @@ static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamc
         scl_sfc_start(&t->sfc, box, &z);
     else
         scl_nano_start(&t->nano, box, &z);
-    double t0 = scl_now_ms();
+    double t0 = scl_now_ms(), ts = t0, crop_ms;
     SCL_TRY(crop_into(t, frame, t->zplan, &z, 1));
+    SCL_TRY(stage_end(t, &crop_ms, &ts));
     SCL_TRY(siamcl_plan_run(t->zplan));
     SCL_TRY(siamcl_plan_finish(t->zplan));
+    SCL_TRY(stage_end(t, &t->stages.template_ms, &ts));
     t->times.network_ms += scl_now_ms() - t0;
     memset(&t->last, 0, sizeof t->last);
     t->ready = 1;
@@ -259,42 +274,59 @@ siamcl_status siamcl_tracker_init(siamcl_tracker *t, const siamcl_image *frame, 
     return st;
 }
 
+/* After the download (started at ts, done at t1) and the decode (upsampling
+ * up_ms of it): the host-side times. */
+static void host_stages(siamcl_tracker *t, double ts, double t1, double up_ms) {
+    double dec = scl_now_ms() - t1;
+    t->times.decode_ms += dec;
+    if (!t->profiling) return;
+    t->stages.download_ms = t1 - ts;
+    t->stages.upsample_ms = up_ms;
+    t->stages.decode_ms = dec > up_ms ? dec - up_ms : 0.0;
+}
+
 static siamcl_status update_siamfc(siamcl_tracker *t, const siamcl_image *f) {
     const siamcl_tracker_desc *d = &t->desc;
     scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
     scl_sfc_search(&t->sfc, reqs);
-    double t0 = scl_now_ms();
+    double t0 = scl_now_ms(), ts = t0;
     SCL_TRY(crop_into(t, f, t->xplan, reqs, t->batch));
+    SCL_TRY(stage_end(t, &t->stages.crop_ms, &ts));
     SCL_TRY(siamcl_plan_run(t->xplan));
+    SCL_TRY(stage_end(t, &t->stages.search_ms, &ts));
     scl_view zf, xf;
     SCL_TRY(scl_plan_output_view(t->zplan, 0, &zf));
     SCL_TRY(scl_plan_output_view(t->xplan, 0, &xf));
     int n = d->score_size;
     scl_view r = scl_view_make(t->resp, t->batch, 1, n, n);
     SCL_TRY(scl_xcorr_fwd(t->dev, (float)d->head_scale, (float)d->head_bias, &zf, &xf, &r));
+    SCL_TRY(stage_end(t, &t->stages.head_ms, &ts));
     size_t count = (size_t)t->batch * n * n;
     SCL_TRY(scl_buffer_read(t->dev, t->resp, 0, count * sizeof(float), t->host));
-    double t1 = scl_now_ms();
+    double t1 = scl_now_ms(), up0 = t->sfc.upsample_ms;
     t->times.network_ms += t1 - t0;
     scl_sfc_decode(&t->sfc, t->host, f->width, f->height, &t->last);
-    t->times.decode_ms += scl_now_ms() - t1;
+    host_stages(t, ts, t1, t->sfc.upsample_ms - up0);
     return SIAMCL_OK;
 }
 
 static siamcl_status update_nanotrack(siamcl_tracker *t, const siamcl_image *f) {
     scl_crop_req req;
     scl_nano_search(&t->nano, &req);
-    double t0 = scl_now_ms();
+    double t0 = scl_now_ms(), ts = t0;
     SCL_TRY(crop_into(t, f, t->xplan, &req, 1));
+    SCL_TRY(stage_end(t, &t->stages.crop_ms, &ts));
     SCL_TRY(siamcl_plan_run(t->xplan));
+    SCL_TRY(stage_end(t, &t->stages.search_ms, &ts));
     SCL_TRY(siamcl_plan_run(t->hplan));
+    SCL_TRY(stage_end(t, &t->stages.head_ms, &ts));
     size_t nn = (size_t)t->desc.score_size * t->desc.score_size;
     SCL_TRY(read_output(t, t->hplan, t->out_cls, t->host, 2 * nn, 0));
     SCL_TRY(read_output(t, t->hplan, t->out_loc, t->host + 2 * nn, 4 * nn, 1)); /* the update's one wait */
     double t1 = scl_now_ms();
     t->times.network_ms += t1 - t0;
     scl_nano_decode(&t->nano, t->host, t->host + 2 * nn, f->width, f->height, &t->last);
-    t->times.decode_ms += scl_now_ms() - t1;
+    host_stages(t, ts, t1, 0.0);
     return SIAMCL_OK;
 }
 
@@ -302,8 +334,9 @@ siamcl_status siamcl_tracker_update(siamcl_tracker *t, const siamcl_image *frame
     if (!t || !box) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_update: NULL argument");
     if (!t->ready) return scl_fail(SIAMCL_ERR_STATE, "tracker_update: the tracker has not been initialised");
     SCL_TRY(check_frame(frame));
-    double t0 = scl_now_ms();
+    double t0 = scl_now_ms(), ts = t0;
     siamcl_status st = upload(t, frame);
+    if (st == SIAMCL_OK) st = stage_end(t, &t->stages.upload_ms, &ts);
     if (st == SIAMCL_OK)
         st = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? update_siamfc(t, frame) : update_nanotrack(t, frame);
     t->times.updates++;
@@ -337,7 +370,23 @@ void scl_tracker_debug(const siamcl_tracker *t, scl_track_debug *dbg, double sta
     }
 }
 
-siamcl_plan *scl_tracker_plan(const siamcl_tracker *t, int which) {
+siamcl_status siamcl_tracker_set_profiling(siamcl_tracker *t, int on) {
+    if (!t) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_set_profiling: NULL tracker");
+    t->profiling = on != 0;
+    memset(&t->stages, 0, sizeof t->stages);
+    return SIAMCL_OK;
+}
+
+void siamcl_tracker_get_stages(const siamcl_tracker *t, siamcl_tracker_stages *out) {
+    if (!out) return;
+    if (!t) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    *out = t->stages;
+}
+
+siamcl_plan *siamcl_tracker_plan(siamcl_tracker *t, int which) {
     if (!t) return NULL;
     return which == 0 ? t->zplan : which == 1 ? t->xplan : which == 2 ? t->hplan : NULL;
 }
