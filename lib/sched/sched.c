@@ -56,18 +56,17 @@ struct scl_sched {
     siamcl_context *ctx;
     siamcl_tracker_desc d;
     siamcl_schedule sc;
-    siamcl_model *backbone, *head;
-    int per, ndev;
+    scl_nets nets;        /* the networks, crops per target, head indices and output size */
+    int ndev;
     sdev *devs;
     siamcl_shape zshape;  /* template features [1,C,h,w] (known after the first template plan) */
-    size_t zcount, ocount;
-    int iz, ix, out_cls, out_loc;
-    scl_crop_params crop;
+    size_t zcount;
     float *zbuf;          /* the last template job's features (zcount floats) */
 };
 
 size_t scl_sched_zcount(const scl_sched *s) { return s->zcount; }
-int scl_sched_per(const scl_sched *s) { return s->per; }
+int scl_sched_per(const scl_sched *s) { return s->nets.per; }
+const scl_nets *scl_sched_nets(const scl_sched *s) { return &s->nets; }
 siamcl_schedule scl_sched_schedule(const scl_sched *s) { return s->sc; }
 double scl_sched_device_ms(const scl_sched *s, int d) { return d >= 0 && d < s->ndev ? s->devs[d].ms : 0.0; }
 
@@ -98,8 +97,7 @@ void scl_sched_free(scl_sched *s) {
     if (!s) return;
     for (int i = 0; s->devs && i < s->ndev; i++) sdev_release(&s->devs[i]);
     scl_free(s->devs);
-    siamcl_model_free(s->head);
-    siamcl_model_free(s->backbone);
+    scl_nets_release(&s->nets);
     scl_free(s->zbuf);
     scl_free(s);
 }
@@ -136,7 +134,7 @@ siamcl_status siamcl_schedule_parse(const char *text, siamcl_schedule *out) {
 static siamcl_status get_zplan(scl_sched *s, sdev *v, siamcl_plan **out) {
     if (!v->zplan) {
         siamcl_shape z = {1, 3, s->d.exemplar_size, s->d.exemplar_size};
-        SCL_TRY(siamcl_plan_create(s->ctx, v->index, s->backbone, 1, &z, &v->zplan));
+        SCL_TRY(siamcl_plan_create(s->ctx, v->index, s->nets.backbone, 1, &z, &v->zplan));
         siamcl_shape f;
         SCL_TRY(siamcl_plan_output_shape(v->zplan, 0, &f));
         if (f.n != 1) return scl_fail(SIAMCL_ERR_SHAPE, "sched: template features of batch %d", f.n);
@@ -154,15 +152,11 @@ static siamcl_status get_xplan(scl_sched *s, sdev *v, int cap, siamcl_plan **out
     while ((1 << k) < cap) k++;
     if (k >= NCAPS) return scl_fail(SIAMCL_ERR_INTERNAL, "sched: search batch of %d slots", cap);
     if (!v->xplan[k]) {
-        siamcl_shape x = {(1 << k) * s->per, 3, s->d.instance_size, s->d.instance_size};
-        SCL_TRY(siamcl_plan_create(s->ctx, v->index, s->backbone, 1, &x, &v->xplan[k]));
+        siamcl_shape x = {(1 << k) * s->nets.per, 3, s->d.instance_size, s->d.instance_size};
+        SCL_TRY(siamcl_plan_create(s->ctx, v->index, s->nets.backbone, 1, &x, &v->xplan[k]));
         siamcl_shape f;
         SCL_TRY(siamcl_plan_output_shape(v->xplan[k], 0, &f));
-        int n = f.h - s->zshape.h + 1;
-        if (s->d.kind == SIAMCL_TRACKER_SIAMFC &&
-            (f.c != s->zshape.c || f.h != f.w || n != s->d.score_size))
-            return scl_fail(SIAMCL_ERR_SHAPE, "%s: search features %dx%dx%d do not give a %dx%d response",
-                            s->d.name, f.c, f.h, f.w, s->d.score_size, s->d.score_size);
+        if (s->d.kind == SIAMCL_TRACKER_SIAMFC) SCL_TRY(scl_nets_check_features(&s->nets, s->zshape, f));
     }
     *out = v->xplan[k];
     return SIAMCL_OK;
@@ -170,18 +164,9 @@ static siamcl_status get_xplan(scl_sched *s, sdev *v, int cap, siamcl_plan **out
 
 static siamcl_status get_hplan(scl_sched *s, sdev *v, siamcl_plan *xplan, siamcl_plan **out) {
     if (!v->hplan) {
-        siamcl_shape shapes[2];
-        shapes[s->iz] = s->zshape;
-        SCL_TRY(siamcl_plan_output_shape(xplan, 0, &shapes[s->ix]));
-        shapes[s->ix].n = 1;
-        SCL_TRY(siamcl_plan_create(s->ctx, v->index, s->head, 2, shapes, &v->hplan));
-        siamcl_shape cls, loc;
-        int n = s->d.score_size;
-        SCL_TRY(siamcl_plan_output_shape(v->hplan, s->out_cls, &cls));
-        SCL_TRY(siamcl_plan_output_shape(v->hplan, s->out_loc, &loc));
-        if (cls.n != 1 || cls.c != 2 || cls.h != n || cls.w != n || loc.n != 1 || loc.c != 4 || loc.h != n ||
-            loc.w != n)
-            return scl_fail(SIAMCL_ERR_SHAPE, "%s: head outputs do not fit score size %d", s->d.name, n);
+        siamcl_shape xf;
+        SCL_TRY(siamcl_plan_output_shape(xplan, 0, &xf));
+        SCL_TRY(scl_nets_head_plan(&s->nets, s->ctx, v->index, s->zshape, xf, &v->hplan));
     }
     *out = v->hplan;
     return SIAMCL_OK;
@@ -255,12 +240,6 @@ static siamcl_status measure(scl_sched *s) {
 }
 
 static siamcl_status create(scl_sched *s) {
-    const siamcl_tracker_desc *d = &s->d;
-    s->per = d->kind == SIAMCL_TRACKER_SIAMFC ? d->scale_count : 1;
-    s->crop.swap_rb = d->bgr ? 1 : 0;
-    s->crop.u8_exact = d->kind == SIAMCL_TRACKER_NANOTRACK || d->flavour == SIAMCL_SIAMFC_SIAMDW;
-    int nn = d->score_size * d->score_size;
-    s->ocount = d->kind == SIAMCL_TRACKER_SIAMFC ? (size_t)s->per * nn : (size_t)6 * nn;
     s->devs = scl_calloc((size_t)s->ndev, sizeof(sdev));
     if (!s->devs) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sched: out of memory");
     for (int i = 0; i < s->ndev; i++) {
@@ -274,20 +253,7 @@ static siamcl_status load(scl_sched *s, const siamcl_schedule *given) {
     const siamcl_tracker_desc *d = &s->d;
     SCL_TRY(create(s));
     SCL_TRY(resolve(s, given));
-    SCL_TRY(siamcl_model_load(d->backbone, &s->backbone));
-    if (siamcl_model_input_count(s->backbone) != 1 || siamcl_model_output_count(s->backbone) < 1)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: backbone %s must have one input", d->name, d->backbone);
-    if (d->kind == SIAMCL_TRACKER_NANOTRACK) {
-        SCL_TRY(siamcl_model_load(d->head, &s->head));
-        if (siamcl_model_input_count(s->head) != 2 || siamcl_model_output_count(s->head) != 2)
-            return scl_fail(SIAMCL_ERR_SHAPE, "%s: head %s must take 2 inputs and give 2 outputs", d->name, d->head);
-        s->iz = siamcl_model_input_index(s->head, "input1");
-        s->ix = siamcl_model_input_index(s->head, "input2");
-        if (s->iz < 0 || s->ix < 0 || s->iz == s->ix) s->iz = 0, s->ix = 1;
-        s->out_cls = siamcl_model_output_index(s->head, "output1");
-        s->out_loc = siamcl_model_output_index(s->head, "output2");
-        if (s->out_cls < 0 || s->out_loc < 0 || s->out_cls == s->out_loc) s->out_cls = 0, s->out_loc = 1;
-    }
+    SCL_TRY(scl_nets_load(&s->nets, d));
     if (s->sc.policy == SIAMCL_SCHEDULE_AUTO) {
         if (s->ndev == 1) {
             s->sc.policy = SIAMCL_SCHEDULE_SINGLE;
@@ -361,7 +327,7 @@ static siamcl_status upload_frame(sdev *v, const siamcl_image *f) {
 
 static siamcl_status get_reqbuf(scl_sched *s, sdev *v) {
     if (!v->reqbuf) {
-        size_t m = (size_t)SCL_SCHED_CHUNK * s->per;
+        size_t m = (size_t)SCL_SCHED_CHUNK * s->nets.per;
         SCL_TRY(scl_buffer_alloc(v->dev, m * sizeof(scl_crop_req), &v->reqbuf));
         v->reqs = scl_malloc(m * sizeof(scl_crop_req));
         if (!v->reqs) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sched: out of memory");
@@ -385,10 +351,7 @@ static siamcl_status template_job(scl_sched *s, sdev *v, const siamcl_image *fra
     SCL_TRY(scl_buffer_write(v->dev, v->zframe, 0, bytes, frame->data));
     scl_view in, f;
     SCL_TRY(scl_plan_input_view(zp, 0, &in));
-    scl_crop_params cp = s->crop;
-    cp.out = in.h;
-    memcpy(cp.pad, pad, sizeof cp.pad);
-    SCL_TRY(scl_crop_fwd(v->dev, &cp, v->zframe, 0, frame->width, frame->height, 3, &req, 1, v->zreqbuf, &in));
+    SCL_TRY(scl_nets_crop(&s->nets, v->dev, pad, v->zframe, frame->width, frame->height, &req, 1, v->zreqbuf, &in));
     SCL_TRY(siamcl_plan_run(zp));
     SCL_TRY(scl_plan_output_view(zp, 0, &f));
     return scl_buffer_read(v->dev, f.mem, f.off * sizeof(float), s->zcount * sizeof(float), s->zbuf);
@@ -411,8 +374,8 @@ siamcl_status scl_sched_template(scl_sched *s, int zdev, const siamcl_image *fra
 /* Write template features zf into slot k of `bank`, once per search item. */
 static siamcl_status write_slot(const scl_sched *s, sdev *v, cl_mem bank, int k, const float *zf) {
     size_t zc = s->zcount;
-    for (int r = 0; r < s->per; r++)
-        SCL_TRY(scl_buffer_write(v->dev, bank, ((size_t)k * s->per + r) * zc * sizeof(float), zc * sizeof(float),
+    for (int r = 0; r < s->nets.per; r++)
+        SCL_TRY(scl_buffer_write(v->dev, bank, ((size_t)k * s->nets.per + r) * zc * sizeof(float), zc * sizeof(float),
                                  zf));
     return SIAMCL_OK;
 }
@@ -421,15 +384,15 @@ static siamcl_status write_slot(const scl_sched *s, sdev *v, cl_mem bank, int k,
  * With a pass in flight the new bank is written at collect (slots marked
  * dirty) and the pass's bank, outputs and host outputs are retired, not freed. */
 static siamcl_status grow(scl_sched *s, sdev *v, int slots) {
-    size_t zc = s->zcount, per = (size_t)s->per;
+    size_t zc = s->zcount, per = (size_t)s->nets.per;
     float *zhost = scl_calloc((size_t)slots * zc, sizeof(float));
-    float *host = scl_calloc((size_t)slots * s->ocount, sizeof(float));
+    float *host = scl_calloc((size_t)slots * s->nets.ocount, sizeof(float));
     unsigned char *used = scl_calloc((size_t)slots, 1);
     cl_mem zbank = NULL, out = NULL;
     siamcl_status st = SIAMCL_OK;
     if (!zhost || !host || !used) st = scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sched: out of memory");
     if (st == SIAMCL_OK) st = scl_buffer_alloc(v->dev, (size_t)slots * per * zc * sizeof(float), &zbank);
-    if (st == SIAMCL_OK) st = scl_buffer_alloc(v->dev, (size_t)slots * s->ocount * sizeof(float), &out);
+    if (st == SIAMCL_OK) st = scl_buffer_alloc(v->dev, (size_t)slots * s->nets.ocount * sizeof(float), &out);
     if (st == SIAMCL_OK && v->slots) {
         memcpy(zhost, v->zhost, (size_t)v->slots * zc * sizeof(float));
         memcpy(used, v->used, (size_t)v->slots);
@@ -511,7 +474,7 @@ static int pow2_at_least(int n) {
 /* One chunk: slots [c0, c0 + m) of device v, the item of each slot in bySlot. */
 static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl_sched_item *const *bySlot, int c0,
                                int m) {
-    int cap = pow2_at_least(m), per = s->per;
+    int cap = pow2_at_least(m), per = s->nets.per;
     siamcl_plan *xp;
     SCL_TRY(get_xplan(s, v, cap, &xp));
     scl_view in;
@@ -533,14 +496,10 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
     for (int k = 0; k < cap;) {
         int e = k + 1;
         while (e < cap && !memcmp(its[e]->pad, its[k]->pad, sizeof its[k]->pad)) e++;
-        scl_crop_params cp = s->crop;
-        cp.out = in.h;
-        memcpy(cp.pad, its[k]->pad, sizeof cp.pad);
         scl_view part = in;
         part.off += (size_t)k * per * item;
-        part.n = (e - k) * per;
-        SCL_TRY(scl_crop_fwd(v->dev, &cp, v->frame, 0, f->width, f->height, 3, v->reqs + (size_t)k * per,
-                             (e - k) * per, v->reqbuf, &part));
+        SCL_TRY(scl_nets_crop(&s->nets, v->dev, its[k]->pad, v->frame, f->width, f->height,
+                              v->reqs + (size_t)k * per, (e - k) * per, v->reqbuf, &part));
         k = e;
     }
     SCL_TRY(siamcl_plan_run(xp));
@@ -551,8 +510,8 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
         scl_view zf = scl_view_make(v->zbank, cap * per, s->zshape.c, s->zshape.h, s->zshape.w);
         zf.off = (size_t)c0 * per * s->zcount;
         scl_view r = scl_view_make(v->out, cap * per, 1, n, n);
-        r.off = (size_t)c0 * s->ocount;
-        return scl_xcorr_fwd(v->dev, (float)s->d.head_scale, (float)s->d.head_bias, &zf, &xf, &r);
+        r.off = (size_t)c0 * s->nets.ocount;
+        return scl_nets_xcorr(&s->nets, v->dev, &zf, &xf, &r);
     }
     siamcl_plan *hp = NULL;
     SCL_TRY(get_hplan(s, v, xp, &hp));
@@ -560,10 +519,10 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
     for (int k = 0; k < m; k++) {
         int slot = c0 + k;
         if (!bySlot[slot]) continue;
-        SCL_TRY(scl_plan_bind_input_mem(hp, s->iz, v->zbank, (size_t)slot * s->zcount));
-        SCL_TRY(scl_plan_bind_input_mem(hp, s->ix, xf.mem, xf.off + (size_t)k * xcount));
-        SCL_TRY(scl_plan_bind_output_mem(hp, s->out_cls, v->out, (size_t)slot * s->ocount));
-        SCL_TRY(scl_plan_bind_output_mem(hp, s->out_loc, v->out, (size_t)slot * s->ocount + (size_t)2 * n * n));
+        SCL_TRY(scl_plan_bind_input_mem(hp, s->nets.iz, v->zbank, (size_t)slot * s->zcount));
+        SCL_TRY(scl_plan_bind_input_mem(hp, s->nets.ix, xf.mem, xf.off + (size_t)k * xcount));
+        SCL_TRY(scl_plan_bind_output_mem(hp, s->nets.out_cls, v->out, (size_t)slot * s->nets.ocount));
+        SCL_TRY(scl_plan_bind_output_mem(hp, s->nets.out_loc, v->out, (size_t)slot * s->nets.ocount + (size_t)2 * n * n));
         SCL_TRY(siamcl_plan_run(hp));
     }
     return SIAMCL_OK;
@@ -593,7 +552,7 @@ static siamcl_status submit_device(scl_sched *s, sdev *v, const siamcl_image *f,
     }
     for (int c0 = 0; c0 < top; c0 += SCL_SCHED_CHUNK)
         SCL_TRY(run_chunk(s, v, f, bySlot, c0, top - c0 < SCL_SCHED_CHUNK ? top - c0 : SCL_SCHED_CHUNK));
-    SCL_CL(scl_queue_read(v->dev, SCL_Q_MAIN, v->out, 0, (size_t)top * s->ocount * sizeof(float), v->host),
+    SCL_CL(scl_queue_read(v->dev, SCL_Q_MAIN, v->out, 0, (size_t)top * s->nets.ocount * sizeof(float), v->host),
            "reading the head outputs");
     return SIAMCL_OK;
 }
@@ -685,7 +644,7 @@ void scl_sched_collect(scl_sched *s, scl_sched_item *items, int n) {
         sdev *v = &s->devs[d];
         if (!v->pending) continue;
         if (v->oldhost) { /* the bank grew during the pass: its outputs went to the retired host array */
-            if (v->pst == SIAMCL_OK) memcpy(v->host, v->oldhost, (size_t)v->top * s->ocount * sizeof(float));
+            if (v->pst == SIAMCL_OK) memcpy(v->host, v->oldhost, (size_t)v->top * s->nets.ocount * sizeof(float));
             scl_free(v->oldhost);
             scl_buffer_free(v->dev, v->oldz);
             scl_buffer_free(v->dev, v->oldout);
@@ -699,7 +658,7 @@ void scl_sched_collect(scl_sched *s, scl_sched_item *items, int n) {
         if (items[i].status != SIAMCL_OK) continue;
         sdev *v = &s->devs[items[i].device];
         items[i].status = v->pst;
-        if (v->pst == SIAMCL_OK) items[i].out = v->host + (size_t)items[i].slot * s->ocount;
+        if (v->pst == SIAMCL_OK) items[i].out = v->host + (size_t)items[i].slot * s->nets.ocount;
     }
     for (int d = 0; d < s->ndev; d++) s->devs[d].pending = 0;
 }

@@ -13,6 +13,7 @@
 #define SCL_SCHED_H
 
 #include "graph/plan.h"
+#include "sched/nets.h"
 #include "siamcl/group.h"
 
 #define SCL_SCHED_CHUNK 16 /* slots (targets) per backbone pass */
@@ -36,6 +37,7 @@ siamcl_status scl_sched_create(siamcl_context *ctx, const siamcl_tracker_desc *d
 void scl_sched_free(scl_sched *s);
 siamcl_schedule scl_sched_schedule(const scl_sched *s);
 int scl_sched_per(const scl_sched *s); /* search items per target */
+const scl_nets *scl_sched_nets(const scl_sched *s); /* the networks and their shared rules */
 
 /* Choose template and search devices for a new target (by the schedule and
  * the current loads). */

@@ -144,3 +144,9 @@ siamcl_status scl_box_check(siamcl_box b, int width, int height) {
                         (double)b.x, (double)b.y, (double)b.w, (double)b.h, width, height);
     return SIAMCL_OK;
 }
+
+void scl_pad_colour(const siamcl_image *img, int bgr, int u8, float pad[3]) {
+    double mean[3];
+    scl_frame_mean(img, bgr, mean);
+    for (int c = 0; c < 3; c++) pad[c] = (float)(u8 ? floor(mean[c]) : mean[c]);
+}

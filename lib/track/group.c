@@ -15,14 +15,13 @@
 #include <string.h>
 
 #include "sched/sched.h"
-#include "track/track.h"
+#include "track/decoder.h"
 
 typedef struct gtarget {
     int active;
     int zdev, xdev, slot;
     float pad[3];
-    scl_sfc sfc;   /* state only: the pointers are the group's work areas */
-    scl_nano nano;
+    scl_dstate st; /* decoded with the group's decoder */
     scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
     long from;     /* the first frame (submit number) it is searched in */
 } gtarget;
@@ -32,8 +31,7 @@ struct siamcl_group {
     scl_sched *s;
     gtarget *t;
     int nt, cap, count;
-    scl_sfc wsfc;      /* shared work areas */
-    scl_nano wnano;
+    scl_decoder dec;   /* settings and work areas, shared by the targets */
     scl_sched_item *items; /* the pass in flight: nin items, target of each */
     int *item_target;
     int nitems, nin;
@@ -47,28 +45,10 @@ struct siamcl_group {
     size_t qcap;
 };
 
-static int is_fc(const siamcl_group *g) { return g->d.kind == SIAMCL_TRACKER_SIAMFC; }
-
-/* a target's state with the shared work areas */
-static scl_sfc sfc_of(const siamcl_group *g, const gtarget *t) {
-    scl_sfc s = t->sfc;
-    s.window = g->wsfc.window;
-    s.maps = g->wsfc.maps;
-    s.tmp = g->wsfc.tmp;
-    return s;
-}
-static scl_nano nano_of(const siamcl_group *g, const gtarget *t) {
-    scl_nano s = t->nano;
-    s.window = g->wnano.window;
-    s.points = g->wnano.points;
-    return s;
-}
-
 void siamcl_group_free(siamcl_group *g) {
     if (!g) return;
     scl_sched_free(g->s);
-    scl_sfc_release(&g->wsfc);
-    scl_nano_release(&g->wnano);
+    scl_decoder_release(&g->dec);
     scl_free(g->t);
     scl_free(g->items);
     scl_free(g->item_target);
@@ -84,8 +64,7 @@ siamcl_status siamcl_group_create(siamcl_context *ctx, const siamcl_tracker_desc
     siamcl_group *g = scl_calloc(1, sizeof *g);
     if (!g) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "group_create: out of memory");
     g->d = *desc;
-    siamcl_status st = desc->kind == SIAMCL_TRACKER_SIAMFC ? scl_sfc_alloc(&g->wsfc, desc)
-                                                           : scl_nano_alloc(&g->wnano, desc);
+    siamcl_status st = scl_decoder_alloc(&g->dec, desc);
     if (st == SIAMCL_OK) st = scl_sched_create(ctx, desc, schedule, &g->s);
     if (st != SIAMCL_OK) {
         siamcl_group_free(g);
@@ -123,20 +102,9 @@ siamcl_status siamcl_group_add(siamcl_group *g, const siamcl_image *frame, siamc
     }
     gtarget *t = &g->t[g->nt];
     memset(t, 0, sizeof *t);
-    double mean[3];
-    scl_frame_mean(frame, g->d.bgr, mean);
-    int u8 = g->d.kind == SIAMCL_TRACKER_NANOTRACK || g->d.flavour == SIAMCL_SIAMFC_SIAMDW;
-    for (int c = 0; c < 3; c++) t->pad[c] = (float)(u8 ? floor(mean[c]) : mean[c]);
+    scl_pad_colour(frame, g->d.bgr, scl_sched_nets(g->s)->crop.u8_exact, t->pad);
     scl_crop_req z;
-    if (is_fc(g)) {
-        t->sfc = g->wsfc;
-        scl_sfc_start(&t->sfc, box, &z);
-        t->sfc.window = t->sfc.maps = t->sfc.tmp = NULL;
-    } else {
-        t->nano = g->wnano;
-        scl_nano_start(&t->nano, box, &z);
-        t->nano.window = t->nano.points = NULL;
-    }
+    scl_decoder_start(&g->dec, &t->st, box, &z);
     scl_sched_place(g->s, &t->zdev, &t->xdev);
     if (t->zdev < 0 || t->xdev < 0) return scl_fail(SIAMCL_ERR_NO_DEVICE, "group_add: no device left to run on");
     /* the template branch; its features cross to the search device once */
@@ -185,14 +153,7 @@ static siamcl_status enqueue(siamcl_group *g, const siamcl_image *frame, long se
     for (int i = 0; i < g->nt; i++) {
         gtarget *t = &g->t[i];
         if (!t->active || t->from > seq) continue;
-        if (is_fc(g)) {
-            scl_sfc_search(&t->sfc, t->reqs);
-        } else {
-            scl_nano s = nano_of(g, t);
-            scl_nano_search(&s, t->reqs);
-            s.window = s.points = NULL;
-            t->nano = s;
-        }
+        scl_decoder_search(&g->dec, &t->st, t->reqs);
         scl_sched_item *it = &g->items[n];
         memset(it, 0, sizeof *it);
         it->device = t->xdev;
@@ -247,7 +208,6 @@ siamcl_status siamcl_group_wait(siamcl_group *g, siamcl_group_result *results, i
     if (n) scl_sched_collect(g->s, g->items, n);
     g->inflight = 0;
     g->ierr = SIAMCL_OK;
-    int nn = g->d.score_size * g->d.score_size;
     for (int k = 0; k < n; k++) {
         gtarget *t = &g->t[g->item_target[k]];
         if (!t->active) continue; /* removed while in flight */
@@ -255,19 +215,8 @@ siamcl_status siamcl_group_wait(siamcl_group *g, siamcl_group_result *results, i
         siamcl_group_result r = {g->item_target[k], it->status, {0, 0, 0, 0}, 0.0f};
         if (it->status == SIAMCL_OK) {
             scl_track_debug dbg;
-            if (is_fc(g)) {
-                scl_sfc s = sfc_of(g, t);
-                scl_sfc_decode(&s, it->out, g->fw, g->fh, &dbg);
-                s.window = s.maps = s.tmp = NULL;
-                t->sfc = s;
-                r.box = scl_sfc_box(&t->sfc);
-            } else {
-                scl_nano s = nano_of(g, t);
-                scl_nano_decode(&s, it->out, it->out + 2 * nn, g->fw, g->fh, &dbg);
-                s.window = s.points = NULL;
-                t->nano = s;
-                r.box = scl_nano_box(&t->nano);
-            }
+            scl_decoder_decode(&g->dec, &t->st, it->out, g->fw, g->fh, &dbg);
+            r.box = scl_decoder_box(&g->dec, &t->st);
             r.score = isfinite(dbg.score) ? (float)dbg.score : 0.0f;
         } else if (first == SIAMCL_OK) {
             first = it->status;

@@ -30,6 +30,9 @@ scl_crop_req scl_window_siamdw(double cx, double cy, int side);
 /* Per-channel mean of an RGB frame, returned in the network's channel order
  * (bgr != 0: B, G, R). */
 void scl_frame_mean(const siamcl_image *img, int bgr, double mean[3]);
+/* A target's crop pad colour: the frame's mean in network order; the 8-bit
+ * pipelines (u8 != 0) store it in uint8, truncated. */
+void scl_pad_colour(const siamcl_image *img, int bgr, int u8, float pad[3]);
 /* Validate an init box against a w x h frame: finite, positive size, at least
  * partly inside. SIAMCL_ERR_OUT_OF_RANGE with a message otherwise. */
 siamcl_status scl_box_check(siamcl_box box, int width, int height);

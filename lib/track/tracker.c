@@ -7,26 +7,24 @@
 #include <string.h>
 #include <time.h>
 
-#include "graph/plan.h"
-#include "track/track.h"
+#include "sched/nets.h"
+#include "track/decoder.h"
 
 struct siamcl_tracker {
     siamcl_tracker_desc desc;
     siamcl_context *ctx;
     int device;
     scl_device *dev;
-    siamcl_model *backbone, *head;
+    scl_nets nets;             /* the networks, crops per frame (nets.per), head outputs */
     siamcl_plan *zplan, *xplan, *hplan;
-    int batch;                 /* search crops per frame: scales (SiamFC) or 1 */
-    int out_cls, out_loc;      /* NanoTrack head output indices */
     cl_mem frame;              /* 8-bit frame, grown when a frame is larger */
     size_t frame_cap;
     cl_mem reqbuf;             /* crop requests */
     cl_mem resp;               /* SiamFC response [batch,1,n,n] */
     float *host;               /* downloaded response (SiamFC) or cls then loc (NanoTrack) */
-    scl_crop_params crop;
-    scl_sfc sfc;
-    scl_nano nano;
+    float pad[3];              /* crop pad colour: the init frame's mean */
+    scl_decoder dec;           /* the model's decoder and its work areas */
+    scl_dstate st;             /* the target's state */
     int ready;
     scl_track_debug last;
     siamcl_tracker_times times;
@@ -39,16 +37,14 @@ void siamcl_tracker_free(siamcl_tracker *t) {
     siamcl_plan_free(t->hplan);
     siamcl_plan_free(t->xplan);
     siamcl_plan_free(t->zplan);
-    siamcl_model_free(t->head);
-    siamcl_model_free(t->backbone);
+    scl_nets_release(&t->nets);
     if (t->dev) {
         scl_buffer_free(t->dev, t->frame);
         scl_buffer_free(t->dev, t->reqbuf);
         scl_buffer_free(t->dev, t->resp);
     }
     scl_free(t->host);
-    scl_sfc_release(&t->sfc);
-    scl_nano_release(&t->nano);
+    scl_decoder_release(&t->dec);
     scl_free(t);
 }
 
@@ -78,8 +74,7 @@ siamcl_status siamcl_tracker_set_params(siamcl_tracker *t, const siamcl_tracker_
     f = scl_desc_setting_out_of_range(desc);
     if (f) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "tracker_set_params: %s is out of range", f);
     t->desc = *desc;
-    if (desc->kind == SIAMCL_TRACKER_SIAMFC) scl_sfc_set_desc(&t->sfc, desc);
-    else t->nano.d = *desc;
+    scl_decoder_set_desc(&t->dec, desc);
     return SIAMCL_OK;
 }
 
@@ -88,64 +83,41 @@ static siamcl_status shape_of(siamcl_plan *p, int out, int i, siamcl_shape *s) {
 }
 
 static siamcl_status create_siamfc(siamcl_tracker *t) {
-    const siamcl_tracker_desc *d = &t->desc;
     siamcl_shape zf, xf;
     SCL_TRY(shape_of(t->zplan, 1, 0, &zf));
     SCL_TRY(shape_of(t->xplan, 1, 0, &xf));
-    int n = xf.h - zf.h + 1;
-    if (zf.n != 1 || xf.n != t->batch || zf.c != xf.c || xf.h != xf.w || zf.h != zf.w || n != d->score_size)
-        return scl_fail(SIAMCL_ERR_SHAPE,
-                        "%s: backbone features %dx%dx%dx%d (template) and %dx%dx%dx%d (search) do not give a "
-                        "%dx%d response",
-                        d->name, zf.n, zf.c, zf.h, zf.w, xf.n, xf.c, xf.h, xf.w, d->score_size, d->score_size);
-    size_t count = (size_t)t->batch * n * n;
-    SCL_TRY(scl_buffer_alloc(t->dev, count * sizeof(float), &t->resp));
-    t->host = scl_malloc(count * sizeof(float));
+    SCL_TRY(scl_nets_check_features(&t->nets, zf, xf));
+    SCL_TRY(scl_buffer_alloc(t->dev, t->nets.ocount * sizeof(float), &t->resp));
+    t->host = scl_malloc(t->nets.ocount * sizeof(float));
     if (!t->host) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker: out of memory");
-    return scl_sfc_alloc(&t->sfc, d);
+    return SIAMCL_OK;
 }
 
 static siamcl_status create_nanotrack(siamcl_tracker *t) {
-    const siamcl_tracker_desc *d = &t->desc;
-    SCL_TRY(siamcl_model_load(d->head, &t->head));
-    if (siamcl_model_input_count(t->head) != 2 || siamcl_model_output_count(t->head) != 2)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: head %s must take 2 inputs and give 2 outputs", d->name, d->head);
-    int iz = siamcl_model_input_index(t->head, "input1"), ix = siamcl_model_input_index(t->head, "input2");
-    if (iz < 0 || ix < 0 || iz == ix) iz = 0, ix = 1;
-    siamcl_shape shapes[2];
-    SCL_TRY(shape_of(t->zplan, 1, 0, &shapes[iz]));
-    SCL_TRY(shape_of(t->xplan, 1, 0, &shapes[ix]));
-    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->head, 2, shapes, &t->hplan));
+    const scl_nets *n = &t->nets;
+    siamcl_shape zf, xf;
+    SCL_TRY(shape_of(t->zplan, 1, 0, &zf));
+    SCL_TRY(shape_of(t->xplan, 1, 0, &xf));
+    SCL_TRY(scl_nets_head_plan(n, t->ctx, t->device, zf, xf, &t->hplan));
     /* the head reads the backbone outputs where they are */
-    SCL_TRY(siamcl_plan_bind_input(t->hplan, iz, siamcl_plan_output(t->zplan, 0)));
-    SCL_TRY(siamcl_plan_bind_input(t->hplan, ix, siamcl_plan_output(t->xplan, 0)));
-    t->out_cls = siamcl_model_output_index(t->head, "output1");
-    t->out_loc = siamcl_model_output_index(t->head, "output2");
-    if (t->out_cls < 0 || t->out_loc < 0 || t->out_cls == t->out_loc) t->out_cls = 0, t->out_loc = 1;
-    siamcl_shape cls, loc;
-    SCL_TRY(shape_of(t->hplan, 1, t->out_cls, &cls));
-    SCL_TRY(shape_of(t->hplan, 1, t->out_loc, &loc));
-    int n = d->score_size;
-    if (cls.n != 1 || cls.c != 2 || cls.h != n || cls.w != n || loc.n != 1 || loc.c != 4 || loc.h != n ||
-        loc.w != n)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: head outputs %dx%dx%dx%d and %dx%dx%dx%d, expected 1x2x%dx%d and 1x4x%dx%d",
-                        d->name, cls.n, cls.c, cls.h, cls.w, loc.n, loc.c, loc.h, loc.w, n, n, n, n);
-    t->host = scl_malloc((size_t)6 * n * n * sizeof(float));
+    SCL_TRY(siamcl_plan_bind_input(t->hplan, n->iz, siamcl_plan_output(t->zplan, 0)));
+    SCL_TRY(siamcl_plan_bind_input(t->hplan, n->ix, siamcl_plan_output(t->xplan, 0)));
+    t->host = scl_malloc(n->ocount * sizeof(float));
     if (!t->host) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker: out of memory");
-    return scl_nano_alloc(&t->nano, d);
+    return SIAMCL_OK;
 }
 
 static siamcl_status create(siamcl_tracker *t) {
     const siamcl_tracker_desc *d = &t->desc;
-    SCL_TRY(siamcl_model_load(d->backbone, &t->backbone));
-    if (siamcl_model_input_count(t->backbone) != 1 || siamcl_model_output_count(t->backbone) < 1)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: backbone %s must have one input", d->name, d->backbone);
+    SCL_TRY(scl_nets_load(&t->nets, d));
+    t->nets.crop.reqs_kept = 1; /* the requests live in init/update until their final blocking call */
     siamcl_shape z = {1, 3, d->exemplar_size, d->exemplar_size};
-    siamcl_shape x = {t->batch, 3, d->instance_size, d->instance_size};
-    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->backbone, 1, &z, &t->zplan));
-    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->backbone, 1, &x, &t->xplan));
+    siamcl_shape x = {t->nets.per, 3, d->instance_size, d->instance_size};
+    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->nets.backbone, 1, &z, &t->zplan));
+    SCL_TRY(siamcl_plan_create(t->ctx, t->device, t->nets.backbone, 1, &x, &t->xplan));
     t->dev = scl_plan_device(t->xplan);
-    SCL_TRY(scl_buffer_alloc(t->dev, (size_t)t->batch * sizeof(scl_crop_req), &t->reqbuf));
+    SCL_TRY(scl_buffer_alloc(t->dev, (size_t)t->nets.per * sizeof(scl_crop_req), &t->reqbuf));
+    SCL_TRY(scl_decoder_alloc(&t->dec, d));
     return d->kind == SIAMCL_TRACKER_SIAMFC ? create_siamfc(t) : create_nanotrack(t);
 }
 
@@ -167,11 +139,6 @@ siamcl_status siamcl_tracker_create(siamcl_context *ctx, int device, const siamc
     t->desc = *desc;
     t->ctx = ctx;
     t->device = device;
-    t->batch = desc->kind == SIAMCL_TRACKER_SIAMFC ? desc->scale_count : 1;
-    t->crop.swap_rb = desc->bgr ? 1 : 0;
-    /* NanoTrack and SiamDW crop 8-bit images with OpenCV; the original SiamFC in float */
-    t->crop.u8_exact = desc->kind == SIAMCL_TRACKER_NANOTRACK || desc->flavour == SIAMCL_SIAMFC_SIAMDW;
-    t->crop.reqs_kept = 1; /* the requests live in init/update until their final blocking call */
     siamcl_status st = create(t);
     if (st != SIAMCL_OK) {
         siamcl_tracker_free(t);
@@ -210,8 +177,7 @@ static siamcl_status crop_into(siamcl_tracker *t, const siamcl_image *f, siamcl_
                                int m) {
     scl_view in;
     SCL_TRY(scl_plan_input_view(p, 0, &in));
-    t->crop.out = in.h;
-    return scl_crop_fwd(t->dev, &t->crop, t->frame, 0, f->width, f->height, 3, reqs, m, t->reqbuf, &in);
+    return scl_nets_crop(&t->nets, t->dev, t->pad, t->frame, f->width, f->height, reqs, m, t->reqbuf, &in);
 }
 
 /* Profiling: wait for the stage just enqueued and charge the time since *t0
@@ -243,15 +209,9 @@ static siamcl_status do_init(siamcl_tracker *t, const siamcl_image *frame, siamc
     SCL_TRY(check_frame(frame));
     SCL_TRY(scl_box_check(box, frame->width, frame->height));
     SCL_TRY(upload(t, frame));
-    double mean[3];
-    scl_frame_mean(frame, t->desc.bgr, mean);
-    /* the 8-bit pipelines store the pad colour in uint8: truncated */
-    for (int c = 0; c < 3; c++) t->crop.pad[c] = (float)(t->crop.u8_exact ? floor(mean[c]) : mean[c]);
+    scl_pad_colour(frame, t->desc.bgr, t->nets.crop.u8_exact, t->pad);
     scl_crop_req z;
-    if (t->desc.kind == SIAMCL_TRACKER_SIAMFC)
-        scl_sfc_start(&t->sfc, box, &z);
-    else
-        scl_nano_start(&t->nano, box, &z);
+    scl_decoder_start(&t->dec, &t->st, box, &z);
     double t0 = scl_now_ms(), ts = t0, crop_ms;
     SCL_TRY(crop_into(t, frame, t->zplan, &z, 1));
     SCL_TRY(stage_end(t, &crop_ms, &ts));
@@ -288,9 +248,9 @@ static void host_stages(siamcl_tracker *t, double ts, double t1, double up_ms) {
 static siamcl_status update_siamfc(siamcl_tracker *t, const siamcl_image *f) {
     const siamcl_tracker_desc *d = &t->desc;
     scl_crop_req reqs[SIAMCL_TRACKER_MAX_SCALES];
-    scl_sfc_search(&t->sfc, reqs);
+    scl_decoder_search(&t->dec, &t->st, reqs);
     double t0 = scl_now_ms(), ts = t0;
-    SCL_TRY(crop_into(t, f, t->xplan, reqs, t->batch));
+    SCL_TRY(crop_into(t, f, t->xplan, reqs, t->nets.per));
     SCL_TRY(stage_end(t, &t->stages.crop_ms, &ts));
     SCL_TRY(siamcl_plan_run(t->xplan));
     SCL_TRY(stage_end(t, &t->stages.search_ms, &ts));
@@ -298,21 +258,20 @@ static siamcl_status update_siamfc(siamcl_tracker *t, const siamcl_image *f) {
     SCL_TRY(scl_plan_output_view(t->zplan, 0, &zf));
     SCL_TRY(scl_plan_output_view(t->xplan, 0, &xf));
     int n = d->score_size;
-    scl_view r = scl_view_make(t->resp, t->batch, 1, n, n);
-    SCL_TRY(scl_xcorr_fwd(t->dev, (float)d->head_scale, (float)d->head_bias, &zf, &xf, &r));
+    scl_view r = scl_view_make(t->resp, t->nets.per, 1, n, n);
+    SCL_TRY(scl_nets_xcorr(&t->nets, t->dev, &zf, &xf, &r));
     SCL_TRY(stage_end(t, &t->stages.head_ms, &ts));
-    size_t count = (size_t)t->batch * n * n;
-    SCL_TRY(scl_buffer_read(t->dev, t->resp, 0, count * sizeof(float), t->host));
-    double t1 = scl_now_ms(), up0 = t->sfc.upsample_ms;
+    SCL_TRY(scl_buffer_read(t->dev, t->resp, 0, t->nets.ocount * sizeof(float), t->host));
+    double t1 = scl_now_ms(), up0 = scl_decoder_upsample_ms(&t->dec, &t->st);
     t->times.network_ms += t1 - t0;
-    scl_sfc_decode(&t->sfc, t->host, f->width, f->height, &t->last);
-    host_stages(t, ts, t1, t->sfc.upsample_ms - up0);
+    scl_decoder_decode(&t->dec, &t->st, t->host, f->width, f->height, &t->last);
+    host_stages(t, ts, t1, scl_decoder_upsample_ms(&t->dec, &t->st) - up0);
     return SIAMCL_OK;
 }
 
 static siamcl_status update_nanotrack(siamcl_tracker *t, const siamcl_image *f) {
     scl_crop_req req;
-    scl_nano_search(&t->nano, &req);
+    scl_decoder_search(&t->dec, &t->st, &req);
     double t0 = scl_now_ms(), ts = t0;
     SCL_TRY(crop_into(t, f, t->xplan, &req, 1));
     SCL_TRY(stage_end(t, &t->stages.crop_ms, &ts));
@@ -321,11 +280,11 @@ static siamcl_status update_nanotrack(siamcl_tracker *t, const siamcl_image *f) 
     SCL_TRY(siamcl_plan_run(t->hplan));
     SCL_TRY(stage_end(t, &t->stages.head_ms, &ts));
     size_t nn = (size_t)t->desc.score_size * t->desc.score_size;
-    SCL_TRY(read_output(t, t->hplan, t->out_cls, t->host, 2 * nn, 0));
-    SCL_TRY(read_output(t, t->hplan, t->out_loc, t->host + 2 * nn, 4 * nn, 1)); /* the update's one wait */
+    SCL_TRY(read_output(t, t->hplan, t->nets.out_cls, t->host, 2 * nn, 0));
+    SCL_TRY(read_output(t, t->hplan, t->nets.out_loc, t->host + 2 * nn, 4 * nn, 1)); /* the update's one wait */
     double t1 = scl_now_ms();
     t->times.network_ms += t1 - t0;
-    scl_nano_decode(&t->nano, t->host, t->host + 2 * nn, f->width, f->height, &t->last);
+    scl_decoder_decode(&t->dec, &t->st, t->host, f->width, f->height, &t->last);
     host_stages(t, ts, t1, 0.0);
     return SIAMCL_OK;
 }
@@ -345,7 +304,7 @@ siamcl_status siamcl_tracker_update(siamcl_tracker *t, const siamcl_image *frame
         scl_queue_finish(t->dev, SCL_Q_MAIN); /* nothing may still read the caller's frame */
         return st;
     }
-    *box = t->desc.kind == SIAMCL_TRACKER_SIAMFC ? scl_sfc_box(&t->sfc) : scl_nano_box(&t->nano);
+    *box = scl_decoder_box(&t->dec, &t->st);
     if (score) *score = isfinite(t->last.score) ? (float)t->last.score : 0.0f;
     return SIAMCL_OK;
 }
@@ -361,13 +320,7 @@ void siamcl_tracker_get_times(const siamcl_tracker *t, siamcl_tracker_times *out
 
 void scl_tracker_debug(const siamcl_tracker *t, scl_track_debug *dbg, double state[4]) {
     if (dbg) *dbg = t->last;
-    if (state) {
-        int fc = t->desc.kind == SIAMCL_TRACKER_SIAMFC;
-        state[0] = fc ? t->sfc.cx : t->nano.cx;
-        state[1] = fc ? t->sfc.cy : t->nano.cy;
-        state[2] = fc ? t->sfc.w : t->nano.w;
-        state[3] = fc ? t->sfc.h : t->nano.h;
-    }
+    if (state) scl_decoder_state(&t->dec, &t->st, state);
 }
 
 siamcl_status siamcl_tracker_set_profiling(siamcl_tracker *t, int on) {
