@@ -59,7 +59,9 @@ static void run_case(scl_device *dev, const ccase *t, scl_conv_algo algo) {
     if (algo != SCL_CONV_GEMM) CHECK(wsb == 0); /* AUTO never needs one */
     int pointwise = t->kh == 1 && t->kw == 1 && t->sh == 1 && t->sw == 1 && !t->pt && !t->pl && !t->pb && !t->pr;
     if (algo == SCL_CONV_GEMM) CHECK((wsb == 0) == pointwise);
-    siamcl_status st = scl_conv2d_fwd(dev, &p, &tx, dw, WO, t->bias ? db : NULL, BO, res, ws, &ty);
+    siamcl_status st = scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &tx, .w = dw, .woff = WO,
+                                                                .bias = t->bias ? db : NULL, .boff = BO,
+                                                                .residual = res, .workspace = ws, .y = &ty});
     char what[200];
     snprintf(what, sizeof what, "%s [%s] %dx%dx%dx%d->%d k%dx%d s%dx%d p%d,%d,%d,%d d%dx%d g%d bias%d res%d act%d",
              t->name, algo_name(algo), t->n, t->c, t->h, t->w, t->oc, t->kh, t->kw, t->sh, t->sw, t->pt, t->pl, t->pb,
@@ -121,8 +123,9 @@ static void run_dual(scl_device *dev, int n, int c, int c2, int h, int w, int oc
     CHECK_OK(scl_buffer_write(dev, db, BO * 4, (size_t)oc * 4, b));
     CHECK_OK(scl_buffer_write(dev, db2, B2O * 4, (size_t)oc * 4, b2));
     scl_view tx = {dx, XO, n, c, h, w}, tx2 = {dx, X2O, n, c2, h, w}, ty = {dy, YO, n, oc, h, w};
-    CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &tx, dw, WO, bias ? db : NULL, BO, &tx2, dw2, W2O, bias2 ? db2 : NULL, B2O,
-                                 &ty));
+    CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &tx, .w = dw, .woff = WO, .bias = bias ? db : NULL,
+                                                           .boff = BO, .x2 = &tx2, .w2 = dw2, .w2off = W2O,
+                                                           .bias2 = bias2 ? db2 : NULL, .b2off = B2O, .y = &ty}));
     float *got = tu_download(dev, dy, YO + ny);
     char what[160];
     snprintf(what, sizeof what, "dual 1x1 %dx(%d+%d)x%dx%d->%d bias%d%d act%d", n, c, c2, h, w, oc, bias, bias2,
@@ -176,7 +179,10 @@ static void run_reswin(scl_device *dev, int n, int c, int h, int w, int oc, int 
     char what[200];
     snprintf(what, sizeof what, "residual window %dx%dx%dx%d->%d k%d p%d bias%d at (%d,%d) of %dx%d act%d", n, c, h,
              w, oc, k, pad, bias, y0, x0, rh, rw, (int)act.act);
-    siamcl_status st = scl_conv2d_reswin_fwd(dev, &p, &tx, dw, WO, bias ? db : NULL, BO, &tr, rw, rh * rw, &ty);
+    siamcl_status st = scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &tx, .w = dw, .woff = WO,
+                                                                       .bias = bias ? db : NULL, .boff = BO,
+                                                                       .residual = &tr, .res_row = rw,
+                                                                       .res_plane = rh * rw, .y = &ty});
     if (st != SIAMCL_OK) {
         fprintf(stderr, "%s: %s: %s\n", what, siamcl_status_string(st), siamcl_last_error());
         tu_failures++;
@@ -292,24 +298,34 @@ int main(void) {
         cl_mem d = tu_upload(dev, NULL, 4096), dwt = tu_upload(dev, NULL, 64);
         scl_view x = {d, 0, 1, 4, 4, 4}, y = {d, 1024, 1, 4, 4, 4}, r = {d, 2048 + 7, 1, 4, 4, 4};
         scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
-        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 6, 36, &y));
-        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 0, 0, &y)); /* y's own layout */
-        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, NULL, 6, 36, &y),
+        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = 6,
+                                                                 .res_plane = 36, .y = &y}));
+        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r,
+                                                                 .y = &y})); /* y's own layout */
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .res_row = 6, .res_plane = 36,
+                                                                     .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_reswin_fwd(NULL, &p, &x, dwt, 0, NULL, 0, &r, 6, 36, &y),
+        CHECK_STATUS(scl_conv2d_reswin_fwd(NULL, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = 6,
+                                                                      .res_plane = 36, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 3, 36, &y), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, 6, 20, &y), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &r, -6, 36, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = 3,
+                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = 6,
+                                                                     .res_plane = 20, .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = -6,
+                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view rbig = r;
         rbig.off = 4096 - 100; /* the window's planes run past the buffer */
-        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rbig, 6, 36, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &rbig, .res_row = 6,
+                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view rsh = r;
         rsh.h = 3;
-        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rsh, 6, 36, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &rsh, .res_row = 6,
+                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view rov = r;
         rov.off = 1024 - 60; /* the window's span reaches into y */
-        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &x, dwt, 0, NULL, 0, &rov, 6, 36, &y),
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &rov, .res_row = 6,
+                                                                     .res_plane = 36, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         scl_buffer_free(dev, d);
         scl_buffer_free(dev, dwt);
@@ -329,28 +345,33 @@ int main(void) {
         cl_mem d = tu_upload(dev, NULL, 4096), dwt = tu_upload(dev, NULL, 64);
         scl_view x = {d, 0, 1, 4, 4, 4}, x2 = {d, 64, 1, 2, 4, 4}, y = {d, 1024, 1, 4, 4, 4};
         scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
-        CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 16, NULL, 0, &y));
-        CHECK_STATUS(scl_conv2d_dual_fwd(NULL, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &y),
+        CHECK_OK(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt, .w2off = 16,
+                                                               .y = &y}));
+        CHECK_STATUS(scl_conv2d_dual_fwd(NULL, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, NULL, dwt, 0, NULL, 0, &y),
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = NULL, .w2 = dwt, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, NULL, 0, NULL, 0, &y),
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = NULL, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         scl_view x2bad = {d, 64, 1, 2, 4, 5};
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2bad, dwt, 0, NULL, 0, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2bad, .w2 = dwt,
+                                                                   .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view yover = {d, 70, 1, 4, 4, 4};
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &yover),
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt,
+                                                                   .y = &yover}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, NULL, 0, &x2, dwt, 60, NULL, 0, &y), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &x, dwt, 0, dwt, 62, &x2, dwt, 0, NULL, 0, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt, .w2off = 60,
+                                                                   .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .bias = dwt, .boff = 62,
+                                                                   .x2 = &x2, .w2 = dwt, .y = &y}), SIAMCL_ERR_SHAPE);
         scl_conv_params p3 = p;
         p3.kh = p3.kw = 3;
         p3.pad_t = p3.pad_l = p3.pad_b = p3.pad_r = 1;
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p3, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &y),
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p3, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt, .y = &y}),
                      SIAMCL_ERR_UNSUPPORTED);
         scl_conv_params pg = p;
         pg.groups = 2;
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &pg, &x, dwt, 0, NULL, 0, &x2, dwt, 0, NULL, 0, &y),
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &pg, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt, .y = &y}),
                      SIAMCL_ERR_UNSUPPORTED);
         scl_buffer_free(dev, d);
         scl_buffer_free(dev, dwt);
@@ -389,77 +410,103 @@ int main(void) {
         CHECK_OK(scl_buffer_write(dev, dw, 0, sizeof zeros, zeros));
         scl_view x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
         scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_DIRECT};
-        CHECK_OK(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y));
-        CHECK_STATUS(scl_conv2d_fwd(NULL, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, NULL, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, NULL, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, NULL, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, NULL), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_OK(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &y}));
+        CHECK_STATUS(scl_conv2d_fwd(NULL, &p, &(scl_conv_args){.x = &x, .w = dw,
+                                                               .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, NULL, &(scl_conv_args){.x = &x, .w = dw,
+                                                                .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = NULL, .w = dw,
+                                                              .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = NULL,
+                                                              .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw,
+                                                              .y = NULL}), SIAMCL_ERR_INVALID_ARGUMENT);
         scl_view xnull = {NULL, 0, 2, 4, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &xnull, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &xnull, .w = dw,
+                                                              .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        /* each launcher refuses the tensors of another's form */
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .x2 = &x, .w2 = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .res_row = 12, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .x2 = &x, .w2 = dw,
+                                                                   .residual = &y, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .residual = &y, .x2 = &x,
+                                                                     .w2 = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
         /* output shape that does not match */
         scl_view ybad = {dy, 0, 2, 8, 9, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybad), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &ybad}), SIAMCL_ERR_SHAPE);
         scl_view ybatch = {dy, 0, 1, 8, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybatch), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &ybatch}), SIAMCL_ERR_SHAPE);
         /* channels not divisible by groups */
         scl_conv_params pg = p;
         pg.groups = 3;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         pg.groups = 4; /* 4 -> 8 channels: weights [8,1,3,3] fit */
-        CHECK_OK(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y));
+        CHECK_OK(scl_conv2d_fwd(dev, &pg, &(scl_conv_args){.x = &x, .w = dw, .y = &y}));
         scl_view y6 = {dy, 0, 2, 6, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &x, dw, 0, NULL, 0, NULL, NULL, &y6), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pg, &(scl_conv_args){.x = &x, .w = dw, .y = &y6}), SIAMCL_ERR_SHAPE);
         /* non-positive output size */
         scl_conv_params pk = p;
         pk.kh = pk.kw = 13;
         pk.pad_t = pk.pad_b = pk.pad_l = pk.pad_r = 0;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pk, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pk, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         /* invalid parameters */
         scl_conv_params pz = p;
         pz.kh = 0;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         pz = p;
         pz.stride_w = 0;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         pz = p;
         pz.pad_l = -1;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         pz = p;
         pz.groups = 0;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         pz = p;
         pz.algo = (scl_conv_algo)7;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw,
+                                                               .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
         pz = p;
         pz.act.act = (scl_act)42;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw,
+                                                               .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
         /* weights / bias that do not fit their buffers (shape mismatch) */
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 1, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .woff = 1, .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view y9 = {dy, 0, 2, 9, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y9), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, ws, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, dw, 8 * 4 * 9 - 4, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &y9}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .bias = ws,
+                                                              .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .bias = dw, .boff = 8 * 4 * 9 - 4,
+                                                              .y = &y}), SIAMCL_ERR_SHAPE);
         /* tensors that exceed their buffers */
         scl_view xbig = {dx, 1, 2, 4, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &xbig, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &xbig, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view ybig = {dy, 5, 2, 8, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &ybig), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &ybig}), SIAMCL_ERR_SHAPE);
         /* residual of the wrong shape, aliasing */
         scl_view rbad = {dy, 0, 2, 8, 10, 9};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, &rbad, NULL, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .residual = &rbad,
+                                                              .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view rshift = {dy, 1, 1, 8, 10, 10};
         scl_view y1 = {dy, 0, 1, 8, 10, 10}, x1 = {dx, 0, 1, 4, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x1, dw, 0, NULL, 0, &rshift, NULL, &y1), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x1, .w = dw, .residual = &rshift,
+                                                              .y = &y1}), SIAMCL_ERR_INVALID_ARGUMENT);
         scl_view yx = {dx, 0, 1, 4, 10, 10};
         scl_conv_params p44 = p;
         p44.groups = 4; /* [4,1,3,3] weights, 4 -> 4 */
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p44, &x1, dw, 0, NULL, 0, NULL, NULL, &yx), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p44, &(scl_conv_args){.x = &x1, .w = dw,
+                                                                .y = &yx}), SIAMCL_ERR_INVALID_ARGUMENT);
         /* the GEMM path needs a big enough workspace */
         scl_conv_params pgm = p;
         pgm.algo = SCL_CONV_GEMM;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &x, dw, 0, NULL, 0, NULL, ws, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &(scl_conv_args){.x = &x, .w = dw,
+                                                                .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws,
+                                                                .y = &y}), SIAMCL_ERR_SHAPE);
         CHECK_OK(clFinish(dev->queue));
         scl_buffer_free(dev, dx);
         scl_buffer_free(dev, dw);
@@ -488,7 +535,8 @@ int main(void) {
             size_t wsb = scl_conv2d_workspace_bytes(&p, &x, &y);
             if (wsb) CHECK_OK(scl_buffer_alloc(d2, wsb, &ws));
             siamcl_test_fail_alloc(i);
-            siamcl_status st = scl_conv2d_fwd(d2, &p, &x, dwt, 0, db, 0, NULL, ws, &y);
+            siamcl_status st = scl_conv2d_fwd(d2, &p, &(scl_conv_args){.x = &x, .w = dwt, .bias = db, .workspace = ws,
+                                                                       .y = &y});
             long count = siamcl_test_fail_alloc(0);
             CHECK(st == SIAMCL_OK || st == SIAMCL_ERR_OUT_OF_MEMORY || st == SIAMCL_ERR_DEVICE_MEMORY);
             if (st == SIAMCL_OK) { /* allocations that did not fail must leave a working result */

@@ -58,7 +58,9 @@ static void run_case(scl_device *dev, const wcase *t) {
     CHECK(wsb == (applies ? 16 * (t->c * kp + t->c * tp + kp * tp) * sizeof(float) : 0));
     cl_mem ws = NULL;
     if (wsb) CHECK_OK(scl_buffer_alloc(dev, wsb, &ws));
-    siamcl_status st = scl_conv2d_fwd(dev, &p, &tx, dw, WO, t->bias ? db : NULL, BO, res, ws, &ty);
+    siamcl_status st = scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &tx, .w = dw, .woff = WO,
+                                                                .bias = t->bias ? db : NULL, .boff = BO,
+                                                                .residual = res, .workspace = ws, .y = &ty});
     char what[200];
     snprintf(what, sizeof what, "%s %dx%dx%dx%d->%d k%d s%d p%d,%d,%d,%d d%d bias%d res%d act%d", t->name, t->n, t->c,
              t->h, t->w, t->oc, t->kh, t->sh, t->pt, t->pl, t->pb, t->pr, t->dil, t->bias, t->res, (int)t->act.act);
@@ -147,24 +149,30 @@ int main(void) {
                dy = tu_upload(dev, NULL, 2 * 8 * 10 * 10), small = tu_upload(dev, NULL, 4);
         scl_view x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
         scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_WINOGRAD};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, NULL, &y), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, small, &y), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, dx, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = small,
+                                                              .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = dx,
+                                                              .y = &y}), SIAMCL_ERR_SHAPE);
         size_t wsb = scl_conv2d_workspace_bytes(&p, &x, &y);
         cl_mem ws = NULL;
         CHECK_OK(scl_buffer_alloc(dev, wsb, &ws));
         y.c = 9; /* output exceeds its buffer */
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, ws, &y), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws,
+                                                              .y = &y}), SIAMCL_ERR_SHAPE);
         y.c = 8;
-        CHECK_STATUS(scl_conv_winograd_fwd(NULL, &p, &x, dw, 0, NULL, 0, NULL, ws, wsb / 4, &y),
+        CHECK_STATUS(scl_conv_winograd_fwd(NULL, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws,
+                                                                      .y = &y}, wsb / 4),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv_winograd_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, dx, 1u << 30, &y),
+        CHECK_STATUS(scl_conv_winograd_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = dx,
+                                                                     .y = &y}, 1u << 30),
                      SIAMCL_ERR_INVALID_ARGUMENT); /* workspace aliases the input */
         p.stride_h = 2;
-        CHECK_STATUS(scl_conv_winograd_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, ws, wsb / 4, &y),
+        CHECK_STATUS(scl_conv_winograd_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws,
+                                                                     .y = &y}, wsb / 4),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         p.stride_h = 1;
-        CHECK_OK(scl_conv2d_fwd(dev, &p, &x, dw, 0, NULL, 0, NULL, ws, &y));
+        CHECK_OK(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws, .y = &y}));
         CHECK(clFinish(dev->queue) == CL_SUCCESS);
         scl_buffer_free(dev, ws);
         scl_buffer_free(dev, dx);

@@ -572,22 +572,29 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     case SCL_STEP_CONV: {
         scl_conv_params c = s->conv;
         c.act = s->act;
-        const scl_view *w = &vt[s->w];
-        if (s->x2 >= 0)
-            return scl_conv2d_dual_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
-                                       s->b >= 0 ? vt[s->b].off : 0, &vt[s->x2], vt[s->w2].mem, vt[s->w2].off,
-                                       s->b2 >= 0 ? vt[s->b2].mem : NULL, s->b2 >= 0 ? vt[s->b2].off : 0, y);
-        if (s->res_crop) {
-            /* the residual's centre window (y's shape inside res's layout) */
-            const scl_view *r = &vt[s->res];
-            scl_view rw = *y;
-            rw.mem = r->mem;
-            rw.off = r->off + (size_t)s->res_crop * (size_t)r->w + (size_t)s->res_crop;
-            return scl_conv2d_reswin_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
-                                         s->b >= 0 ? vt[s->b].off : 0, &rw, r->w, r->h * r->w, y);
+        scl_conv_args a = {.x = x, .w = vt[s->w].mem, .woff = vt[s->w].off, .workspace = p->workspace, .y = y};
+        if (s->b >= 0) a.bias = vt[s->b].mem, a.boff = vt[s->b].off;
+        if (s->x2 >= 0) {
+            a.x2 = &vt[s->x2];
+            a.w2 = vt[s->w2].mem;
+            a.w2off = vt[s->w2].off;
+            if (s->b2 >= 0) a.bias2 = vt[s->b2].mem, a.b2off = vt[s->b2].off;
+            return scl_conv2d_dual_fwd(dev, &c, &a);
         }
-        return scl_conv2d_fwd(dev, &c, x, w->mem, w->off, s->b >= 0 ? vt[s->b].mem : NULL,
-                              s->b >= 0 ? vt[s->b].off : 0, s->res >= 0 ? &vt[s->res] : NULL, p->workspace, y);
+        if (s->res < 0) return scl_conv2d_fwd(dev, &c, &a);
+        const scl_view *r = &vt[s->res];
+        if (!s->res_crop) {
+            a.residual = r;
+            return scl_conv2d_fwd(dev, &c, &a);
+        }
+        /* the residual's centre window (y's shape inside res's layout) */
+        scl_view rw = *y;
+        rw.mem = r->mem;
+        rw.off = r->off + (size_t)s->res_crop * (size_t)r->w + (size_t)s->res_crop;
+        a.residual = &rw;
+        a.res_row = r->w;
+        a.res_plane = r->h * r->w;
+        return scl_conv2d_reswin_fwd(dev, &c, &a);
     }
     case SCL_STEP_ACT: return scl_eltwise_act_fwd(dev, &s->act, x, y);
     case SCL_STEP_ADD: return scl_eltwise_add_fwd(dev, &s->act, x, &vt[s->in2], y);

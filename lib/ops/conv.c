@@ -150,10 +150,14 @@ static direct_cfg direct_config(int ocg, int cg, int kk, int sh, int spec, int o
 
 /* x2 (with w2, bias2): the second input of the dual form (groups 1), or NULL.
  * rrow/rplane: the residual's row and channel plane strides, 0 for y's layout. */
-static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
-                                size_t woff, cl_mem bias, size_t boff, const scl_view *res, int rrow, int rplane,
-                                const scl_view *x2, cl_mem w2, size_t w2off, cl_mem bias2, size_t b2off,
-                                scl_view *y) {
+/* The direct kernel for a's tensors (a->residual with row/plane strides
+ * rrow/rplane, 0 = y's; a->x2: the dual form). */
+static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a, int rrow,
+                                int rplane) {
+    const scl_view *x = a->x, *res = a->residual, *x2 = a->x2;
+    scl_view *y = a->y;
+    cl_mem w = a->w, bias = a->bias, w2 = a->w2, bias2 = a->bias2;
+    size_t woff = a->woff, boff = a->boff, w2off = a->w2off, b2off = a->b2off;
     /* a 1x1 stride-1 unpadded conv is a conv on the 1 x (H*W) image (a
      * windowed residual then maps each flat pixel back to its window row) */
     int windowed = res && ((rrow && rrow != y->w) || (rplane && rplane != y->h * y->w));
@@ -330,10 +334,15 @@ static siamcl_status check_args(const scl_conv_params *p, const scl_view *x, cl_
     return SIAMCL_OK;
 }
 
-siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w, size_t woff,
-                             cl_mem bias, size_t boff, const scl_view *residual, cl_mem workspace,
-                             scl_view *y) {
-    if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL device or weights");
+siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a) {
+    if (!dev || !a || !a->w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: NULL device or weights");
+    if (a->x2 || a->res_row || a->res_plane)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: a second input or a residual window needs "
+                                                     "scl_conv2d_dual_fwd / scl_conv2d_reswin_fwd");
+    const scl_view *x = a->x, *residual = a->residual;
+    scl_view *y = a->y;
+    cl_mem w = a->w, bias = a->bias, workspace = a->workspace;
+    size_t woff = a->woff, boff = a->boff;
     int oh, ow;
     SCL_TRY(check_args(p, x, w, woff, bias, boff, y, &oh, &ow));
     const int G = p->groups;
@@ -362,14 +371,18 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
         return run_gemm(dev, p, x, w, woff, bias, boff, residual, workspace, y);
     }
     if (algo == SCL_CONV_WINOGRAD)
-        return scl_conv_winograd_fwd(dev, p, x, w, woff, bias, boff, residual, workspace, buf_floats(workspace), y);
-    return run_direct(dev, p, x, w, woff, bias, boff, residual, 0, 0, NULL, NULL, 0, NULL, 0, y);
+        return scl_conv_winograd_fwd(dev, p, a, buf_floats(workspace));
+    return run_direct(dev, p, a, 0, 0);
 }
 
-siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
-                                  size_t woff, cl_mem bias, size_t boff, const scl_view *x2, cl_mem w2,
-                                  size_t w2off, cl_mem bias2, size_t b2off, scl_view *y) {
-    if (!dev || !w || !w2) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d dual: NULL device or weights");
+siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a) {
+    if (!dev || !a || !a->w || !a->w2)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d dual: NULL device or weights");
+    if (a->residual) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d dual: no residual");
+    const scl_view *x = a->x, *x2 = a->x2;
+    const scl_view *y = a->y;
+    cl_mem w = a->w, bias = a->bias, w2 = a->w2, bias2 = a->bias2;
+    size_t woff = a->woff, boff = a->boff, w2off = a->w2off, b2off = a->b2off;
     SCL_TRY(check_params(p));
     if (!scl_conv_is_pointwise(p) || p->dil_h != 1 || p->dil_w != 1 || p->groups != 1)
         return scl_fail(SIAMCL_ERR_UNSUPPORTED,
@@ -389,13 +402,18 @@ siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, con
                         y->c, x2->c);
     if ((bias && boff + (size_t)y->c > buf_floats(bias)) || (bias2 && b2off + (size_t)y->c > buf_floats(bias2)))
         return scl_fail(SIAMCL_ERR_SHAPE, "conv2d dual: bias [%d] exceeds its buffer", y->c);
-    return run_direct(dev, p, x, w, woff, bias, boff, NULL, 0, 0, x2, w2, w2off, bias2, b2off, y);
+    return run_direct(dev, p, a, 0, 0);
 }
 
-siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
-                                    size_t woff, cl_mem bias, size_t boff, const scl_view *residual, int res_row,
-                                    int res_plane, scl_view *y) {
-    if (!dev || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL device or weights");
+siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a) {
+    if (!dev || !a || !a->w)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL device or weights");
+    if (a->x2) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: no second input");
+    const scl_view *x = a->x, *residual = a->residual;
+    scl_view *y = a->y;
+    cl_mem w = a->w, bias = a->bias;
+    size_t woff = a->woff, boff = a->boff;
+    const int res_row = a->res_row, res_plane = a->res_plane;
     if (!residual) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d residual window: NULL residual");
     int oh, ow;
     SCL_TRY(check_args(p, x, w, woff, bias, boff, y, &oh, &ow));
@@ -416,5 +434,5 @@ siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, c
                         r->off, span, buf_floats(r->mem));
     if (r->mem == y->mem && r->off < y->off + scl_view_count(y) && y->off < r->off + span)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv2d: residual window overlaps the output");
-    return run_direct(dev, p, x, w, woff, bias, boff, r, rrow, rplane, NULL, NULL, 0, NULL, 0, y);
+    return run_direct(dev, p, a, rrow, rplane);
 }

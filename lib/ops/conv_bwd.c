@@ -151,7 +151,7 @@ static siamcl_status dgrad_direct(scl_device *dev, const scl_conv_params *p, con
     t.pad_r = p->dil_w * (p->kw - 1) - p->pad_r;
     t.algo = SCL_CONV_DIRECT;
     scl_view out = *dxc;
-    return scl_conv2d_fwd(dev, &t, dyc, ws, l->wt, NULL, 0, dxc, NULL, &out);
+    return scl_conv2d_fwd(dev, &t, &(scl_conv_args){.x = dyc, .w = ws, .woff = l->wt, .residual = dxc, .y = &out});
 }
 
 /* dx += col2im(w^T * dyT) (strided convolutions). */

@@ -46,10 +46,14 @@ size_t scl_conv_winograd_workspace_bytes(const scl_conv_params *p, const scl_vie
     return ws_floats(&g) * sizeof(float);
 }
 
-siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
-                                    size_t woff, cl_mem bias, size_t boff, const scl_view *residual,
-                                    cl_mem workspace, size_t workspace_floats, scl_view *y) {
-    if (!dev || !p || !x || !y || !w) return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv_winograd: NULL argument");
+siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a,
+                                    size_t workspace_floats) {
+    if (!dev || !p || !a || !a->x || !a->y || !a->w)
+        return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv_winograd: NULL argument");
+    const scl_view *x = a->x, *residual = a->residual;
+    scl_view *y = a->y;
+    cl_mem w = a->w, bias = a->bias, workspace = a->workspace;
+    size_t woff = a->woff, boff = a->boff;
     if (!scl_conv_winograd_applies(p))
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "conv_winograd: needs a 3x3 stride-1 dilation-1 dense conv");
     wgeom g = geometry(x, y);

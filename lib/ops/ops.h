@@ -90,15 +90,30 @@ static inline int scl_conv_is_pointwise(const scl_conv_params *p) {
     return p->kh == 1 && p->kw == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_t == 0 && p->pad_l == 0 &&
            p->pad_b == 0 && p->pad_r == 0;
 }
+/* The tensors of one convolution launch (designated initialisers: what is
+ * not named is absent). */
+typedef struct scl_conv_args {
+    const scl_view *x;          /* input [N, C_in, H, W] */
+    cl_mem w;                   /* weights [C_out, C_in/groups, kh, kw] at float offset woff */
+    size_t woff;
+    cl_mem bias;                /* [C_out] at boff, or NULL */
+    size_t boff;
+    const scl_view *residual;   /* added before the activation, or NULL */
+    int res_row, res_plane;     /* reswin: the residual's row and plane strides (0 = y's layout) */
+    const scl_view *x2;         /* dual: a second 1x1 conv summed in (input, weights [C_out, C2], bias) */
+    cl_mem w2;
+    size_t w2off;
+    cl_mem bias2;
+    size_t b2off;
+    cl_mem workspace;           /* at least scl_conv2d_workspace_bytes, NULL if that is 0 */
+    scl_view *y;                /* output */
+} scl_conv_args;
+
 /* Scratch bytes the chosen algorithm needs for this shape (0 for direct). */
 size_t scl_conv2d_workspace_bytes(const scl_conv_params *p, const scl_view *x, const scl_view *y);
-/* y = act(conv(x, w) + bias + residual).
- * w: [C_out, C_in/groups, kh, kw] at float offset woff; bias: [C_out] or NULL;
- * residual: NULL or a tensor of y's shape (fused residual add);
- * workspace: a buffer of at least scl_conv2d_workspace_bytes (NULL if 0). */
-siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w, size_t woff,
-                             cl_mem bias, size_t boff, const scl_view *residual, cl_mem workspace,
-                             scl_view *y);
+/* y = act(conv(x, w) + bias + residual), the residual a tensor of y's shape
+ * (a fused residual add); reads x, w, woff, bias, boff, residual, workspace, y. */
+siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a);
 
 /* y = act(conv(x, w) + bias + conv(x2, w2) + bias2) for two 1x1 stride-1
  * unpadded groups-1 convolutions of inputs with one batch and spatial size
@@ -106,9 +121,7 @@ siamcl_status scl_conv2d_fwd(scl_device *dev, const scl_conv_params *p, const sc
  * over K = C + C2 (p->algo is not consulted). Biases may be NULL. A residual
  * unit's expansion conv plus its downsampling shortcut and the Add between
  * them, without the first conv's output ever being written. */
-siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
-                                  size_t woff, cl_mem bias, size_t boff, const scl_view *x2, cl_mem w2,
-                                  size_t w2off, cl_mem bias2, size_t b2off, scl_view *y);
+siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a);
 
 /* The same with the residual a window of a larger tensor: residual->off is
  * its first element and its shape is y's; rows are res_row floats apart and
@@ -116,9 +129,7 @@ siamcl_status scl_conv2d_dual_fwd(scl_device *dev, const scl_conv_params *p, con
  * E.g. the centre crop [1:-1, 1:-1] of an N x C x H x W tensor t at offset o:
  * off o + W + 1, res_row W, res_plane H * W. Always the direct kernel
  * (p->algo is not consulted); the window must not overlap y. */
-siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
-                                    size_t woff, cl_mem bias, size_t boff, const scl_view *residual, int res_row,
-                                    int res_plane, scl_view *y);
+siamcl_status scl_conv2d_reswin_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a);
 
 /* im2col of x's images into col: C*kh*kw rows of oh*ow columns per image,
  * row r of image n at n*img_stride + r*row_stride floats (the forward GEMM:
@@ -133,9 +144,8 @@ int scl_conv_winograd_applies(const scl_conv_params *p);
 size_t scl_conv_winograd_workspace_bytes(const scl_conv_params *p, const scl_view *x, const scl_view *y);
 /* The Winograd path of scl_conv2d_fwd (which checks shapes and buffers and
  * dispatches here for SCL_CONV_WINOGRAD); workspace_floats: its size. */
-siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, const scl_view *x, cl_mem w,
-                                    size_t woff, cl_mem bias, size_t boff, const scl_view *residual,
-                                    cl_mem workspace, size_t workspace_floats, scl_view *y);
+siamcl_status scl_conv_winograd_fwd(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a,
+                                    size_t workspace_floats);
 
 /* ---- gemm.c (+ cl/conv_gemm.cl): CLBlast SGEMM, row-major ---- */
 /* C = alpha * op(A) * op(B) + beta * C for `batch` matrices at strides sa/sb/sc

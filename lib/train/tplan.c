@@ -116,7 +116,8 @@ static siamcl_status node_fwd(scl_tplan *t, const scl_node *n) {
         scl_view w = view(t, n->in[1], 0), b = n->nin > 2 && n->in[2] >= 0 ? view(t, n->in[2], 0) : w;
         int hb = n->nin > 2 && n->in[2] >= 0;
         if (conv_fuses_relu(t, n)) c.act.act = SCL_ACT_RELU;
-        return scl_conv2d_fwd(dev, &c, &x, w.mem, w.off, hb ? b.mem : NULL, hb ? b.off : 0, NULL, t->ws, &y);
+        return scl_conv2d_fwd(dev, &c, &(scl_conv_args){.x = &x, .w = w.mem, .woff = w.off, .bias = hb ? b.mem : NULL,
+                                                        .boff = hb ? b.off : 0, .workspace = t->ws, .y = &y});
     }
     case SCL_GOP_RELU: {
         if (relu_fused(t->g, n)) return SIAMCL_OK; /* ran inside its Conv */
