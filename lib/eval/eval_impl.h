@@ -1,4 +1,7 @@
-/* Internal helpers shared by the lib/eval files. */
+/* Room lib/eval: the OTB evaluation (metrics, data sets, plots, running a
+ * benchmark over the public tracker API). May call lib/io and lib/runtime.
+ *
+ * Internal helpers shared by the lib/eval files. */
 #ifndef SCL_EVAL_IMPL_H
 #define SCL_EVAL_IMPL_H
 

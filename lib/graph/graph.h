@@ -1,4 +1,9 @@
-/* The graph IR: values (inputs, host constants, computed activations), nodes
+/* Room lib/graph: the graph IR, models, plans (plan.c: lowering and the
+ * named fusion passes, storage, running), the per-layer convolution choice
+ * (convtune.c), the public device tensor (tensor.h), profiles and inspection.
+ * May call lib/ops and lib/runtime; onnx, sched, track and train call it.
+ *
+ * The graph IR: values (inputs, host constants, computed activations), nodes
  * (one output each), graph inputs/outputs, a topological order, load-time
  * rewrites (BatchNormalization folding, Gemm bias split) and shape inference.
  * Importers (lib/onnx) build it with scl_graph_add_*; plans (plan.c) read it.

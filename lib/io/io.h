@@ -1,4 +1,7 @@
-/* Internal to lib/io: the decoders behind siamcl_image_load, size limits, file reading. */
+/* Room lib/io: images (PNG, JPEG), frame sequences, box files, IDX data sets,
+ * drawing. May call lib/runtime only; eval calls it.
+ *
+ * Internal to lib/io: the decoders behind siamcl_image_load, size limits, file reading. */
 #ifndef SCL_IO_H
 #define SCL_IO_H
 

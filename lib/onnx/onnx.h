@@ -1,4 +1,8 @@
-/* ONNX import (protobuf-c, onnx.proto of libonnx-dev) into the graph IR:
+/* Room lib/onnx: ONNX in and out, and the public model loaders (load.c).
+ * May call lib/graph (the IR it builds), lib/ops and lib/runtime; train calls
+ * it to write trained weights back.
+ *
+ * ONNX import (protobuf-c, onnx.proto of libonnx-dev) into the graph IR:
  * initializers and Constant nodes become host constants, nodes become graph
  * nodes with their attributes checked and resolved (constant shape/slice/clip
  * inputs read at import). The result is finalized (BN folded, sorted). */

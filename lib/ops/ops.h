@@ -1,5 +1,7 @@
-/* Op launchers: one file per op family, each enqueuing a kernel of cl/<family>.cl
- * on a device's in-order queue. Float32, NCHW, batch N >= 1.
+/* Room lib/ops: the op launchers, one file per op family (its backward in
+ * <family>_bwd.c), each enqueuing a kernel of cl/<family>.cl (cl/<family>_bwd.cl)
+ * on a device's in-order queue. Float32, NCHW, batch N >= 1. May call
+ * lib/runtime only; graph, train, sched and track call it.
  *
  * Conventions (so a backward pass can later sit beside each forward):
  *  - scl_<family>_<op>_fwd(dev, params, inputs..., outputs...) -> siamcl_status;

@@ -1,6 +1,9 @@
-/* Internal runtime: logging, allocation, devices, kernel programs, buffers.
- * Nothing above lib/runtime calls clCreate* / clBuild* directly; ops enqueue
- * kernels they got from scl_kernel() on buffers from scl_buffer_alloc(). */
+/* Room lib/runtime (the ground floor): logging, allocation, devices and the
+ * environment (read once, at context creation), kernel programs and their
+ * cache, buffers, the queues (queue.c). Calls OpenCL and nothing of siamcl's;
+ * every room above calls it. Nothing above calls clCreate* / clBuild* or a
+ * queue/query function directly: ops enqueue kernels they got from
+ * scl_kernel() on buffers from scl_buffer_alloc() through scl_launch. */
 #ifndef SCL_RUNTIME_H
 #define SCL_RUNTIME_H
 

@@ -1,4 +1,10 @@
-/* The engine under the tracker group: runs branch jobs on the devices of a
+/* Room lib/sched: the engine that runs a tracker's networks. nets.h holds a
+ * description's networks and the rules every user shares (the single tracker
+ * and the group engine below); sched.c places and batches branch jobs over
+ * the devices of a context. May call lib/graph, lib/ops and lib/runtime;
+ * lib/track calls it.
+ *
+ * The engine under the tracker group: runs branch jobs on the devices of a
  * context. A template job cuts one exemplar crop on its device, runs the
  * batch-1 template plan and brings the features to the host; attaching puts
  * those features in a slot of a search device's template bank (one host ->

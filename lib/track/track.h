@@ -1,6 +1,12 @@
-/* Tracking math, host side: crop geometry, windows, response upsampling and
- * the per-model decoders. No OpenCL here except the crop request type; the
- * device side (frame upload, crops, plans, head) lives in tracker.c.
+/* Room lib/track: the public tracker and tracker group, model descriptions
+ * and their lookup, and the tracking math. May call lib/sched (the networks,
+ * the group engine), lib/graph, lib/ops and lib/runtime; nothing in lib/
+ * calls it (eval, the tools and the plugin use the public API).
+ *
+ * Tracking math, host side: crop geometry, windows, response upsampling and
+ * the per-model decoders (decoder.h: both behind one interface). No OpenCL
+ * here except the crop request type; the device side (frame upload, crops,
+ * plans, head) lives in tracker.c over lib/sched/nets.c.
  *
  * Coordinates are 0-based pixel centres; (cx, cy) is the target centre and
  * (w, h) its size in frame pixels. All arithmetic is double precision. */

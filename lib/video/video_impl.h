@@ -1,7 +1,7 @@
 /* lib/video: video files through FFmpeg (libavformat demux/mux, libavcodec
  * decode/encode, libswscale pixel conversion). Owns siamcl_video and
- * siamcl_video_writer; calls only lib/runtime (log, allocation) and lib/io
- * (images). Built only when FFmpeg is found; none.c stands in otherwise. */
+ * siamcl_video_writer; calls only lib/runtime (log, allocation) and the
+ * public image calls. Built only when FFmpeg is found; none.c stands in otherwise. */
 #ifndef SCL_VIDEO_IMPL_H
 #define SCL_VIDEO_IMPL_H
 
