@@ -25,7 +25,7 @@ static siamcl_plan *run_mode(siamcl_context *ctx, siamcl_model *m, const char *m
 
 static int count_algo(const siamcl_plan *p, scl_conv_algo a) {
     int n = 0;
-    for (int i = 0; i < p->nsteps; i++) n += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].conv.algo == a;
+    for (int i = 0; i < p->nsteps; i++) n += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].conv.p.algo == a;
     return n;
 }
 

@@ -632,7 +632,7 @@ static void test_crop_pool(siamcl_context *ctx) {
 
 static int count_dual(const siamcl_plan *p) {
     int c = 0;
-    for (int i = 0; p && i < p->nsteps; i++) c += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].x2 >= 0;
+    for (int i = 0; p && i < p->nsteps; i++) c += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].conv.x2 >= 0;
     return c;
 }
 
@@ -693,7 +693,7 @@ static void test_dual_units(siamcl_context *ctx) {
 
 static int count_res_crop(const siamcl_plan *p) {
     int c = 0;
-    for (int i = 0; p && i < p->nsteps; i++) c += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].res_crop > 0;
+    for (int i = 0; p && i < p->nsteps; i++) c += p->steps[i].kind == SCL_STEP_CONV && p->steps[i].conv.res_crop > 0;
     return c;
 }
 

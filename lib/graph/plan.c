@@ -66,6 +66,25 @@ static siamcl_status plan_fail(const siamcl_plan *p, const scl_node *n, siamcl_s
 }
 
 /* ---- step building and fusion ---- */
+int scl_step_reads(const scl_step *s, int out[SCL_STEP_MAX_READS]) {
+    int n = 0;
+    out[n++] = s->x;
+    switch (s->kind) {
+    case SCL_STEP_CONV: {
+        const scl_step_conv *c = &s->conv;
+        const int r[6] = {c->w, c->b, c->res, c->x2, c->w2, c->b2};
+        for (int i = 0; i < 6; i++)
+            if (r[i] >= 0) out[n++] = r[i];
+        break;
+    }
+    case SCL_STEP_ADD: case SCL_STEP_BINARY: out[n++] = s->bin.in2; break;
+    case SCL_STEP_BN: out[n++] = s->bn.scale; out[n++] = s->bn.shift; break;
+    case SCL_STEP_GEMM: out[n++] = s->gemm.in2; break;
+    default: break;
+    }
+    return n;
+}
+
 static int is_view(const scl_node *n) { return n->op == SCL_GOP_RESHAPE; }
 
 /* The step after which value v can be read (-1: an input or constant, always
@@ -87,9 +106,9 @@ static int use_count(const siamcl_plan *p, int v) { return p->uses[v] + scl_grap
  * by the node being built (no residual, activation or second input yet). */
 static int pointwise_alone(const siamcl_plan *p, int sp, int v) {
     const scl_step *t = &p->steps[sp];
-    const scl_conv_params *c = &t->conv;
-    return t->kind == SCL_STEP_CONV && !t->dead && t->y == v && use_count(p, v) == 1 && t->res < 0 &&
-           t->x2 < 0 && t->act.act == SCL_ACT_NONE && t->nfused + 3 <= SCL_STEP_MAX_FUSED &&
+    const scl_conv_params *c = &t->conv.p;
+    return t->kind == SCL_STEP_CONV && !t->dead && t->y == v && use_count(p, v) == 1 && t->conv.res < 0 &&
+           t->conv.x2 < 0 && t->act.act == SCL_ACT_NONE && t->nfused + 3 <= SCL_STEP_MAX_FUSED &&
            scl_conv_is_pointwise(c) && c->dil_h == 1 && c->dil_w == 1 && c->groups == 1 && p->dims[t->x].rank == 4;
 }
 
@@ -116,28 +135,28 @@ static void fold_residual_crops(siamcl_plan *p) {
         const int64_t *rd = dims[R].d, *sd = dims[S].d;
         if (rd[0] != sd[0] || rd[1] != sd[1] || rd[2] != sd[2] + 2 || rd[3] != sd[3] + 2 || sd[2] < 1 || sd[3] < 1)
             continue;
-        int ok = d->start[0] == 0 && d->start[1] == 0 && d->start[2] == 1 && d->start[3] == 1;
-        for (int k = 0; k < 4; k++) ok = ok && d->stepv[k] == 1;
+        int ok = d->slice.start[0] == 0 && d->slice.start[1] == 0 && d->slice.start[2] == 1 && d->slice.start[3] == 1;
+        for (int k = 0; k < 4; k++) ok = ok && d->slice.step[k] == 1;
         int ci = p->value_step[R];
         if (!ok || ci < 0 || ci >= i) continue;
         scl_step *c = &p->steps[ci];
-        const scl_conv_params *cc = &c->conv;
-        if (c->dead || c->kind != SCL_STEP_CONV || c->y != R || c->res < 0 || c->x2 >= 0 || c->res_crop ||
-            c->nfused + 1 + d->nfused > SCL_STEP_MAX_FUSED || !scl_conv_is_pointwise(cc) || dims[c->res].rank != 4 ||
-            !scl_dims_equal(&dims[c->res], &dims[R]))
+        const scl_conv_params *cc = &c->conv.p;
+        if (c->dead || c->kind != SCL_STEP_CONV || c->y != R || c->conv.res < 0 || c->conv.x2 >= 0 ||
+            c->conv.res_crop || c->nfused + 1 + d->nfused > SCL_STEP_MAX_FUSED || !scl_conv_is_pointwise(cc) ||
+            dims[c->conv.res].rank != 4 || !scl_dims_equal(&dims[c->conv.res], &dims[R]))
             continue;
         int cv = c->x, bi = p->value_step[cv];
         if (use_count(p, cv) != 1 || bi < 0 || bi >= ci || dims[cv].rank != 4) continue;
         scl_step *b = &p->steps[bi];
-        const scl_conv_params *bc = &b->conv;
-        if (b->dead || b->kind != SCL_STEP_CONV || b->y != cv || b->res >= 0 || b->x2 >= 0 || bc->kh != 3 ||
+        const scl_conv_params *bc = &b->conv.p;
+        if (b->dead || b->kind != SCL_STEP_CONV || b->y != cv || b->conv.res >= 0 || b->conv.x2 >= 0 || bc->kh != 3 ||
             bc->kw != 3 || bc->stride_h != 1 || bc->stride_w != 1 || bc->dil_h != 1 || bc->dil_w != 1 ||
             bc->pad_t != 1 || bc->pad_l != 1 || bc->pad_b != 1 || bc->pad_r != 1 || dims[cv].d[2] != rd[2] ||
             dims[cv].d[3] != rd[3])
             continue;
         /* B': unpadded, its output shrinks by the crop (so do the values inside
          * both fused steps, which only the per-layer MAC count reads) */
-        b->conv.pad_t = b->conv.pad_l = b->conv.pad_b = b->conv.pad_r = 0;
+        b->conv.p.pad_t = b->conv.p.pad_l = b->conv.p.pad_b = b->conv.p.pad_r = 0;
         const scl_node *nodes = p->g->nodes;
         dims[cv].d[2] -= 2;
         dims[cv].d[3] -= 2;
@@ -150,7 +169,7 @@ static void fold_residual_crops(siamcl_plan *p) {
             if (dims[v].rank == 4) dims[v] = dims[S];
         }
         /* C': writes S, reading the residual's centre window; the slice's nodes are C's now */
-        c->res_crop = 1;
+        c->conv.res_crop = 1;
         c->y = S;
         c->fused[c->nfused++] = d->node;
         for (int k = 0; k < d->nfused; k++) c->fused[c->nfused++] = d->fused[k];
@@ -165,45 +184,46 @@ static void fold_residual_crops(siamcl_plan *p) {
 static void lower_gemm(const scl_dims *dims, const scl_node *n, scl_step *s) {
     const scl_dims *a = &dims[n->in[0]];
     s->kind = SCL_STEP_GEMM;
-    s->in2 = n->in[1];
-    s->ta = n->a.gemm.trans_a;
-    s->tb = n->a.gemm.trans_b;
-    s->m = (int)dims[n->out].d[0];
-    s->n = (int)dims[n->out].d[1];
-    s->k = (int)(s->ta ? a->d[0] : a->d[1]);
-    s->lda = s->ta ? s->m : s->k;
-    s->ldb = s->tb ? s->k : s->n;
-    s->alpha = n->a.gemm.alpha;
-    s->batch = 1;
-    s->loops = 1;
+    s->gemm.in2 = n->in[1];
+    s->gemm.ta = n->a.gemm.trans_a;
+    s->gemm.tb = n->a.gemm.trans_b;
+    s->gemm.m = (int)dims[n->out].d[0];
+    s->gemm.n = (int)dims[n->out].d[1];
+    s->gemm.k = (int)(s->gemm.ta ? a->d[0] : a->d[1]);
+    s->gemm.lda = s->gemm.ta ? s->gemm.m : s->gemm.k;
+    s->gemm.ldb = s->gemm.tb ? s->gemm.k : s->gemm.n;
+    s->gemm.alpha = n->a.gemm.alpha;
+    s->gemm.batch = 1;
+    s->gemm.loops = 1;
 }
 
 static siamcl_status lower_matmul(siamcl_plan *p, const scl_node *n, scl_step *s) {
     const scl_dims *dims = p->dims;
     const scl_dims *a = &dims[n->in[0]], *b = &dims[n->in[1]], *y = &dims[n->out];
     s->kind = SCL_STEP_GEMM;
-    s->in2 = n->in[1];
-    s->m = (int)a->d[a->rank - 2];
-    s->k = (int)a->d[a->rank - 1];
-    s->n = (int)b->d[b->rank - 1];
-    s->lda = s->k;
-    s->ldb = s->n;
-    s->alpha = 1.0f;
-    int64_t ba = scl_dims_count(a) / ((int64_t)s->m * s->k), bb = scl_dims_count(b) / ((int64_t)s->k * s->n),
-            by = scl_dims_count(y) / ((int64_t)s->m * s->n);
-    s->batch = 1;
-    s->loops = 1;
+    s->gemm.in2 = n->in[1];
+    s->gemm.m = (int)a->d[a->rank - 2];
+    s->gemm.k = (int)a->d[a->rank - 1];
+    s->gemm.n = (int)b->d[b->rank - 1];
+    s->gemm.lda = s->gemm.k;
+    s->gemm.ldb = s->gemm.n;
+    s->gemm.alpha = 1.0f;
+    int64_t ba = scl_dims_count(a) / ((int64_t)s->gemm.m * s->gemm.k),
+            bb = scl_dims_count(b) / ((int64_t)s->gemm.k * s->gemm.n),
+            by = scl_dims_count(y) / ((int64_t)s->gemm.m * s->gemm.n);
+    s->gemm.batch = 1;
+    s->gemm.loops = 1;
     if (ba == by && bb == by) {
-        s->batch = (int)by;
-        s->sa = (size_t)s->m * s->k;
-        s->sb = (size_t)s->k * s->n;
-        s->sc = (size_t)s->m * s->n;
+        s->gemm.batch = (int)by;
+        s->gemm.sa = (size_t)s->gemm.m * s->gemm.k;
+        s->gemm.sb = (size_t)s->gemm.k * s->gemm.n;
+        s->gemm.sc = (size_t)s->gemm.m * s->gemm.n;
     } else if (bb == 1 && ba == by) {
-        s->m *= (int)ba; /* the batches of A stack into one tall matrix */
+        s->gemm.m *= (int)ba; /* the batches of A stack into one tall matrix */
     } else if (ba == 1 && bb == by) {
-        s->loops = (int)by; /* one call per B batch, A shared */
-        s->sb = (size_t)s->k * s->n;
-        s->sc = (size_t)s->m * s->n;
+        s->gemm.loops = (int)by; /* one call per B batch, A shared */
+        s->gemm.sb = (size_t)s->gemm.k * s->gemm.n;
+        s->gemm.sc = (size_t)s->gemm.m * s->gemm.n;
     } else {
         return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "batch broadcasting between both operands");
     }
@@ -217,8 +237,8 @@ static siamcl_status lower_slice(siamcl_plan *p, const scl_node *n, scl_step *s)
     int r = p->dims[n->in[0]].rank, pad = 4 - r;
     s->kind = SCL_STEP_SLICE;
     for (int i = 0; i < 4; i++) {
-        s->start[i] = i < pad ? 0 : (int)st[i - pad];
-        s->stepv[i] = i < pad ? 1 : (int)sp[i - pad];
+        s->slice.start[i] = i < pad ? 0 : (int)st[i - pad];
+        s->slice.step[i] = i < pad ? 1 : (int)sp[i - pad];
     }
     return SIAMCL_OK;
 }
@@ -231,16 +251,16 @@ static siamcl_status lower_node(siamcl_plan *p, int ni, scl_step *s) {
     s->node = ni;
     s->y = n->out;
     s->x = n->in[0];
-    s->w = s->b = s->res = s->in2 = s->x2 = s->w2 = s->b2 = -1;
     s->act.act = SCL_ACT_NONE;
     switch (n->op) {
     case SCL_GOP_CONV:
-        SCL_TRY(scl_plan_conv_params(g, n, dims, &s->conv));
+        SCL_TRY(scl_plan_conv_params(g, n, dims, &s->conv.p));
         s->kind = SCL_STEP_CONV;
-        s->w = n->in[1];
-        s->b = n->nin > 2 ? n->in[2] : -1;
+        s->conv.w = n->in[1];
+        s->conv.b = n->nin > 2 ? n->in[2] : -1;
+        s->conv.res = s->conv.x2 = s->conv.w2 = s->conv.b2 = -1;
         return SIAMCL_OK;
-    case SCL_GOP_BN: s->kind = SCL_STEP_BN; s->w = n->in[1]; s->b = n->in[2]; return SIAMCL_OK;
+    case SCL_GOP_BN: s->kind = SCL_STEP_BN; s->bn.scale = n->in[1]; s->bn.shift = n->in[2]; return SIAMCL_OK;
     case SCL_GOP_RELU: case SCL_GOP_CLIP: case SCL_GOP_HARDSWISH: case SCL_GOP_HARDSIGMOID:
     case SCL_GOP_SIGMOID: case SCL_GOP_EXP:
         s->kind = SCL_STEP_ACT;
@@ -250,23 +270,23 @@ static siamcl_status lower_node(siamcl_plan *p, int ni, scl_step *s) {
         int a = n->in[0], b = n->in[1];
         int same = scl_dims_equal(&dims[a], &dims[b]) && scl_dims_equal(&dims[a], &dims[n->out]);
         s->kind = same ? SCL_STEP_ADD : SCL_STEP_BINARY;
-        s->bop = SCL_BIN_ADD;
-        s->in2 = b;
+        s->bin.op = SCL_BIN_ADD;
+        s->bin.in2 = b;
         return SIAMCL_OK;
     }
     case SCL_GOP_SUB: case SCL_GOP_MUL: case SCL_GOP_DIV:
         s->kind = SCL_STEP_BINARY;
-        s->bop = n->op == SCL_GOP_SUB ? SCL_BIN_SUB : n->op == SCL_GOP_MUL ? SCL_BIN_MUL : SCL_BIN_DIV;
-        s->in2 = n->in[1];
+        s->bin.op = n->op == SCL_GOP_SUB ? SCL_BIN_SUB : n->op == SCL_GOP_MUL ? SCL_BIN_MUL : SCL_BIN_DIV;
+        s->bin.in2 = n->in[1];
         return SIAMCL_OK;
     case SCL_GOP_GAP: s->kind = SCL_STEP_GAP; return SIAMCL_OK;
     case SCL_GOP_MAXPOOL: {
-        SCL_TRY(scl_plan_pool_params(g, n, dims, &s->pool));
+        SCL_TRY(scl_plan_pool_params(g, n, dims, &s->pool.p));
         s->kind = SCL_STEP_MAXPOOL;
         int xd[4];
         dims4(&dims[n->in[0]], xd);
-        s->win[2] = xd[2];
-        s->win[3] = xd[3];
+        s->pool.win[2] = xd[2];
+        s->pool.win[3] = xd[3];
         return SIAMCL_OK;
     }
     case SCL_GOP_GEMM: lower_gemm(dims, n, s); return SIAMCL_OK;
@@ -275,14 +295,14 @@ static siamcl_status lower_node(siamcl_plan *p, int ni, scl_step *s) {
         int r = dims[n->in[0]].rank, pad = 4 - r;
         s->kind = SCL_STEP_TRANSPOSE;
         for (int i = 0; i < 4; i++)
-            s->perm[i] = i < pad ? i : (n->a.transpose.n ? n->a.transpose.perm[i - pad] : r - 1 - (i - pad)) + pad;
+            s->tr.perm[i] = i < pad ? i : (n->a.transpose.n ? n->a.transpose.perm[i - pad] : r - 1 - (i - pad)) + pad;
         return SIAMCL_OK;
     }
     case SCL_GOP_SLICE: return lower_slice(p, n, s);
     case SCL_GOP_CONCAT: {
         int r = dims[n->in[0]].rank;
         s->kind = SCL_STEP_CONCAT;
-        s->axis = (n->a.concat.axis < 0 ? n->a.concat.axis + r : n->a.concat.axis) + 4 - r;
+        s->cat.axis = (n->a.concat.axis < 0 ? n->a.concat.axis + r : n->a.concat.axis) + 4 - r;
         return SIAMCL_OK;
     }
     default: return plan_fail(p, n, SIAMCL_ERR_UNSUPPORTED, "no launcher for this op");
@@ -322,9 +342,9 @@ static int fuse_dual_pointwise(siamcl_plan *p, int ni, const scl_step *s) {
     if (a == b || sa < 0 || sb < 0 || sa == sb || !pointwise_alone(p, sa, a) || !pointwise_alone(p, sb, b)) return 0;
     int first = sa < sb ? sa : sb, last = sa < sb ? sb : sa;
     scl_step *t = &p->steps[last], *f = &p->steps[first];
-    t->x2 = f->x;
-    t->w2 = f->w;
-    t->b2 = f->b;
+    t->conv.x2 = f->x;
+    t->conv.w2 = f->conv.w;
+    t->conv.b2 = f->conv.b;
     t->fused[t->nfused++] = f->node;
     t->fused[t->nfused++] = ni;
     t->y = n->out;
@@ -345,7 +365,7 @@ static int fuse_residual(siamcl_plan *p, int ni, const scl_step *s) {
         int sp = p->value_step[xv];
         if (sp < 0 || use_count(p, xv) != 1) continue;
         const scl_step *t = &p->steps[sp];
-        if (t->kind != SCL_STEP_CONV || t->res >= 0 || t->act.act != SCL_ACT_NONE || t->y != xv) continue;
+        if (t->kind != SCL_STEP_CONV || t->conv.res >= 0 || t->act.act != SCL_ACT_NONE || t->y != xv) continue;
         if (ready_step(p, ov) >= sp) continue;
         if (best < 0 || sp > best) {
             best = sp;
@@ -354,7 +374,7 @@ static int fuse_residual(siamcl_plan *p, int ni, const scl_step *s) {
     }
     if (best < 0) return 0;
     scl_step *t = &p->steps[best];
-    t->res = other;
+    t->conv.res = other;
     t->y = n->out;
     t->fused[t->nfused++] = ni;
     joined(p, ni, best);
@@ -371,16 +391,16 @@ static int fuse_crop_pool(siamcl_plan *p, int ni, const scl_step *s) {
     const scl_dims *sd = &dims[t->x];
     int crop = t->kind == SCL_STEP_SLICE && t->y == src && t->nfused + 2 <= SCL_STEP_MAX_FUSED && sd->rank == 4 &&
                dims[src].rank == 4 && sd->d[0] == dims[src].d[0] && sd->d[1] == dims[src].d[1];
-    for (int i = 0; i < 4 && crop; i++) crop = t->stepv[i] == 1 && (i >= 2 || t->start[i] == 0);
+    for (int i = 0; i < 4 && crop; i++) crop = t->slice.step[i] == 1 && (i >= 2 || t->slice.start[i] == 0);
     if (!crop) return 0;
     int fz[SCL_STEP_MAX_FUSED], nf = 0;
     fz[nf++] = t->node;
     for (int i = 0; i < t->nfused; i++) fz[nf++] = t->fused[i];
-    int tx = t->x, y0 = t->start[2], x0 = t->start[3];
+    int tx = t->x, y0 = t->slice.start[2], x0 = t->slice.start[3];
     *t = *s;
     t->x = tx;
-    t->win[0] = y0;
-    t->win[1] = x0;
+    t->pool.win[0] = y0;
+    t->pool.win[1] = x0;
     memcpy(t->fused, fz, sizeof fz);
     t->nfused = nf;
     joined(p, ni, sp0);
@@ -394,8 +414,8 @@ static int fuse_slice_slice(siamcl_plan *p, int ni, const scl_step *s) {
     scl_step *t = &p->steps[sp0];
     if (t->kind != SCL_STEP_SLICE || t->y != src || t->nfused >= SCL_STEP_MAX_FUSED) return 0;
     for (int i = 0; i < 4; i++) {
-        t->start[i] += t->stepv[i] * s->start[i];
-        t->stepv[i] *= s->stepv[i];
+        t->slice.start[i] += t->slice.step[i] * s->slice.start[i];
+        t->slice.step[i] *= s->slice.step[i];
     }
     t->y = p->g->nodes[ni].out;
     t->fused[t->nfused++] = ni;
@@ -470,8 +490,9 @@ static siamcl_status plan_storage(siamcl_plan *p) {
         const scl_step *st = &p->steps[s];
         int rv = p->root[st->y];
         if (first[rv] < 0) first[rv] = s;
-        int reads[8] = {st->x, st->w, st->b, st->res, st->in2, st->x2, st->w2, st->b2};
-        for (int i = 0; i < 8; i++)
+        int reads[SCL_STEP_MAX_READS];
+        int nr = scl_step_reads(st, reads);
+        for (int i = 0; i < nr; i++)
             if (reads[i] >= 0) last[p->root[reads[i]]] = s;
         if (st->kind == SCL_STEP_CONCAT) {
             const scl_node *n = &g->nodes[st->node];
@@ -570,40 +591,41 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     scl_view *x = &vt[s->x], *y = &vt[s->y];
     switch (s->kind) {
     case SCL_STEP_CONV: {
-        scl_conv_params c = s->conv;
+        scl_conv_params c = s->conv.p;
         c.act = s->act;
-        scl_conv_args a = {.x = x, .w = vt[s->w].mem, .woff = vt[s->w].off, .workspace = p->workspace, .y = y};
-        if (s->b >= 0) a.bias = vt[s->b].mem, a.boff = vt[s->b].off;
-        if (s->x2 >= 0) {
-            a.x2 = &vt[s->x2];
-            a.w2 = vt[s->w2].mem;
-            a.w2off = vt[s->w2].off;
-            if (s->b2 >= 0) a.bias2 = vt[s->b2].mem, a.b2off = vt[s->b2].off;
+        scl_conv_args a = {.x = x, .w = vt[s->conv.w].mem, .woff = vt[s->conv.w].off, .workspace = p->workspace,
+                           .y = y};
+        if (s->conv.b >= 0) a.bias = vt[s->conv.b].mem, a.boff = vt[s->conv.b].off;
+        if (s->conv.x2 >= 0) {
+            a.x2 = &vt[s->conv.x2];
+            a.w2 = vt[s->conv.w2].mem;
+            a.w2off = vt[s->conv.w2].off;
+            if (s->conv.b2 >= 0) a.bias2 = vt[s->conv.b2].mem, a.b2off = vt[s->conv.b2].off;
             return scl_conv2d_dual_fwd(dev, &c, &a);
         }
-        if (s->res < 0) return scl_conv2d_fwd(dev, &c, &a);
-        const scl_view *r = &vt[s->res];
-        if (!s->res_crop) {
+        if (s->conv.res < 0) return scl_conv2d_fwd(dev, &c, &a);
+        const scl_view *r = &vt[s->conv.res];
+        if (!s->conv.res_crop) {
             a.residual = r;
             return scl_conv2d_fwd(dev, &c, &a);
         }
         /* the residual's centre window (y's shape inside res's layout) */
         scl_view rw = *y;
         rw.mem = r->mem;
-        rw.off = r->off + (size_t)s->res_crop * (size_t)r->w + (size_t)s->res_crop;
+        rw.off = r->off + (size_t)s->conv.res_crop * (size_t)r->w + (size_t)s->conv.res_crop;
         a.residual = &rw;
         a.res_row = r->w;
         a.res_plane = r->h * r->w;
         return scl_conv2d_reswin_fwd(dev, &c, &a);
     }
     case SCL_STEP_ACT: return scl_eltwise_act_fwd(dev, &s->act, x, y);
-    case SCL_STEP_ADD: return scl_eltwise_add_fwd(dev, &s->act, x, &vt[s->in2], y);
-    case SCL_STEP_BINARY: return scl_binary_fwd(dev, s->bop, &s->act, x, &vt[s->in2], y);
+    case SCL_STEP_ADD: return scl_eltwise_add_fwd(dev, &s->act, x, &vt[s->bin.in2], y);
+    case SCL_STEP_BINARY: return scl_binary_fwd(dev, s->bin.op, &s->act, x, &vt[s->bin.in2], y);
     case SCL_STEP_BN: {
         /* per-channel scale then shift, channels on the input's axis 1 */
-        scl_view sc = vt[s->w], sh = vt[s->b];
+        scl_view sc = vt[s->bn.scale], sh = vt[s->bn.shift];
         int d[4] = {1, 1, 1, 1};
-        d[4 - p->dims[s->x].rank + 1] = (int)scl_dims_count(&p->dims[s->w]);
+        d[4 - p->dims[s->x].rank + 1] = (int)scl_dims_count(&p->dims[s->bn.scale]);
         sc.n = sh.n = d[0];
         sc.c = sh.c = d[1];
         sc.h = sh.h = d[2];
@@ -614,22 +636,24 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     }
     case SCL_STEP_GAP: return scl_global_avgpool_fwd(dev, x, y);
     case SCL_STEP_MAXPOOL:
-        return scl_maxpool_window_fwd(dev, &s->pool, x, s->win[0], s->win[1], s->win[2], s->win[3], y);
+        return scl_maxpool_window_fwd(dev, &s->pool.p, x, s->pool.win[0], s->pool.win[1], s->pool.win[2],
+                                      s->pool.win[3], y);
     case SCL_STEP_GEMM: {
-        const scl_view *b = &vt[s->in2];
-        for (int l = 0; l < s->loops; l++)
-            SCL_TRY(scl_gemm_fwd(dev, s->ta, s->tb, s->m, s->n, s->k, s->alpha, x->mem, x->off, s->lda, s->sa, b->mem,
-                                 b->off + (s->loops > 1 ? (size_t)l * s->sb : 0), s->ldb, s->sb, 0.0f, y->mem,
-                                 y->off + (s->loops > 1 ? (size_t)l * s->sc : 0), s->n, s->sc, s->batch));
+        const scl_view *b = &vt[s->gemm.in2];
+        const scl_step_gemm *m = &s->gemm;
+        for (int l = 0; l < m->loops; l++)
+            SCL_TRY(scl_gemm_fwd(dev, m->ta, m->tb, m->m, m->n, m->k, m->alpha, x->mem, x->off, m->lda, m->sa, b->mem,
+                                 b->off + (m->loops > 1 ? (size_t)l * m->sb : 0), m->ldb, m->sb, 0.0f, y->mem,
+                                 y->off + (m->loops > 1 ? (size_t)l * m->sc : 0), m->n, m->sc, m->batch));
         return SIAMCL_OK;
     }
-    case SCL_STEP_TRANSPOSE: return scl_transpose_fwd(dev, s->perm, x, y);
-    case SCL_STEP_SLICE: return scl_slice_fwd(dev, s->start, s->stepv, x, y);
+    case SCL_STEP_TRANSPOSE: return scl_transpose_fwd(dev, s->tr.perm, x, y);
+    case SCL_STEP_SLICE: return scl_slice_fwd(dev, s->slice.start, s->slice.step, x, y);
     case SCL_STEP_CONCAT: {
         const scl_node *n = &p->g->nodes[s->node];
         const scl_view *xs[64];
         for (int i = 0; i < n->nin && i < 64; i++) xs[i] = &vt[n->in[i]];
-        return scl_concat_fwd(dev, s->axis, xs, n->nin, y);
+        return scl_concat_fwd(dev, s->cat.axis, xs, n->nin, y);
     }
     }
     return scl_fail(SIAMCL_ERR_INTERNAL, "plan: unknown step kind %d", (int)s->kind);
@@ -664,7 +688,7 @@ static size_t conv_workspace(const siamcl_plan *p) {
     for (int i = 0; i < p->nsteps; i++) {
         const scl_step *s = &p->steps[i];
         if (s->kind != SCL_STEP_CONV) continue;
-        scl_conv_params c = s->conv;
+        scl_conv_params c = s->conv.p;
         c.act = s->act;
         size_t b = scl_conv2d_workspace_bytes(&c, &p->vt[s->x], &p->vt[s->y]);
         if (b > ws) ws = b;
@@ -763,7 +787,7 @@ static siamcl_status plan_warmup(siamcl_plan *p) {
 static void conv_preset(siamcl_plan *p, int mode) {
     scl_conv_algo a = scl_conv_mode_algo(mode);
     for (int i = 0; i < p->nsteps; i++)
-        if (p->steps[i].kind == SCL_STEP_CONV) p->steps[i].conv.algo = p->steps[i].x2 >= 0 ? SCL_CONV_DIRECT : a;
+        if (p->steps[i].kind == SCL_STEP_CONV) p->steps[i].conv.p.algo = p->steps[i].conv.x2 >= 0 ? SCL_CONV_DIRECT : a;
 }
 
 typedef struct step_timer {
@@ -774,7 +798,7 @@ typedef struct step_timer {
 /* Best of 3 timed runs of one step with algorithm a (after one untimed run). */
 static siamcl_status time_step(void *arg, scl_conv_algo a, double *ms) {
     step_timer *t = arg;
-    t->p->steps[t->i].conv.algo = a;
+    t->p->steps[t->i].conv.p.algo = a;
     double best = 1e30;
     for (int r = 0; r < 4; r++) {
         double t0 = scl_now_ms();
@@ -794,13 +818,13 @@ static siamcl_status conv_tune(siamcl_plan *p) {
     siamcl_status st = SIAMCL_OK;
     for (int i = 0; i < p->nsteps && st == SIAMCL_OK; i++) {
         scl_step *s = &p->steps[i];
-        if (s->kind != SCL_STEP_CONV || s->x2 >= 0) continue;
-        scl_conv_layer l = {p->g->nodes[s->node].name, &s->conv, &p->vt[s->x], &p->vt[s->y], (int)s->act.act,
-                            s->res >= 0, p->workspace_bytes};
+        if (s->kind != SCL_STEP_CONV || s->conv.x2 >= 0) continue;
+        scl_conv_layer l = {p->g->nodes[s->node].name, &s->conv.p, &p->vt[s->x], &p->vt[s->y], (int)s->act.act,
+                            s->conv.res >= 0, p->workspace_bytes};
         step_timer t = {p, i};
         scl_conv_algo a = SCL_CONV_AUTO;
         st = scl_conv_tuner_choose(&tu, &l, time_step, &t, &a);
-        if (st == SIAMCL_OK) s->conv.algo = a;
+        if (st == SIAMCL_OK) s->conv.p.algo = a;
     }
     scl_conv_tuner_close(&tu);
     return st;
@@ -1007,7 +1031,9 @@ siamcl_status siamcl_plan_get_stats(const siamcl_plan *p, siamcl_plan_stats *out
     out->naive_bytes = p->naive_bytes;
     int launches = 0;
     for (int i = 0; i < p->nsteps; i++)
-        launches += p->steps[i].kind == SCL_STEP_BN ? 2 : p->steps[i].kind == SCL_STEP_GEMM ? p->steps[i].loops : 1;
+        launches += p->steps[i].kind == SCL_STEP_BN     ? 2
+                    : p->steps[i].kind == SCL_STEP_GEMM ? p->steps[i].gemm.loops
+                                                        : 1;
     out->launches = launches;
     out->nodes = p->g->norder;
     out->macs = p->macs;

@@ -23,25 +23,44 @@ typedef enum scl_step_kind {
 
 #define SCL_STEP_MAX_FUSED 4
 
+/* The operands of each kind of step (value indices, -1 if unused). */
+typedef struct scl_step_conv {
+    int w, b;                 /* weights, bias (-1: none) */
+    int res;                  /* residual added before the activation (-1: none) */
+    int res_crop;             /* the residual is res's centre window, this many cells in on each side
+                                 (a Slice after the Add folded in), 0 = res itself */
+    int x2, w2, b2;           /* dual: a second 1x1 conv summed in (input, weights, bias), -1 if none */
+    scl_conv_params p;
+} scl_step_conv;
+typedef struct scl_step_gemm {
+    int in2;                  /* B */
+    int ta, tb, m, n, k, lda, ldb, batch, loops;
+    size_t sa, sb, sc;        /* batch strides */
+    float alpha;
+} scl_step_gemm;
+
 typedef struct scl_step {
-    scl_step_kind kind;
+    scl_step_kind kind;       /* which member of the union below */
     int node;                 /* the graph node it comes from */
     int fused[SCL_STEP_MAX_FUSED], nfused; /* nodes folded into it (residual Add, activation) */
-    int x, w, b, res, in2, y; /* value indices, -1 if unused */
-    int x2, w2, b2;           /* conv: a second 1x1 conv summed in (input, weights, bias), -1 if none */
+    int x, y;                 /* main input and output values */
     int dead;                 /* folded into a later step (removed once the steps are built) */
-    int res_crop;             /* conv: the residual is res's centre window, this many cells in on each side
-                                 (a Slice after the Add folded in), 0 = res itself */
-    scl_act_params act;
-    scl_conv_params conv;
-    scl_pool_params pool;
-    int win[4];               /* maxpool: the window of x it pools (y0, x0, h, w) */
-    scl_binary_op bop;
-    int perm[4], start[4], stepv[4], axis;
-    int ta, tb, m, n, k, lda, ldb, batch, loops;
-    size_t sa, sb, sc;
-    float alpha;
+    scl_act_params act;       /* fused activation (conv, add, binary, bn) or the step itself (act) */
+    union {
+        scl_step_conv conv;                                 /* SCL_STEP_CONV */
+        struct { int in2; scl_binary_op op; } bin;          /* SCL_STEP_ADD, SCL_STEP_BINARY */
+        struct { int scale, shift; } bn;                    /* SCL_STEP_BN */
+        struct { scl_pool_params p; int win[4]; } pool;     /* SCL_STEP_MAXPOOL: the window (y0, x0, h, w) of x */
+        scl_step_gemm gemm;                                 /* SCL_STEP_GEMM */
+        struct { int perm[4]; } tr;                         /* SCL_STEP_TRANSPOSE */
+        struct { int start[4], step[4]; } slice;            /* SCL_STEP_SLICE */
+        struct { int axis; } cat;                           /* SCL_STEP_CONCAT: inputs are the node's */
+    };
 } scl_step;
+
+/* The values a step reads besides a concat's inputs (x first); returns how many. */
+#define SCL_STEP_MAX_READS 7
+int scl_step_reads(const scl_step *s, int out[SCL_STEP_MAX_READS]);
 
 struct siamcl_plan {
     siamcl_model *m;

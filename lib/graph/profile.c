@@ -12,7 +12,7 @@ static void describe(const siamcl_plan *p, const scl_step *s, siamcl_layer_profi
     size_t cap = sizeof o->what;
     int len;
     if (s->kind == SCL_STEP_CONV) {
-        const scl_conv_params *c = &s->conv;
+        const scl_conv_params *c = &s->conv.p;
         len = snprintf(o->what, cap, "Conv %dx%d/%d g%d", c->kh, c->kw, c->stride_h, c->groups);
         if (c->dil_h > 1) len += snprintf(o->what + len, cap - (size_t)len, " d%d", c->dil_h);
     } else {
