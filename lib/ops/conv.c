@@ -148,8 +148,6 @@ static direct_cfg direct_config(int ocg, int cg, int kk, int sh, int spec, int o
     return c;
 }
 
-/* x2 (with w2, bias2): the second input of the dual form (groups 1), or NULL.
- * rrow/rplane: the residual's row and channel plane strides, 0 for y's layout. */
 /* The direct kernel for a's tensors (a->residual with row/plane strides
  * rrow/rplane, 0 = y's; a->x2: the dual form). */
 static siamcl_status run_direct(scl_device *dev, const scl_conv_params *p, const scl_conv_args *a, int rrow,
