@@ -300,8 +300,8 @@ int main(void) {
         scl_conv_params p = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_AUTO};
         CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = 6,
                                                                  .res_plane = 36, .y = &y}));
-        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r,
-                                                                 .y = &y})); /* y's own layout */
+        /* strides 0: y's own layout */
+        CHECK_OK(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .y = &y}));
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .res_row = 6, .res_plane = 36,
                                                                      .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
@@ -309,19 +309,24 @@ int main(void) {
                                                                       .res_plane = 36, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = 3,
-                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                     .res_plane = 36, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = 6,
-                                                                     .res_plane = 20, .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                     .res_plane = 20, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &r, .res_row = -6,
-                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                     .res_plane = 36, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         scl_view rbig = r;
         rbig.off = 4096 - 100; /* the window's planes run past the buffer */
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &rbig, .res_row = 6,
-                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                     .res_plane = 36, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         scl_view rsh = r;
         rsh.h = 3;
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &rsh, .res_row = 6,
-                                                                     .res_plane = 36, .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                     .res_plane = 36, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         scl_view rov = r;
         rov.off = 1024 - 60; /* the window's span reaches into y */
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .residual = &rov, .res_row = 6,
@@ -355,15 +360,18 @@ int main(void) {
                      SIAMCL_ERR_INVALID_ARGUMENT);
         scl_view x2bad = {d, 64, 1, 2, 4, 5};
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2bad, .w2 = dwt,
-                                                                   .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                   .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         scl_view yover = {d, 70, 1, 4, 4, 4};
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt,
                                                                    .y = &yover}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .x2 = &x2, .w2 = dwt, .w2off = 60,
-                                                                   .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                   .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dwt, .bias = dwt, .boff = 62,
-                                                                   .x2 = &x2, .w2 = dwt, .y = &y}), SIAMCL_ERR_SHAPE);
+                                                                   .x2 = &x2, .w2 = dwt, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         scl_conv_params p3 = p;
         p3.kh = p3.kw = 3;
         p3.pad_t = p3.pad_l = p3.pad_b = p3.pad_r = 1;
@@ -411,26 +419,26 @@ int main(void) {
         scl_view x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
         scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_DIRECT};
         CHECK_OK(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &y}));
-        CHECK_STATUS(scl_conv2d_fwd(NULL, &p, &(scl_conv_args){.x = &x, .w = dw,
-                                                               .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, NULL, &(scl_conv_args){.x = &x, .w = dw,
-                                                                .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = NULL, .w = dw,
-                                                              .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = NULL,
-                                                              .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw,
-                                                              .y = NULL}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(NULL, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, NULL, &(scl_conv_args){.x = &x, .w = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = NULL, .w = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = NULL, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = NULL}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
         scl_view xnull = {NULL, 0, 2, 4, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &xnull, .w = dw,
-                                                              .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &xnull, .w = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
         /* each launcher refuses the tensors of another's form */
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .x2 = &x, .w2 = dw, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .res_row = 12, .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .x2 = &x, .w2 = dw,
-                                                                   .residual = &y, .y = &y}),
+        CHECK_STATUS(scl_conv2d_dual_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .x2 = &x, .w2 = dw, .residual = &y,
+                                                                   .y = &y}),
                      SIAMCL_ERR_INVALID_ARGUMENT);
         CHECK_STATUS(scl_conv2d_reswin_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .residual = &y, .x2 = &x,
                                                                      .w2 = dw, .y = &y}),
@@ -468,20 +476,21 @@ int main(void) {
         CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
         pz = p;
         pz.algo = (scl_conv_algo)7;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw,
-                                                               .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
         pz = p;
         pz.act.act = (scl_act)42;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw,
-                                                               .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pz, &(scl_conv_args){.x = &x, .w = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
         /* weights / bias that do not fit their buffers (shape mismatch) */
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .woff = 1, .y = &y}), SIAMCL_ERR_SHAPE);
         scl_view y9 = {dy, 0, 2, 9, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &y9}), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .bias = ws,
-                                                              .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .bias = ws, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .bias = dw, .boff = 8 * 4 * 9 - 4,
-                                                              .y = &y}), SIAMCL_ERR_SHAPE);
+                                                              .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         /* tensors that exceed their buffers */
         scl_view xbig = {dx, 1, 2, 4, 10, 10};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &xbig, .w = dw, .y = &y}), SIAMCL_ERR_SHAPE);
@@ -489,24 +498,24 @@ int main(void) {
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &ybig}), SIAMCL_ERR_SHAPE);
         /* residual of the wrong shape, aliasing */
         scl_view rbad = {dy, 0, 2, 8, 10, 9};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .residual = &rbad,
-                                                              .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .residual = &rbad, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         scl_view rshift = {dy, 1, 1, 8, 10, 10};
         scl_view y1 = {dy, 0, 1, 8, 10, 10}, x1 = {dx, 0, 1, 4, 10, 10};
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x1, .w = dw, .residual = &rshift,
-                                                              .y = &y1}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x1, .w = dw, .residual = &rshift, .y = &y1}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
         scl_view yx = {dx, 0, 1, 4, 10, 10};
         scl_conv_params p44 = p;
         p44.groups = 4; /* [4,1,3,3] weights, 4 -> 4 */
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p44, &(scl_conv_args){.x = &x1, .w = dw,
-                                                                .y = &yx}), SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p44, &(scl_conv_args){.x = &x1, .w = dw, .y = &yx}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
         /* the GEMM path needs a big enough workspace */
         scl_conv_params pgm = p;
         pgm.algo = SCL_CONV_GEMM;
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &(scl_conv_args){.x = &x, .w = dw,
-                                                                .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws,
-                                                                .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &(scl_conv_args){.x = &x, .w = dw, .y = &y}),
+                     SIAMCL_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &pgm, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         CHECK_OK(clFinish(dev->queue));
         scl_buffer_free(dev, dx);
         scl_buffer_free(dev, dw);

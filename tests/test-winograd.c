@@ -150,16 +150,16 @@ int main(void) {
         scl_view x = {dx, 0, 2, 4, 10, 10}, y = {dy, 0, 2, 8, 10, 10};
         scl_conv_params p = {3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_WINOGRAD};
         CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .y = &y}), SIAMCL_ERR_INVALID_ARGUMENT);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = small,
-                                                              .y = &y}), SIAMCL_ERR_SHAPE);
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = dx,
-                                                              .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = small, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = dx, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         size_t wsb = scl_conv2d_workspace_bytes(&p, &x, &y);
         cl_mem ws = NULL;
         CHECK_OK(scl_buffer_alloc(dev, wsb, &ws));
         y.c = 9; /* output exceeds its buffer */
-        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws,
-                                                              .y = &y}), SIAMCL_ERR_SHAPE);
+        CHECK_STATUS(scl_conv2d_fwd(dev, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws, .y = &y}),
+                     SIAMCL_ERR_SHAPE);
         y.c = 8;
         CHECK_STATUS(scl_conv_winograd_fwd(NULL, &p, &(scl_conv_args){.x = &x, .w = dw, .workspace = ws,
                                                                       .y = &y}, wsb / 4),
