@@ -358,7 +358,8 @@ static siamcl_status bench_model(siamcl_context *ctx, const opts *o, const char 
     if (st == SIAMCL_OK) st = siamcl_tracker_init(t, &frame, box);
     stage *sp[S_COUNT];
     if (st == SIAMCL_OK) st = add_stages(r, t, o->runs, W, H, sp);
-    for (int it = 0; it < o->warmup + o->runs && st == SIAMCL_OK; it++) st = run_once(t, &frame, box, it - o->warmup, sp);
+    for (int it = 0; it < o->warmup + o->runs && st == SIAMCL_OK; it++)
+        st = run_once(t, &frame, box, it - o->warmup, sp);
     if (st == SIAMCL_OK) {
         for (int i = 0; i < r->nst; i++) r->st[i].s = stats_of(r->st[i].v, o->runs);
         r->fps = sp[S_UPDATE]->s.med > 0 ? 1000.0 / sp[S_UPDATE]->s.med : 0;

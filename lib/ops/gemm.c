@@ -182,7 +182,8 @@ siamcl_status siamcl_context_time_sgemm(siamcl_context *ctx, int i, int size, in
         double t0 = scl_now_ms();
         st = scl_gemm_fwd(dev, 0, 0, size, size, size, 1.0f, a, 0, size, 0, b, 0, size, 0, 0.0f, c, 0, size, 0, 1);
         cl_int e = st == SIAMCL_OK ? scl_queue_finish(dev, SCL_Q_MAIN) : CL_SUCCESS;
-        if (e != CL_SUCCESS) st = scl_fail((siamcl_status)e, "time_sgemm: clFinish: %s", siamcl_status_string((siamcl_status)e));
+        if (e != CL_SUCCESS)
+            st = scl_fail((siamcl_status)e, "time_sgemm: clFinish: %s", siamcl_status_string((siamcl_status)e));
         ms[r] = scl_now_ms() - t0;
     }
     scl_buffer_free(dev, a);

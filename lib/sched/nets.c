@@ -42,10 +42,10 @@ siamcl_status scl_nets_load(scl_nets *n, const siamcl_tracker_desc *d) {
     return fc ? SIAMCL_OK : load_head(n);
 }
 
-siamcl_status scl_nets_check_features(const scl_nets *n, siamcl_shape zf, siamcl_shape xf) {
+siamcl_status scl_nets_check_features(const scl_nets *n, siamcl_shape zf, siamcl_shape xf, int items) {
     const siamcl_tracker_desc *d = &n->d;
     int r = xf.h - zf.h + 1;
-    if (zf.n != 1 || zf.c != xf.c || xf.h != xf.w || zf.h != zf.w || r != d->score_size)
+    if (zf.n != 1 || xf.n != items || zf.c != xf.c || xf.h != xf.w || zf.h != zf.w || r != d->score_size)
         return scl_fail(SIAMCL_ERR_SHAPE,
                         "%s: backbone features %dx%dx%dx%d (template) and %dx%dx%dx%d (search) do not give a "
                         "%dx%d response",
@@ -66,8 +66,8 @@ siamcl_status scl_nets_head_plan(const scl_nets *n, siamcl_context *ctx, int dev
     SCL_TRY(siamcl_plan_output_shape(*out, n->out_loc, &loc));
     int s = d->score_size;
     if (cls.n != 1 || cls.c != 2 || cls.h != s || cls.w != s || loc.n != 1 || loc.c != 4 || loc.h != s || loc.w != s)
-        return scl_fail(SIAMCL_ERR_SHAPE, "%s: head outputs %dx%dx%dx%d and %dx%dx%dx%d, expected 1x2x%dx%d and 1x4x%dx%d",
-                        d->name, cls.n, cls.c, cls.h, cls.w, loc.n, loc.c, loc.h, loc.w, s, s, s, s);
+        return scl_fail(SIAMCL_ERR_SHAPE,
+                        "%s: head outputs %dx%dx%dx%d and %dx%dx%dx%d, expected 1x2x%dx%d and 1x4x%dx%d", d->name, cls.n, cls.c, cls.h, cls.w, loc.n, loc.c, loc.h, loc.w, s, s, s, s);
     return SIAMCL_OK;
 }
 

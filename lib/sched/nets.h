@@ -24,9 +24,9 @@ typedef struct scl_nets {
 siamcl_status scl_nets_load(scl_nets *n, const siamcl_tracker_desc *d);
 void scl_nets_release(scl_nets *n);
 
-/* SiamFC: template features zf [1,C,h,w] and search features xf [B,C,H,W]
- * give the description's score_size response. */
-siamcl_status scl_nets_check_features(const scl_nets *n, siamcl_shape zf, siamcl_shape xf);
+/* SiamFC: template features zf [1,C,h,w] and search features xf [items,C,H,W]
+ * (one per search crop of the plan) give the description's score_size response. */
+siamcl_status scl_nets_check_features(const scl_nets *n, siamcl_shape zf, siamcl_shape xf, int items);
 /* NanoTrack: the head plan on device for template features zf and one search
  * item's features xf (batch 1), its outputs checked against score_size. */
 siamcl_status scl_nets_head_plan(const scl_nets *n, siamcl_context *ctx, int device, siamcl_shape zf,

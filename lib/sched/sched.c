@@ -54,7 +54,6 @@ typedef struct sdev {
 
 struct scl_sched {
     siamcl_context *ctx;
-    siamcl_tracker_desc d;
     siamcl_schedule sc;
     scl_nets nets;        /* the networks, crops per target, head indices and output size */
     int ndev;
@@ -133,7 +132,7 @@ siamcl_status siamcl_schedule_parse(const char *text, siamcl_schedule *out) {
 /* ---- plans, built on first need ---- */
 static siamcl_status get_zplan(scl_sched *s, sdev *v, siamcl_plan **out) {
     if (!v->zplan) {
-        siamcl_shape z = {1, 3, s->d.exemplar_size, s->d.exemplar_size};
+        siamcl_shape z = {1, 3, s->nets.d.exemplar_size, s->nets.d.exemplar_size};
         SCL_TRY(siamcl_plan_create(s->ctx, v->index, s->nets.backbone, 1, &z, &v->zplan));
         siamcl_shape f;
         SCL_TRY(siamcl_plan_output_shape(v->zplan, 0, &f));
@@ -152,11 +151,11 @@ static siamcl_status get_xplan(scl_sched *s, sdev *v, int cap, siamcl_plan **out
     while ((1 << k) < cap) k++;
     if (k >= NCAPS) return scl_fail(SIAMCL_ERR_INTERNAL, "sched: search batch of %d slots", cap);
     if (!v->xplan[k]) {
-        siamcl_shape x = {(1 << k) * s->nets.per, 3, s->d.instance_size, s->d.instance_size};
+        siamcl_shape x = {(1 << k) * s->nets.per, 3, s->nets.d.instance_size, s->nets.d.instance_size};
         SCL_TRY(siamcl_plan_create(s->ctx, v->index, s->nets.backbone, 1, &x, &v->xplan[k]));
         siamcl_shape f;
         SCL_TRY(siamcl_plan_output_shape(v->xplan[k], 0, &f));
-        if (s->d.kind == SIAMCL_TRACKER_SIAMFC) SCL_TRY(scl_nets_check_features(&s->nets, s->zshape, f));
+        if (s->nets.d.kind == SIAMCL_TRACKER_SIAMFC) SCL_TRY(scl_nets_check_features(&s->nets, s->zshape, f, x.n));
     }
     *out = v->xplan[k];
     return SIAMCL_OK;
@@ -249,11 +248,10 @@ static siamcl_status create(scl_sched *s) {
     return SIAMCL_OK;
 }
 
-static siamcl_status load(scl_sched *s, const siamcl_schedule *given) {
-    const siamcl_tracker_desc *d = &s->d;
+static siamcl_status load(scl_sched *s, const siamcl_tracker_desc *d, const siamcl_schedule *given) {
     SCL_TRY(create(s));
     SCL_TRY(resolve(s, given));
-    SCL_TRY(scl_nets_load(&s->nets, d));
+    SCL_TRY(scl_nets_load(&s->nets, d)); /* the description lives on in s->nets.d */
     if (s->sc.policy == SIAMCL_SCHEDULE_AUTO) {
         if (s->ndev == 1) {
             s->sc.policy = SIAMCL_SCHEDULE_SINGLE;
@@ -273,9 +271,8 @@ siamcl_status scl_sched_create(siamcl_context *ctx, const siamcl_tracker_desc *d
     scl_sched *s = scl_calloc(1, sizeof *s);
     if (!s) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "sched_create: out of memory");
     s->ctx = ctx;
-    s->d = *desc;
     s->ndev = siamcl_context_device_count(ctx);
-    siamcl_status st = s->ndev > 0 ? load(s, sc) : scl_fail(SIAMCL_ERR_NO_DEVICE, "sched_create: no device");
+    siamcl_status st = s->ndev > 0 ? load(s, desc, sc) : scl_fail(SIAMCL_ERR_NO_DEVICE, "sched_create: no device");
     if (st != SIAMCL_OK) {
         scl_sched_free(s);
         return st;
@@ -505,8 +502,8 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
     SCL_TRY(siamcl_plan_run(xp));
     scl_view xf;
     SCL_TRY(scl_plan_output_view(xp, 0, &xf));
-    int n = s->d.score_size;
-    if (s->d.kind == SIAMCL_TRACKER_SIAMFC) {
+    int n = s->nets.d.score_size;
+    if (s->nets.d.kind == SIAMCL_TRACKER_SIAMFC) {
         scl_view zf = scl_view_make(v->zbank, cap * per, s->zshape.c, s->zshape.h, s->zshape.w);
         zf.off = (size_t)c0 * per * s->zcount;
         scl_view r = scl_view_make(v->out, cap * per, 1, n, n);
@@ -522,7 +519,8 @@ static siamcl_status run_chunk(scl_sched *s, sdev *v, const siamcl_image *f, scl
         SCL_TRY(scl_plan_bind_input_mem(hp, s->nets.iz, v->zbank, (size_t)slot * s->zcount));
         SCL_TRY(scl_plan_bind_input_mem(hp, s->nets.ix, xf.mem, xf.off + (size_t)k * xcount));
         SCL_TRY(scl_plan_bind_output_mem(hp, s->nets.out_cls, v->out, (size_t)slot * s->nets.ocount));
-        SCL_TRY(scl_plan_bind_output_mem(hp, s->nets.out_loc, v->out, (size_t)slot * s->nets.ocount + (size_t)2 * n * n));
+        SCL_TRY(scl_plan_bind_output_mem(hp, s->nets.out_loc, v->out,
+                                         (size_t)slot * s->nets.ocount + (size_t)2 * n * n));
         SCL_TRY(siamcl_plan_run(hp));
     }
     return SIAMCL_OK;

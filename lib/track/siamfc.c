@@ -96,7 +96,8 @@ void scl_sfc_decode(scl_sfc *s, const float *resp, int width, int height, scl_tr
         }
     /* upsample every scale; pick the best penalised peak (first on ties) */
     double t0 = scl_now_ms();
-    for (int k = 0; k < d->scale_count; k++) scl_resize_cubic(resp + (size_t)k * nn, n, n, s->maps + (size_t)k * uu, U, U, s->tmp);
+    for (int k = 0; k < d->scale_count; k++)
+        scl_resize_cubic(resp + (size_t)k * nn, n, n, s->maps + (size_t)k * uu, U, U, s->tmp);
     s->upsample_ms += scl_now_ms() - t0;
     double best_val = -INFINITY, best_peak = 0.0;
     int best = mid;

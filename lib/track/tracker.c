@@ -86,11 +86,8 @@ static siamcl_status create_siamfc(siamcl_tracker *t) {
     siamcl_shape zf, xf;
     SCL_TRY(shape_of(t->zplan, 1, 0, &zf));
     SCL_TRY(shape_of(t->xplan, 1, 0, &xf));
-    SCL_TRY(scl_nets_check_features(&t->nets, zf, xf));
-    SCL_TRY(scl_buffer_alloc(t->dev, t->nets.ocount * sizeof(float), &t->resp));
-    t->host = scl_malloc(t->nets.ocount * sizeof(float));
-    if (!t->host) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker: out of memory");
-    return SIAMCL_OK;
+    SCL_TRY(scl_nets_check_features(&t->nets, zf, xf, t->nets.per));
+    return scl_buffer_alloc(t->dev, t->nets.ocount * sizeof(float), &t->resp);
 }
 
 static siamcl_status create_nanotrack(siamcl_tracker *t) {
@@ -101,10 +98,7 @@ static siamcl_status create_nanotrack(siamcl_tracker *t) {
     SCL_TRY(scl_nets_head_plan(n, t->ctx, t->device, zf, xf, &t->hplan));
     /* the head reads the backbone outputs where they are */
     SCL_TRY(siamcl_plan_bind_input(t->hplan, n->iz, siamcl_plan_output(t->zplan, 0)));
-    SCL_TRY(siamcl_plan_bind_input(t->hplan, n->ix, siamcl_plan_output(t->xplan, 0)));
-    t->host = scl_malloc(n->ocount * sizeof(float));
-    if (!t->host) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker: out of memory");
-    return SIAMCL_OK;
+    return siamcl_plan_bind_input(t->hplan, n->ix, siamcl_plan_output(t->xplan, 0));
 }
 
 static siamcl_status create(siamcl_tracker *t) {
@@ -118,6 +112,8 @@ static siamcl_status create(siamcl_tracker *t) {
     t->dev = scl_plan_device(t->xplan);
     SCL_TRY(scl_buffer_alloc(t->dev, (size_t)t->nets.per * sizeof(scl_crop_req), &t->reqbuf));
     SCL_TRY(scl_decoder_alloc(&t->dec, d));
+    t->host = scl_malloc(t->nets.ocount * sizeof(float)); /* the head outputs, either kind */
+    if (!t->host) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "tracker: out of memory");
     return d->kind == SIAMCL_TRACKER_SIAMFC ? create_siamfc(t) : create_nanotrack(t);
 }
 
