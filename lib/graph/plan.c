@@ -181,7 +181,8 @@ static void fold_residual_crops(siamcl_plan *p) {
 }
 
 /* ---- lowering: one step per node ---- */
-static void lower_gemm(const scl_dims *dims, const scl_node *n, scl_step *s) {
+static siamcl_status lower_gemm(const siamcl_plan *p, const scl_node *n, scl_step *s) {
+    const scl_dims *dims = p->dims;
     const scl_dims *a = &dims[n->in[0]];
     s->kind = SCL_STEP_GEMM;
     s->gemm.in2 = n->in[1];
@@ -195,6 +196,7 @@ static void lower_gemm(const scl_dims *dims, const scl_node *n, scl_step *s) {
     s->gemm.alpha = n->a.gemm.alpha;
     s->gemm.batch = 1;
     s->gemm.loops = 1;
+    return SIAMCL_OK;
 }
 
 static siamcl_status lower_matmul(siamcl_plan *p, const scl_node *n, scl_step *s) {
@@ -243,6 +245,18 @@ static siamcl_status lower_slice(siamcl_plan *p, const scl_node *n, scl_step *s)
     return SIAMCL_OK;
 }
 
+/* A MatMul C [m,n] = A [m,k] . B [k,n] (or `loops` B's sharing A) is a 1x1
+ * convolution with A as the weights over B seen as images of k channels and
+ * n pixels. Where 1x1 convolutions run direct (CPUs) that is one launch of the
+ * direct kernel instead of CLBlast's (NanoTrack's pixel-wise correlation).
+ * Not for fully connected layers (Gemm with W^T: 1-pixel images), where the
+ * direct kernel measured slower than CLBlast on PoCL. */
+static int gemm_is_pointwise(const siamcl_plan *p, const scl_step_gemm *m) {
+    return scl_conv_mode_pointwise_direct(p->dev, p->conv_mode) && !m->ta && !m->tb && m->alpha == 1.0f &&
+           m->batch == 1 && m->lda == m->k && m->ldb == m->n &&
+           (m->loops == 1 || (m->sb == (size_t)m->k * m->n && m->sc == (size_t)m->m * m->n));
+}
+
 /* The step of node ni (s zeroed): its kind and operands, no fusion. */
 static siamcl_status lower_node(siamcl_plan *p, int ni, scl_step *s) {
     const scl_graph *g = p->g;
@@ -289,8 +303,11 @@ static siamcl_status lower_node(siamcl_plan *p, int ni, scl_step *s) {
         s->pool.win[3] = xd[3];
         return SIAMCL_OK;
     }
-    case SCL_GOP_GEMM: lower_gemm(dims, n, s); return SIAMCL_OK;
-    case SCL_GOP_MATMUL: return lower_matmul(p, n, s);
+    case SCL_GOP_GEMM:
+    case SCL_GOP_MATMUL:
+        SCL_TRY(n->op == SCL_GOP_GEMM ? lower_gemm(p, n, s) : lower_matmul(p, n, s));
+        s->gemm.pointwise = gemm_is_pointwise(p, &s->gemm);
+        return SIAMCL_OK;
     case SCL_GOP_TRANSPOSE: {
         int r = dims[n->in[0]].rank, pad = 4 - r;
         s->kind = SCL_STEP_TRANSPOSE;
@@ -585,18 +602,6 @@ static void resolve_views(siamcl_plan *p) {
 }
 
 /* ---- run ---- */
-/* A MatMul C [m,n] = A [m,k] . B [k,n] (or `loops` B's sharing A) is a 1x1
- * convolution with A as the weights over B seen as images of k channels and
- * n pixels. Where 1x1 convolutions run direct (CPUs) that is one launch of the
- * direct kernel instead of CLBlast's (NanoTrack's pixel-wise correlation).
- * Not for fully connected layers (Gemm with W^T: 1-pixel images), where the
- * direct kernel measured slower than CLBlast on PoCL. */
-static int gemm_runs_pointwise(const siamcl_plan *p, const scl_step_gemm *m) {
-    return scl_conv_mode_pointwise_direct(p->dev, p->conv_mode) && !m->ta && !m->tb && m->alpha == 1.0f &&
-           m->batch == 1 && m->lda == m->k && m->ldb == m->n &&
-           (m->loops == 1 || (m->sb == (size_t)m->k * m->n && m->sc == (size_t)m->m * m->n));
-}
-
 static siamcl_status run_gemm_pointwise(scl_device *dev, const scl_step_gemm *m, const scl_view *a,
                                         const scl_view *b, const scl_view *y) {
     scl_conv_params c = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, {SCL_ACT_NONE, 0, 0}, SCL_CONV_DIRECT};
@@ -662,7 +667,7 @@ static siamcl_status run_step(siamcl_plan *p, const scl_step *s) {
     case SCL_STEP_GEMM: {
         const scl_view *b = &vt[s->gemm.in2];
         const scl_step_gemm *m = &s->gemm;
-        if (gemm_runs_pointwise(p, m)) return run_gemm_pointwise(dev, m, x, b, y);
+        if (m->pointwise) return run_gemm_pointwise(dev, m, x, b, y);
         for (int l = 0; l < m->loops; l++)
             SCL_TRY(scl_gemm_fwd(dev, m->ta, m->tb, m->m, m->n, m->k, m->alpha, x->mem, x->off, m->lda, m->sa, b->mem,
                                  b->off + (m->loops > 1 ? (size_t)l * m->sb : 0), m->ldb, m->sb, 0.0f, y->mem,

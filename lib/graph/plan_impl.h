@@ -37,6 +37,7 @@ typedef struct scl_step_gemm {
     int ta, tb, m, n, k, lda, ldb, batch, loops;
     size_t sa, sb, sc;        /* batch strides */
     float alpha;
+    int pointwise;            /* run as a 1x1 convolution (plan.c, gemm_is_pointwise) */
 } scl_step_gemm;
 
 typedef struct scl_step {
