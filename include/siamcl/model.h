@@ -139,9 +139,9 @@ typedef struct siamcl_node_info {
 /* The nodes that run (BatchNormalization folded into its Conv does not), in
  * order, with shapes and multiply-adds for inputs `shapes` (one per model
  * input, 4-D with leading 1s for lower ranks). Fills out[0 .. min(count, cap));
- * *count gets the number of nodes (cap 0 sizes), *folded (may be NULL) the
- * BatchNormalization nodes folded. A shape the model cannot take is
- * SIAMCL_ERR_SHAPE naming the node. */
+ * *count gets the number of nodes, *folded (may be NULL) the BatchNormalization
+ * nodes folded. cap 0 only sizes (the shapes are not inferred then); with
+ * cap > 0 a shape the model cannot take is SIAMCL_ERR_SHAPE naming the node. */
 SIAMCL_API siamcl_status siamcl_model_inspect(const siamcl_model *m, const siamcl_shape *shapes, int n_inputs,
                                               siamcl_node_info *out, int cap, int *count, int *folded);
 

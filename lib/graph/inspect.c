@@ -34,6 +34,12 @@ siamcl_status siamcl_model_inspect(const siamcl_model *m, const siamcl_shape *sh
     if (n_inputs != g->ninputs)
         return scl_fail(SIAMCL_ERR_INVALID_ARGUMENT, "%s: %d input shapes given for %d inputs", g->name, n_inputs,
                         g->ninputs);
+    *count = g->norder;
+    if (folded) {
+        *folded = 0;
+        for (int i = 0; i < g->nnodes; i++) *folded += g->nodes[i].dead && g->nodes[i].op == SCL_GOP_BN;
+    }
+    if (cap <= 0) return SIAMCL_OK; /* sizing only: nothing to infer */
     scl_dims *dims = scl_calloc((size_t)g->nvals + 1, sizeof *dims);
     if (!dims) return scl_fail(SIAMCL_ERR_OUT_OF_MEMORY, "model inspect: out of memory");
     siamcl_status st = infer(g, shapes, dims);
@@ -47,11 +53,5 @@ siamcl_status siamcl_model_inspect(const siamcl_model *m, const siamcl_shape *sh
         o->macs = scl_graph_node_macs(g, n, dims);
     }
     scl_free(dims);
-    SCL_TRY(st);
-    *count = g->norder;
-    if (folded) {
-        *folded = 0;
-        for (int i = 0; i < g->nnodes; i++) *folded += g->nodes[i].dead && g->nodes[i].op == SCL_GOP_BN;
-    }
-    return SIAMCL_OK;
+    return st;
 }
